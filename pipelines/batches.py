@@ -1,0 +1,98 @@
+"""A batch of documents → validated Parquet shards, one file per dataset, cached by content hash.
+
+Pure work, no Prefect: the flow wraps process_batch in a task and maps it over batches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.normalize import DATASETS as GUIDE_DATASETS
+from pipelines.normalize import Rows, normalize_guide
+from pipelines.parse import GuideError, decode, parse_guide_text
+from pipelines.sources import PulledFile
+from pipelines.validate import orphan_citations, validate_rows
+from pipelines.vocab import Vocabulary
+from schemas import BY_NAME
+
+SHARD_DATASETS = (*GUIDE_DATASETS, "quality.quarantine")
+_DONE = "_SUCCESS"
+_CODE_PACKAGES = (Path(__file__).parent, Path(__file__).parent.parent / "schemas")
+
+
+def plan_batches(files: list[PulledFile], batch_size: int) -> list[list[PulledFile]]:
+    """Fixed-size batches in source-id order, so batch membership does not depend on listing order."""
+    ordered = sorted(files, key=lambda pulled: pulled.source_id)
+    return [ordered[start : start + batch_size] for start in range(0, len(ordered), batch_size)]
+
+
+def batch_key(files: list[PulledFile], vocab_version: str) -> str:
+    """Content hash of a batch: its files, the vocabularies and the code that turns them into rows."""
+    digest = hashlib.sha256(f"{code_version()}|{vocab_version}".encode())
+    for pulled in files:
+        digest.update(f"|{pulled.source_id}|{pulled.file}|{pulled.sha256}|{pulled.bytes}".encode())
+    return digest.hexdigest()[:24]
+
+
+def code_version() -> str:
+    digest = hashlib.sha256()
+    for package in _CODE_PACKAGES:
+        for path in sorted(package.glob("*.py")):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def process_batch(files: list[PulledFile], vocab: Vocabulary) -> dict[str, pl.DataFrame]:
+    """Parse, normalize and validate every document of a batch; return one frame per dataset."""
+    rows: Rows = {name: [] for name in GUIDE_DATASETS}
+    for pulled in files:
+        try:
+            guide = parse_guide_text(decode(pulled.path.read_bytes()))
+        except GuideError as exc:
+            rows["quality.source_errors"].append(
+                {"source_id": pulled.source_id, "file": pulled.file, "line_no": exc.line_no, "error": exc.error, "message": str(exc)}
+            )
+            continue
+        for name, dataset_rows in normalize_guide(pulled, guide, vocab).items():
+            rows[name].extend(dataset_rows)
+    frames: dict[str, pl.DataFrame] = {}
+    quarantine: list[dict] = []
+    for name in GUIDE_DATASETS:
+        checked = validate_rows(BY_NAME[name], BY_NAME[name].frame(rows[name]), dict(vocab.ids))
+        frames[name] = checked.frame
+        quarantine += checked.quarantine
+    citing_ids = {
+        *frames["core.claims"]["claim_id"],
+        *frames["core.findings"]["finding_id"],
+        *frames["core.preclinical_findings"]["preclinical_finding_id"],
+    }
+    citations = orphan_citations(frames["core.citations"], frames["core.references"], citing_ids, BY_NAME["core.citations"])
+    frames["core.citations"] = citations.frame
+    frames["quality.quarantine"] = BY_NAME["quality.quarantine"].frame(quarantine + citations.quarantine)
+    return frames
+
+
+def read_shard(directory: Path) -> dict[str, pl.DataFrame] | None:
+    """A complete cached shard, or None when there is none (a half-written one never counts)."""
+    if not (directory / _DONE).exists():
+        return None
+    return {name: pl.read_parquet(directory / f"{name}.parquet") for name in SHARD_DATASETS}
+
+
+def write_shard(frames: dict[str, pl.DataFrame], directory: Path) -> Path:
+    """Write every dataset's shard into a temporary folder, then rename it into place."""
+    staging = directory.with_name(f".{directory.name}.{os.getpid()}.tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    for name in SHARD_DATASETS:
+        frames.get(name, BY_NAME[name].empty()).write_parquet(staging / f"{name}.parquet", compression="zstd")
+    (staging / _DONE).touch()
+    shutil.rmtree(directory, ignore_errors=True)
+    staging.rename(directory)
+    return directory

@@ -1,0 +1,421 @@
+"""Parsed guides → tidy rows for every dataset, given meaning by the vocabularies.
+
+Values the vocabularies do not know are passed through as printed, so that validation
+quarantines them with the offending text instead of this module guessing.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+from pipelines.parse import ParsedGuide, Row, Table
+from pipelines.sources import PulledFile
+from pipelines.text import citation_numbers, clean, fold, sentences, stable_id
+from pipelines.vocab import Match, Vocabulary
+
+Rows = dict[str, list[dict[str, Any]]]
+
+_COMPARISON_SPLIT = re.compile(r"\s+(?:vs\.?|versus)\s+", re.IGNORECASE)
+_TRAILING_PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")
+_STRENGTH = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+_STRENGTH_AFTER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%")
+_POTENCY_JOINER = re.compile(r"^[\s/,-]*(?:(?:to|and|or)\b)?[\s/,-]*$", re.IGNORECASE)
+_FOLD_RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*-?\s*(?:to|\u2013|-)\s*(\d+(?:\.\d+)?)\s*-?\s*fold", re.IGNORECASE)
+_FOLD_SINGLE = re.compile(r"(\d+(?:\.\d+)?)\s*-?\s*fold", re.IGNORECASE)
+_MODEL = re.compile(r"\bin (?:an? |the )?((?:[\w-]+ ){0,5}models?)\b", re.IGNORECASE)
+_REFERENCE_TAIL = re.compile(r"^(?P<title>.+?)\s+-\s+(?P<database>[A-Z][\w .]*?)\s*\[[^\]]*\]\s*$")
+_MONTH_YEAR = re.compile(r"(?P<month>[A-Za-z]+)\.?\s+(?P<year>\d{4})")
+_MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
+
+
+@dataclass(frozen=True)
+class Treatment:
+    compound: str
+    strength_pct: float | None
+    formulation: str | None
+    potency: str | None
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    compound: str
+    strength_pct: float | None
+
+
+def normalize_guide(pulled: PulledFile, guide: ParsedGuide, vocab: Vocabulary) -> Rows:
+    """Every dataset's rows for one parsed guide."""
+    rows: Rows = {name: [] for name in DATASETS}
+    context = {"source_id": pulled.source_id, "file": pulled.file}
+    rows["core.sources"].append(_source(pulled, guide))
+    for issue in guide.issues:
+        rows["quality.source_errors"].append({**context, "line_no": issue.line_no, "error": issue.error, "message": issue.message})
+    for table in guide.tables:
+        kind, columns = _table_kind(table, vocab)
+        rows["core.tables"].append(_table(context, table, kind))
+        rows["raw.table_cells"].extend(_cells(context, table))
+        if kind == "comparative":
+            for row in table.rows:
+                _findings(rows, context, guide, table, row, columns, vocab)
+        elif kind == "preclinical":
+            compound = _profiled_compound(table.title, vocab)
+            for row in table.rows:
+                _preclinical(rows, context, table, row, columns, compound, vocab)
+        else:
+            rows["quality.source_errors"].append(
+                {**context, "line_no": table.line_no, "error": "table_header", "message": f"Table {table.table_no} header {list(table.header)} matches no table kind in raw/vocab/table_columns.csv; add the headers as synonyms"}
+            )
+    for paragraph in guide.paragraphs:
+        for sentence_no, sentence in enumerate(sentences(paragraph.text), 1):
+            numbers = citation_numbers(sentence)
+            if numbers:
+                claim_id = stable_id("clm", pulled.source_id, paragraph.line_no, sentence_no)
+                rows["core.claims"].append({**context, "line_no": paragraph.line_no, "claim_id": claim_id, "sentence_no": sentence_no, "section": paragraph.section, "claim_text": clean(sentence)})
+                _cite(rows, context, paragraph.line_no, "claims", claim_id, numbers)
+    for reference in guide.references:
+        rows["core.references"].append(_reference(context, reference.ref_no, reference.line_no, reference.text))
+    return rows
+
+
+DATASETS = (
+    "core.sources",
+    "core.tables",
+    "raw.table_cells",
+    "core.findings",
+    "core.preclinical_findings",
+    "core.claims",
+    "core.references",
+    "core.citations",
+    "quality.source_errors",
+)
+
+
+def published_month(date_text: str | None) -> str | None:
+    """'December 2025' → '2025-12'; a bare year stays a year."""
+    if not date_text:
+        return None
+    month_year = _MONTH_YEAR.search(date_text)
+    if month_year and month_year.group("month").lower() in _MONTHS:
+        return f"{month_year.group('year')}-{_MONTHS[month_year.group('month').lower()]:02d}"
+    year = re.search(r"\b(\d{4})\b", date_text)
+    return year.group(1) if year else None
+
+
+def classify_effect(sentence: str, vocab: Vocabulary) -> tuple[str | None, str | None]:
+    """The effect a sentence states, or (None, why not)."""
+    effects = {match.term_id for match in vocab.phrase_terms.find(sentence)}
+    if len(effects) == 1:
+        return effects.pop(), None
+    if not effects:
+        return None, "no phrase from raw/vocab/result_phrases.csv"
+    return None, f"conflicting phrases ({', '.join(sorted(effects))})"
+
+
+def direction(effect: str | None, subject: str | None, polarity: str | None) -> str:
+    """Which arm a statement favours, from its effect, its subject and the outcome's polarity."""
+    if effect in ("no_difference", "comparable"):
+        return effect
+    if effect is None or subject is None:
+        return "unclassified"
+    if effect in ("higher", "lower"):
+        if polarity is None:
+            return "unclassified"
+        subject_better = (effect == "higher") == (polarity == "higher")
+    else:
+        subject_better = effect == "better"
+    other = "comparator" if subject == "intervention" else "intervention"
+    return f"favours_{subject if subject_better else other}"
+
+
+def _source(pulled: PulledFile, guide: ParsedGuide) -> dict[str, Any]:
+    url = guide.cite_url.split("#", 1)[0] if guide.cite_url else None
+    return {
+        "source_id": pulled.source_id,
+        "kind": pulled.kind,
+        "file": pulled.file,
+        "format": guide.format,
+        "bytes": pulled.bytes,
+        "sha256": pulled.sha256,
+        "title": clean(guide.title) if guide.title else None,
+        "publisher": guide.publisher,
+        "author": guide.author,
+        "published": published_month(guide.date_text),
+        "compound": guide.compound,
+        "catalog_no": guide.catalog_no,
+        "url": url,
+    }
+
+
+def _table_kind(table: Table, vocab: Vocabulary) -> tuple[str, dict[str, int]]:
+    """The first table kind whose required columns all appear in the header, and where they are."""
+    header = [fold(text) for text in table.header]
+    for kind in sorted(vocab.columns):
+        positions = {
+            column: next((i for i, text in enumerate(header) if text in synonyms), -1)
+            for column, (_, synonyms) in vocab.columns[kind].items()
+        }
+        if all(positions[column] >= 0 for column, (required, _) in vocab.columns[kind].items() if required):
+            return kind, {column: i for column, i in positions.items() if i >= 0}
+    return "unknown", {}
+
+
+def _table(context: dict, table: Table, kind: str) -> dict[str, Any]:
+    return {
+        **context,
+        "line_no": table.line_no,
+        "table_id": stable_id("tbl", context["source_id"], table.table_no, table.line_no),
+        "table_no": table.table_no,
+        "title": clean(table.title),
+        "table_kind": kind,
+        "columns": list(table.header),
+        "n_rows": len(table.rows),
+    }
+
+
+def _cells(context: dict, table: Table) -> list[dict[str, Any]]:
+    return [
+        {
+            **context,
+            "line_no": cell.line_no,
+            "table_no": table.table_no,
+            "row_no": row.row_no,
+            "column_no": column_no,
+            "header": table.header[column_no - 1],
+            "cell_text": cell.text,
+            "continued_from_line": cell.continued_from_line,
+        }
+        for row in table.rows
+        for column_no, cell in enumerate(row.cells, 1)
+    ]
+
+
+def _findings(rows: Rows, context: dict, guide: ParsedGuide, table: Table, row: Row, columns: dict[str, int], vocab: Vocabulary) -> None:
+    def cell(column: str) -> str:
+        return row.cells[columns[column]].text
+
+    outcome_text = clean(cell("outcome"))
+    outcome = vocab.outcome_terms.exact(outcome_text) or outcome_text
+    condition = _condition(vocab, table.title, table.section or "", guide.title or "") or clean(table.title)
+    grade_text = clean(cell("evidence_grade"))
+    grade = vocab.grade_terms.exact(grade_text) or grade_text
+    comparison, qualifiers = _strip_qualifiers(clean(cell("comparison")))
+    sides = _COMPARISON_SPLIT.split(comparison)
+    if len(sides) == 2:
+        intervention, comparator = (_treatment(side, vocab) for side in sides)
+    else:
+        intervention = comparator = Treatment(comparison, None, None, None)
+    population = _first_term(vocab.population_terms, qualifiers)
+    severity = _first_term(vocab.severity_terms, qualifiers)
+    for statement_no, statement in enumerate(_statements(cell("result"), vocab), 1):
+        text, effect = statement
+        mentions = _mentions(text, vocab)
+        subject, treatments = _subject(mentions, intervention, comparator, vocab)
+        masked = _mask(text, mentions)
+        finding_id = stable_id("fnd", context["source_id"], table.table_no, row.row_no, statement_no)
+        rows["core.findings"].append(
+            {
+                **context,
+                "line_no": row.line_no,
+                "finding_id": finding_id,
+                "table_no": table.table_no,
+                "row_no": row.row_no,
+                "statement_no": statement_no,
+                "condition": condition,
+                "outcome": outcome,
+                "outcome_text": outcome_text,
+                **_treatment_columns("intervention", treatments[0]),
+                **_treatment_columns("comparator", treatments[1]),
+                "population": population or _first_term(vocab.population_terms, [masked]) or "unspecified",
+                "severity": _first_term(vocab.severity_terms, [masked]) or severity or "unspecified",
+                "direction": direction(effect, subject, vocab.polarity.get(outcome)),
+                "result_text": clean(text),
+                "evidence_grade": grade,
+            }
+        )
+        _cite(rows, context, row.line_no, "findings", finding_id, citation_numbers(text))
+
+
+def _statements(result: str, vocab: Vocabulary) -> list[tuple[str, str | None]]:
+    """One statement per sentence that states an effect; other sentences stay with the one before."""
+    parts = sentences(result)
+    classified = [(part, classify_effect(part, vocab)) for part in parts]
+    if sum(1 for _, (effect, why) in classified if effect or "conflicting" in (why or "")) <= 1:
+        effect, _ = classify_effect(result, vocab)
+        return [(result, effect)]
+    statements: list[tuple[str, str | None]] = []
+    for part, (effect, why) in classified:
+        if statements and effect is None and "conflicting" not in (why or ""):
+            previous, previous_effect = statements[-1]
+            statements[-1] = (f"{previous} {part}", previous_effect)
+        else:
+            statements.append((part, effect))
+    return statements
+
+
+def _subject(
+    mentions: list[Mention], intervention: Treatment, comparator: Treatment, vocab: Vocabulary
+) -> tuple[str | None, tuple[Treatment, Treatment]]:
+    """The arm the statement talks about (its first named treatment), with strengths it restates."""
+    arms = {"intervention": intervention, "comparator": comparator}
+    for mention in mentions:
+        matching = [arm for arm, treatment in arms.items() if _names(mention, treatment, vocab)]
+        if len(matching) > 1:
+            matching = [arm for arm in matching if arms[arm].strength_pct == mention.strength_pct]
+        if len(matching) == 1:
+            arm = matching[0]
+            if mention.strength_pct is not None and mention.compound == arms[arm].compound:
+                arms[arm] = replace(arms[arm], strength_pct=mention.strength_pct)
+            return arm, (arms["intervention"], arms["comparator"])
+    return None, (intervention, comparator)
+
+
+def _names(mention: Mention, treatment: Treatment, vocab: Vocabulary) -> bool:
+    return mention.compound == treatment.compound or vocab.class_of(mention.compound) == treatment.compound
+
+
+def _mentions(text: str, vocab: Vocabulary) -> list[Mention]:
+    """Treatments named in a sentence, spans widened over potency words before and strength after."""
+    potencies = vocab.potency_terms.find(text)
+    mentions = []
+    for match in vocab.compound_terms.find(text):
+        start = _potency_start(text, match.start, potencies)
+        strength = _STRENGTH_AFTER.match(text[match.end :])
+        end = match.end + (strength.end() if strength else 0)
+        mentions.append(Mention(start, end, match.term_id, float(strength.group(1)) if strength else None))
+    return mentions
+
+
+def _potency_start(text: str, start: int, potencies: list[Match]) -> int:
+    for potency in reversed([p for p in potencies if p.end <= start]):
+        if not _POTENCY_JOINER.match(text[potency.end : start]):
+            break
+        start = potency.start
+    return start
+
+
+def _mask(text: str, mentions: list[Mention]) -> str:
+    for mention in mentions:
+        text = text[: mention.start] + " " * (mention.end - mention.start) + text[mention.end :]
+    return text
+
+
+def _treatment(text: str, vocab: Vocabulary) -> Treatment:
+    """One side of a comparison: compound or class, strength, formulation, potency."""
+    compounds = vocab.compound_terms.find(text)
+    if not compounds:
+        return Treatment(text, None, None, None)
+    compound = compounds[0].term_id
+    strength = _STRENGTH.search(text)
+    formulation = next((m.term_id for m in vocab.formulation_terms.find(text)), None)
+    is_corticosteroid = compound == "tcs" or vocab.class_of(compound) == "tcs"
+    potency = None
+    if is_corticosteroid:
+        named = sorted({m.term_id for m in vocab.potency_terms.find(text)}, key=vocab.potency_rank.__getitem__)
+        potency = "/".join(named) or vocab.compounds[compound].get("potency")
+    return Treatment(compound, float(strength.group(1)) if strength else None, formulation, potency)
+
+
+def _treatment_columns(arm: str, treatment: Treatment) -> dict[str, Any]:
+    return {
+        arm: treatment.compound,
+        f"{arm}_strength_pct": treatment.strength_pct,
+        f"{arm}_formulation": treatment.formulation,
+        f"{arm}_potency": treatment.potency,
+    }
+
+
+def _strip_qualifiers(comparison: str) -> tuple[str, list[str]]:
+    """Remove trailing parentheses that qualify the whole comparison, e.g. '(Adults)'."""
+    qualifiers = []
+    while match := _TRAILING_PAREN.search(comparison):
+        qualifiers.append(match.group(1))
+        comparison = comparison[: match.start()]
+    return comparison.strip(), qualifiers
+
+
+def _first_term(matcher: Any, texts: list[str]) -> str | None:
+    for text in texts:
+        found = matcher.find(text)
+        if found:
+            return found[0].term_id
+    return None
+
+
+def _condition(vocab: Vocabulary, *texts: str) -> str | None:
+    return _first_term(vocab.condition_terms, [clean(text) for text in texts])
+
+
+def _profiled_compound(title: str, vocab: Vocabulary) -> str:
+    """The most specific compound a title names: a derivative beats the parent it is derived from."""
+    named = list(dict.fromkeys(m.term_id for m in vocab.compound_terms.find(clean(title))))
+    derived = [c for c in named if c not in {vocab.parent_of(other) for other in named}]
+    return derived[0] if derived else clean(title)
+
+
+def _preclinical(rows: Rows, context: dict, table: Table, row: Row, columns: dict[str, int], compound: str, vocab: Vocabulary) -> None:
+    def cell(column: str) -> str | None:
+        return row.cells[columns[column]].text if column in columns else None
+
+    finding = cell("finding") or ""
+    others = [m.term_id for m in vocab.compound_terms.find(finding) if m.term_id != compound]
+    fold_range = _FOLD_RANGE.search(finding) or _FOLD_SINGLE.search(finding)
+    model = _MODEL.search(clean(finding))
+    preclinical_id = stable_id("pcf", context["source_id"], table.table_no, row.row_no)
+    rows["core.preclinical_findings"].append(
+        {
+            **context,
+            "line_no": row.line_no,
+            "preclinical_finding_id": preclinical_id,
+            "table_no": table.table_no,
+            "row_no": row.row_no,
+            "compound": compound,
+            "parameter": clean(cell("parameter") or ""),
+            "finding_text": clean(finding),
+            "implication": clean(cell("implication") or "") or None,
+            "comparator": others[0] if others else None,
+            "model": model.group(1) if model else None,
+            "fold_low": float(fold_range.group(1)) if fold_range else None,
+            "fold_high": float(fold_range.group(fold_range.lastindex or 1)) if fold_range else None,
+        }
+    )
+    _cite(rows, context, row.line_no, "preclinical_findings", preclinical_id, citation_numbers(" ".join(c.text for c in row.cells)))
+
+
+def _reference(context: dict, ref_no: int, line_no: int, text: str) -> dict[str, Any]:
+    tail = _REFERENCE_TAIL.match(text)
+    return {
+        **context,
+        "line_no": line_no,
+        "reference_id": stable_id("ref", context["source_id"], ref_no),
+        "ref_no": ref_no,
+        "title": clean(tail.group("title")) if tail else clean(text),
+        "database": tail.group("database") if tail else None,
+        "reference_text": text,
+        "pmid": None,
+        "doi": None,
+        "journal": None,
+        "year": None,
+        "first_author": None,
+        "match_method": "unresolved",
+        "match_score": None,
+    }
+
+
+def _cite(rows: Rows, context: dict, line_no: int, citing_dataset: str, citing_id: str, numbers: list[int]) -> None:
+    for ref_no in numbers:
+        rows["core.citations"].append(
+            {
+                **context,
+                "line_no": line_no,
+                "citation_id": stable_id("cit", citing_id, ref_no),
+                "citing_dataset": citing_dataset,
+                "citing_id": citing_id,
+                "ref_no": ref_no,
+                "reference_id": stable_id("ref", context["source_id"], ref_no),
+            }
+        )

@@ -1,0 +1,133 @@
+"""The sources registry (raw/sources.toml) and the pull stage that records every file read."""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+KINDS = ("guide", "references", "estimates", "vocab")
+
+
+class ConfigError(Exception):
+    """The registry itself is unusable: the run cannot start."""
+
+
+@dataclass(frozen=True)
+class RegistryEntry:
+    id: str
+    kind: str
+    path: str | None
+    url: str | None
+    sha256: str | None
+
+
+@dataclass(frozen=True)
+class PulledFile:
+    source_id: str
+    registry_id: str
+    kind: str
+    path: Path
+    file: str
+    bytes: int
+    sha256: str
+    pulled_at: datetime
+
+
+@dataclass(frozen=True)
+class SourceError:
+    source_id: str
+    file: str | None
+    line_no: int | None
+    error: str
+    message: str
+
+
+def load_registry(registry: Path) -> list[RegistryEntry]:
+    """Read and check the registry; every problem is a ConfigError naming the file."""
+    try:
+        document = tomllib.loads(registry.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{registry}: sources registry not found") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{registry}: not valid TOML: {exc}") from exc
+    entries = [_entry(registry, n, raw) for n, raw in enumerate(document.get("source", []), 1)]
+    seen: set[str] = set()
+    for entry in entries:
+        if entry.id in seen:
+            raise ConfigError(f"{registry}: source id {entry.id!r} is used twice")
+        seen.add(entry.id)
+    return entries
+
+
+def pull(entries: list[RegistryEntry], registry_dir: Path) -> tuple[list[PulledFile], list[SourceError]]:
+    """Resolve every entry to files, hash them and verify pins; failures are recorded, not raised."""
+    pulled: list[PulledFile] = []
+    errors: list[SourceError] = []
+    for entry in entries:
+        if entry.url is not None:
+            errors.append(
+                SourceError(entry.id, entry.url, None, "unsupported", "remote (http) sources are not supported yet; download the file into raw/ and register its path")
+            )
+            continue
+        paths = _expand(entry, registry_dir)
+        if not paths:
+            errors.append(SourceError(entry.id, entry.path, None, "missing", f"{entry.path!r} matches no file under {registry_dir}"))
+        for path in paths:
+            record = _pull_file(entry, path, registry_dir, is_glob=_is_glob(entry.path or ""))
+            if entry.sha256 and record.sha256 != entry.sha256.lower():
+                errors.append(SourceError(record.source_id, record.file, None, "checksum", f"sha256 is {record.sha256}, the registry pins {entry.sha256}; update the pin or restore the file"))
+                continue
+            pulled.append(record)
+    return pulled, errors
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _entry(registry: Path, number: int, raw: dict) -> RegistryEntry:
+    where = f"{registry}: [[source]] #{number}"
+    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str) or not raw["id"]:
+        raise ConfigError(f"{where}: needs a non-empty string 'id'")
+    if raw.get("kind") not in KINDS:
+        raise ConfigError(f"{where} ({raw['id']}): kind must be one of {', '.join(KINDS)}, not {raw.get('kind')!r}")
+    if ("path" in raw) == ("url" in raw):
+        raise ConfigError(f"{where} ({raw['id']}): give exactly one of 'path' or 'url'")
+    unknown = set(raw) - {"id", "kind", "path", "url", "sha256"}
+    if unknown:
+        raise ConfigError(f"{where} ({raw['id']}): unknown keys {sorted(unknown)}")
+    return RegistryEntry(raw["id"], raw["kind"], raw.get("path"), raw.get("url"), raw.get("sha256"))
+
+
+def _is_glob(pattern: str) -> bool:
+    return any(ch in pattern for ch in "*?[")
+
+
+def _expand(entry: RegistryEntry, registry_dir: Path) -> list[Path]:
+    pattern = entry.path or ""
+    if _is_glob(pattern):
+        candidates = registry_dir.glob(pattern)
+    else:
+        candidates = [registry_dir / pattern]
+    return sorted(p for p in candidates if p.is_file() and not p.name.startswith("."))
+
+
+def _pull_file(entry: RegistryEntry, path: Path, registry_dir: Path, *, is_glob: bool) -> PulledFile:
+    source_id = f"{entry.id}/{path.name}" if is_glob else entry.id
+    return PulledFile(
+        source_id=source_id,
+        registry_id=entry.id,
+        kind=entry.kind,
+        path=path.resolve(),
+        file=path.relative_to(registry_dir).as_posix(),
+        bytes=path.stat().st_size,
+        sha256=sha256_file(path),
+        pulled_at=datetime.now(UTC),
+    )

@@ -1,0 +1,55 @@
+"""Small text helpers shared by normalize: citation markers, markup, sentences, stable ids."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_ANCHOR_MARKER = r"<a\b[^>]*>\s*\[(?P<anchor>\d+)\]\s*</a>"
+_BRACKET_MARKER = r"\[(?P<bracket>\d+(?:\s*[,\u2013-]\s*\d+)*)\](?!\()"
+MARKER = re.compile(f"{_ANCHOR_MARKER}|{_BRACKET_MARKER}")
+_TAG = re.compile(r"<[^>]+>")
+_SENTENCE = re.compile(
+    rf"\S.*?[.!?](?:\s*(?:{_ANCHOR_MARKER}|\[\d+(?:\s*[,\u2013-]\s*\d+)*\]))*(?=\s+[A-Z0-9*\"'(<]|\s*$)|\S.+$",
+    re.DOTALL,
+)
+
+
+def citation_numbers(text: str) -> list[int]:
+    """Reference numbers cited in text, in order, ranges expanded ('[1-3]' → 1, 2, 3)."""
+    numbers: list[int] = []
+    for marker in MARKER.finditer(text):
+        if marker.group("anchor"):
+            numbers.append(int(marker.group("anchor")))
+            continue
+        for part in re.split(r"\s*,\s*", marker.group("bracket")):
+            bounds = [int(bound) for bound in re.split(r"\s*[\u2013-]\s*", part)]
+            numbers.extend(range(bounds[0], bounds[-1] + 1))
+    return list(dict.fromkeys(numbers))
+
+
+def clean(text: str) -> str:
+    """Text for storage: citation markers, HTML tags and markdown emphasis removed, spaces folded."""
+    text = MARKER.sub("", text)
+    text = _TAG.sub("", text)
+    text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"\s+([.,;:!?])", r"\1", text)
+
+
+def sentences(text: str) -> list[str]:
+    """Split prose into sentences; markers after a full stop stay with the sentence they follow."""
+    return [match.group(0).strip() for match in _SENTENCE.finditer(text) if match.group(0).strip()]
+
+
+def fold(text: str) -> str:
+    """Matching key: case, accents, quotes and spacing folded."""
+    text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("\u2018", "'")
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def stable_id(prefix: str, *parts: object) -> str:
+    """A short id derived only from content and position, so reruns give the same ids."""
+    digest = hashlib.sha256("\x1f".join(str(part) for part in parts).encode("utf-8")).hexdigest()
+    return f"{prefix}_{digest[:16]}"

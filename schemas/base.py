@@ -1,0 +1,70 @@
+"""The Dataset record that ties a pandera model to its warehouse table, key and sort order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandera.polars as pa
+import polars as pl
+
+SCHEMA_VERSION = "1.0.0"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One published table: its pandera model is the single source of truth for its columns."""
+
+    name: str
+    model: type[pa.DataFrameModel]
+    description: str
+    key: tuple[str, ...]
+    order_by: tuple[str, ...] = field(default=())
+    published: bool = True
+
+    @property
+    def schema(self) -> str:
+        return self.name.split(".")[0]
+
+    @property
+    def table(self) -> str:
+        return self.name.split(".")[1]
+
+    @property
+    def sort_columns(self) -> tuple[str, ...]:
+        return self.order_by or self.key
+
+    def columns(self) -> dict[str, pa.Column]:
+        return dict(self.model.to_schema().columns)
+
+    def polars_schema(self) -> pl.Schema:
+        return pl.Schema({name: col.dtype.type for name, col in self.columns().items()})
+
+    def empty(self) -> pl.DataFrame:
+        return pl.DataFrame(schema=self.polars_schema())
+
+    def frame(self, rows: list[dict]) -> pl.DataFrame:
+        """Build a frame with this dataset's exact column order and dtypes."""
+        return pl.DataFrame(rows, schema=self.polars_schema())
+
+
+def vocab_field(vocabulary: str, description: str, *, nullable: bool = False) -> object:
+    """A column whose values must be ids of a vocabulary; the check is bound at run time."""
+    return pa.Field(
+        nullable=nullable, description=description, metadata={"vocabulary": vocabulary}
+    )
+
+
+class Model(pa.DataFrameModel):
+    """Base of every dataset model: exact columns, coerced dtypes."""
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class Provenance(Model):
+    """The columns that tie a row back to the document and line it came from."""
+
+    source_id: str = pa.Field(description="Document id: the registry entry id and the file name.")
+    file: str = pa.Field(description="Path of the input file, relative to the sources registry.")
+    line_no: int = pa.Field(ge=1, description="1-based line of the input file the row comes from.")

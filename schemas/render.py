@@ -1,0 +1,111 @@
+"""Everything generated from the schemas: DuckDB DDL with COMMENTs, Frictionless fields, the data dictionary."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from schemas import DATASETS, SCHEMA_VERSION, Dataset
+
+_DUCKDB_TYPES = {
+    pl.String: "VARCHAR",
+    pl.Int64: "BIGINT",
+    pl.Int32: "INTEGER",
+    pl.Float64: "DOUBLE",
+    pl.Boolean: "BOOLEAN",
+}
+_FRICTIONLESS_TYPES = {
+    pl.String: "string",
+    pl.Int64: "integer",
+    pl.Int32: "integer",
+    pl.Float64: "number",
+    pl.Boolean: "boolean",
+}
+
+
+def duckdb_type(dtype: pl.DataType) -> str:
+    if isinstance(dtype, pl.List):
+        return f"{duckdb_type(dtype.inner)}[]"
+    if isinstance(dtype, pl.Datetime):
+        return "TIMESTAMPTZ" if dtype.time_zone else "TIMESTAMP"
+    return _DUCKDB_TYPES[dtype.base_type()]
+
+
+def frictionless_type(dtype: pl.DataType) -> str:
+    if isinstance(dtype, pl.List):
+        return "array"
+    if isinstance(dtype, pl.Datetime):
+        return "datetime"
+    return _FRICTIONLESS_TYPES[dtype.base_type()]
+
+
+def ddl(dataset: Dataset) -> list[str]:
+    """CREATE TABLE and COMMENT statements for one dataset."""
+    columns = dataset.columns()
+    body = ",\n  ".join(
+        f'"{name}" {duckdb_type(column.dtype.type)}{"" if column.nullable else " NOT NULL"}'
+        for name, column in columns.items()
+    )
+    statements = [f"CREATE TABLE {dataset.name} (\n  {body}\n)"]
+    statements.append(f"COMMENT ON TABLE {dataset.name} IS {_quote(dataset.description)}")
+    statements += [
+        f'COMMENT ON COLUMN {dataset.name}."{name}" IS {_quote(column.description or "")}'
+        for name, column in columns.items()
+    ]
+    return statements
+
+
+def datapackage(resources: list[dict]) -> dict:
+    """A Frictionless data package; `resources` gives each published dataset's path and stats."""
+    by_name = {d.name: d for d in DATASETS}
+    return {
+        "profile": "data-package",
+        "name": "dermevidence",
+        "title": "dermevidence evidence warehouse",
+        "version": SCHEMA_VERSION,
+        "resources": [_resource(by_name[r["dataset"]], r) for r in resources],
+    }
+
+
+def data_dictionary() -> str:
+    """The Markdown data dictionary in docs/; a test fails when the committed copy drifts."""
+    lines = [
+        "# Data dictionary",
+        "",
+        f"Generated from `schemas/` (schema version {SCHEMA_VERSION}) by `dermevidence docs`; do not edit by hand.",
+        "",
+    ]
+    for dataset in DATASETS:
+        published = "published as Parquet" if dataset.published else "DuckDB only"
+        lines += [f"## `{dataset.name}`", "", f"{dataset.description} Key: `{', '.join(dataset.key)}`; {published}.", ""]
+        lines += ["| column | type | required | description |", "| --- | --- | --- | --- |"]
+        for name, column in dataset.columns().items():
+            required = "no" if column.nullable else "yes"
+            lines.append(f"| `{name}` | {duckdb_type(column.dtype.type)} | {required} | {column.description or ''} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _resource(dataset: Dataset, resource: dict) -> dict:
+    fields = [
+        {
+            "name": name,
+            "type": frictionless_type(column.dtype.type),
+            "description": column.description or "",
+            "constraints": {"required": not column.nullable},
+        }
+        for name, column in dataset.columns().items()
+    ]
+    return {
+        "name": dataset.name.replace(".", "_"),
+        "path": resource["path"],
+        "format": "parquet",
+        "mediatype": "application/vnd.apache.parquet",
+        "description": dataset.description,
+        "bytes": resource["bytes"],
+        "hash": f"sha256:{resource['sha256']}",
+        "schema": {"fields": fields, "primaryKey": list(dataset.key)},
+    }
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
