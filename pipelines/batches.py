@@ -56,7 +56,13 @@ def process_batch(files: list[PulledFile], vocab: Vocabulary) -> dict[str, pl.Da
             guide = parse_guide_text(decode(pulled.path.read_bytes()))
         except GuideError as exc:
             rows["quality.source_errors"].append(
-                {"source_id": pulled.source_id, "file": pulled.file, "line_no": exc.line_no, "error": exc.error, "message": str(exc)}
+                {
+                    "source_id": pulled.source_id,
+                    "file": pulled.file,
+                    "line_no": exc.line_no,
+                    "error": exc.error,
+                    "message": str(exc),
+                }
             )
             continue
         for name, dataset_rows in normalize_guide(pulled, guide, vocab).items():
@@ -72,9 +78,13 @@ def process_batch(files: list[PulledFile], vocab: Vocabulary) -> dict[str, pl.Da
         *frames["core.findings"]["finding_id"],
         *frames["core.preclinical_findings"]["preclinical_finding_id"],
     }
-    citations = orphan_citations(frames["core.citations"], frames["core.references"], citing_ids, BY_NAME["core.citations"])
+    citations = orphan_citations(
+        frames["core.citations"], frames["core.references"], citing_ids, BY_NAME["core.citations"]
+    )
     frames["core.citations"] = citations.frame
-    frames["quality.quarantine"] = BY_NAME["quality.quarantine"].frame(quarantine + citations.quarantine)
+    frames["quality.quarantine"] = BY_NAME["quality.quarantine"].frame(
+        quarantine + citations.quarantine
+    )
     return frames
 
 
@@ -91,7 +101,9 @@ def write_shard(frames: dict[str, pl.DataFrame], directory: Path) -> Path:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     for name in SHARD_DATASETS:
-        frames.get(name, BY_NAME[name].empty()).write_parquet(staging / f"{name}.parquet", compression="zstd")
+        frames.get(name, BY_NAME[name].empty()).write_parquet(
+            staging / f"{name}.parquet", compression="zstd"
+        )
     (staging / _DONE).touch()
     shutil.rmtree(directory, ignore_errors=True)
     staging.rename(directory)

@@ -23,7 +23,9 @@ _TRAILING_PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")
 _STRENGTH = re.compile(r"(\d+(?:\.\d+)?)\s*%")
 _STRENGTH_AFTER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%")
 _POTENCY_JOINER = re.compile(r"^[\s/,-]*(?:(?:to|and|or)\b)?[\s/,-]*$", re.IGNORECASE)
-_FOLD_RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*-?\s*(?:to|\u2013|-)\s*(\d+(?:\.\d+)?)\s*-?\s*fold", re.IGNORECASE)
+_FOLD_RANGE = re.compile(
+    r"(\d+(?:\.\d+)?)\s*-?\s*(?:to|\u2013|-)\s*(\d+(?:\.\d+)?)\s*-?\s*fold", re.IGNORECASE
+)
 _FOLD_SINGLE = re.compile(r"(\d+(?:\.\d+)?)\s*-?\s*fold", re.IGNORECASE)
 _MODEL = re.compile(r"\bin (?:an? |the )?((?:[\w-]+ ){0,5}models?)\b", re.IGNORECASE)
 _REFERENCE_TAIL = re.compile(r"^(?P<title>.+?)\s+-\s+(?P<database>[A-Z][\w .]*?)\s*\[[^\]]*\]\s*$")
@@ -54,7 +56,9 @@ def normalize_guide(pulled: PulledFile, guide: ParsedGuide, vocab: Vocabulary) -
     context = {"source_id": pulled.source_id, "file": pulled.file}
     rows["core.sources"].append(_source(pulled, guide))
     for issue in guide.issues:
-        rows["quality.source_errors"].append({**context, "line_no": issue.line_no, "error": issue.error, "message": issue.message})
+        rows["quality.source_errors"].append(
+            {**context, "line_no": issue.line_no, "error": issue.error, "message": issue.message}
+        )
     for table in guide.tables:
         kind, columns = _table_kind(table, vocab)
         rows["core.tables"].append(_table(context, table, kind))
@@ -68,17 +72,33 @@ def normalize_guide(pulled: PulledFile, guide: ParsedGuide, vocab: Vocabulary) -
                 _preclinical(rows, context, table, row, columns, compound, vocab)
         else:
             rows["quality.source_errors"].append(
-                {**context, "line_no": table.line_no, "error": "table_header", "message": f"Table {table.table_no} header {list(table.header)} matches no table kind in raw/vocab/table_columns.csv; add the headers as synonyms"}
+                {
+                    **context,
+                    "line_no": table.line_no,
+                    "error": "table_header",
+                    "message": f"Table {table.table_no} header {list(table.header)} matches no table kind in raw/vocab/table_columns.csv; add the headers as synonyms",
+                }
             )
     for paragraph in guide.paragraphs:
         for sentence_no, sentence in enumerate(sentences(paragraph.text), 1):
             numbers = citation_numbers(sentence)
             if numbers:
                 claim_id = stable_id("clm", pulled.source_id, paragraph.line_no, sentence_no)
-                rows["core.claims"].append({**context, "line_no": paragraph.line_no, "claim_id": claim_id, "sentence_no": sentence_no, "section": paragraph.section, "claim_text": clean(sentence)})
+                rows["core.claims"].append(
+                    {
+                        **context,
+                        "line_no": paragraph.line_no,
+                        "claim_id": claim_id,
+                        "sentence_no": sentence_no,
+                        "section": paragraph.section,
+                        "claim_text": clean(sentence),
+                    }
+                )
                 _cite(rows, context, paragraph.line_no, "claims", claim_id, numbers)
     for reference in guide.references:
-        rows["core.references"].append(_reference(context, reference.ref_no, reference.line_no, reference.text))
+        rows["core.references"].append(
+            _reference(context, reference.ref_no, reference.line_no, reference.text)
+        )
     return rows
 
 
@@ -159,7 +179,11 @@ def _table_kind(table: Table, vocab: Vocabulary) -> tuple[str, dict[str, int]]:
             column: next((i for i, text in enumerate(header) if text in synonyms), -1)
             for column, (_, synonyms) in vocab.columns[kind].items()
         }
-        if all(positions[column] >= 0 for column, (required, _) in vocab.columns[kind].items() if required):
+        if all(
+            positions[column] >= 0
+            for column, (required, _) in vocab.columns[kind].items()
+            if required
+        ):
             return kind, {column: i for column, i in positions.items() if i >= 0}
     return "unknown", {}
 
@@ -194,13 +218,23 @@ def _cells(context: dict, table: Table) -> list[dict[str, Any]]:
     ]
 
 
-def _findings(rows: Rows, context: dict, guide: ParsedGuide, table: Table, row: Row, columns: dict[str, int], vocab: Vocabulary) -> None:
+def _findings(
+    rows: Rows,
+    context: dict,
+    guide: ParsedGuide,
+    table: Table,
+    row: Row,
+    columns: dict[str, int],
+    vocab: Vocabulary,
+) -> None:
     def cell(column: str) -> str:
         return row.cells[columns[column]].text
 
     outcome_text = clean(cell("outcome"))
     outcome = vocab.outcome_terms.exact(outcome_text) or outcome_text
-    condition = _condition(vocab, table.title, table.section or "", guide.title or "") or clean(table.title)
+    condition = _condition(vocab, table.title, table.section or "", guide.title or "") or clean(
+        table.title
+    )
     grade_text = clean(cell("evidence_grade"))
     grade = vocab.grade_terms.exact(grade_text) or grade_text
     comparison, qualifiers = _strip_qualifiers(clean(cell("comparison")))
@@ -216,7 +250,9 @@ def _findings(rows: Rows, context: dict, guide: ParsedGuide, table: Table, row: 
         mentions = _mentions(text, vocab)
         subject, treatments = _subject(mentions, intervention, comparator, vocab)
         masked = _mask(text, mentions)
-        finding_id = stable_id("fnd", context["source_id"], table.table_no, row.row_no, statement_no)
+        finding_id = stable_id(
+            "fnd", context["source_id"], table.table_no, row.row_no, statement_no
+        )
         rows["core.findings"].append(
             {
                 **context,
@@ -230,8 +266,12 @@ def _findings(rows: Rows, context: dict, guide: ParsedGuide, table: Table, row: 
                 "outcome_text": outcome_text,
                 **_treatment_columns("intervention", treatments[0]),
                 **_treatment_columns("comparator", treatments[1]),
-                "population": population or _first_term(vocab.population_terms, [masked]) or "unspecified",
-                "severity": _first_term(vocab.severity_terms, [masked]) or severity or "unspecified",
+                "population": population
+                or _first_term(vocab.population_terms, [masked])
+                or "unspecified",
+                "severity": _first_term(vocab.severity_terms, [masked])
+                or severity
+                or "unspecified",
                 "direction": direction(effect, subject, vocab.polarity.get(outcome)),
                 "result_text": clean(text),
                 "evidence_grade": grade,
@@ -275,7 +315,10 @@ def _subject(
 
 
 def _names(mention: Mention, treatment: Treatment, vocab: Vocabulary) -> bool:
-    return mention.compound == treatment.compound or vocab.class_of(mention.compound) == treatment.compound
+    return (
+        mention.compound == treatment.compound
+        or vocab.class_of(mention.compound) == treatment.compound
+    )
 
 
 def _mentions(text: str, vocab: Vocabulary) -> list[Mention]:
@@ -286,7 +329,9 @@ def _mentions(text: str, vocab: Vocabulary) -> list[Mention]:
         start = _potency_start(text, match.start, potencies)
         strength = _STRENGTH_AFTER.match(text[match.end :])
         end = match.end + (strength.end() if strength else 0)
-        mentions.append(Mention(start, end, match.term_id, float(strength.group(1)) if strength else None))
+        mentions.append(
+            Mention(start, end, match.term_id, float(strength.group(1)) if strength else None)
+        )
     return mentions
 
 
@@ -315,7 +360,9 @@ def _treatment(text: str, vocab: Vocabulary) -> Treatment:
     is_corticosteroid = compound == "tcs" or vocab.class_of(compound) == "tcs"
     potency = None
     if is_corticosteroid:
-        named = sorted({m.term_id for m in vocab.potency_terms.find(text)}, key=vocab.potency_rank.__getitem__)
+        named = sorted(
+            {m.term_id for m in vocab.potency_terms.find(text)}, key=vocab.potency_rank.__getitem__
+        )
         potency = "/".join(named) or vocab.compounds[compound].get("potency")
     return Treatment(compound, float(strength.group(1)) if strength else None, formulation, potency)
 
@@ -357,7 +404,15 @@ def _profiled_compound(title: str, vocab: Vocabulary) -> str:
     return derived[0] if derived else clean(title)
 
 
-def _preclinical(rows: Rows, context: dict, table: Table, row: Row, columns: dict[str, int], compound: str, vocab: Vocabulary) -> None:
+def _preclinical(
+    rows: Rows,
+    context: dict,
+    table: Table,
+    row: Row,
+    columns: dict[str, int],
+    compound: str,
+    vocab: Vocabulary,
+) -> None:
     def cell(column: str) -> str | None:
         return row.cells[columns[column]].text if column in columns else None
 
@@ -383,7 +438,14 @@ def _preclinical(rows: Rows, context: dict, table: Table, row: Row, columns: dic
             "fold_high": float(fold_range.group(fold_range.lastindex or 1)) if fold_range else None,
         }
     )
-    _cite(rows, context, row.line_no, "preclinical_findings", preclinical_id, citation_numbers(" ".join(c.text for c in row.cells)))
+    _cite(
+        rows,
+        context,
+        row.line_no,
+        "preclinical_findings",
+        preclinical_id,
+        citation_numbers(" ".join(c.text for c in row.cells)),
+    )
 
 
 def _reference(context: dict, ref_no: int, line_no: int, text: str) -> dict[str, Any]:
@@ -406,7 +468,9 @@ def _reference(context: dict, ref_no: int, line_no: int, text: str) -> dict[str,
     }
 
 
-def _cite(rows: Rows, context: dict, line_no: int, citing_dataset: str, citing_id: str, numbers: list[int]) -> None:
+def _cite(
+    rows: Rows, context: dict, line_no: int, citing_dataset: str, citing_id: str, numbers: list[int]
+) -> None:
     for ref_no in numbers:
         rows["core.citations"].append(
             {

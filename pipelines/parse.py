@@ -12,10 +12,14 @@ GUIDE_TEXT = "guide-text"
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
 _TABLE_TITLE = re.compile(r"^\s*Table\s+(\d+)\s*[:.]\s*(.*\S)\s*$", re.IGNORECASE)
-_AUTHOR_DATE = re.compile(r"\*\*Author:\*\*\s*(?P<author>.+?)\.?\s*\*\*Date:\*\*\s*(?P<date>.+?)\s*$")
+_AUTHOR_DATE = re.compile(
+    r"\*\*Author:\*\*\s*(?P<author>.+?)\.?\s*\*\*Date:\*\*\s*(?P<date>.+?)\s*$"
+)
 _FIELD = re.compile(r"^(?P<name>Compound Name|Cat\. No\.)\s*:\s*(?P<value>.+?)\s*$")
 _REFERENCE = re.compile(r"^\s*[-*]?\s*(?P<no>\d+)\.\s+(?P<text>.+?)\s*$")
-_CITE_THIS = re.compile(r"To cite this document:\s*(?P<publisher>[^.\[]+?)\s*\..*?Available at:\s*\[(?P<url>[^\]\s]+)\]")
+_CITE_THIS = re.compile(
+    r"To cite this document:\s*(?P<publisher>[^.\[]+?)\s*\..*?Available at:\s*\[(?P<url>[^\]\s]+)\]"
+)
 _RULE = re.compile(r"^\s*(-{3,}|\*{3,})\s*$")
 
 
@@ -97,7 +101,9 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line_no = data[: exc.start].count(b"\n") + 1
-        raise GuideError("unreadable", f"not valid UTF-8 at byte {exc.start}; re-save the file as UTF-8", line_no) from exc
+        raise GuideError(
+            "unreadable", f"not valid UTF-8 at byte {exc.start}; re-save the file as UTF-8", line_no
+        ) from exc
 
 
 def parse_guide_text(text: str) -> ParsedGuide:
@@ -128,7 +134,10 @@ def parse_guide_text(text: str) -> ParsedGuide:
             _read_body_line(guide, line_no, line, section)
         index += 1
     if guide.title is None and not guide.tables:
-        raise GuideError("not_a_guide", "no '# title' heading and no 'Table N:' table found: not a comparative guide")
+        raise GuideError(
+            "not_a_guide",
+            "no '# title' heading and no 'Table N:' table found: not a comparative guide",
+        )
     return guide
 
 
@@ -159,13 +168,25 @@ def _read_reference_line(guide: ParsedGuide, line_no: int, line: str) -> None:
         return
     reference = _REFERENCE.match(line)
     if reference:
-        guide.references.append(ReferenceLine(int(reference.group("no")), line_no, reference.group("text")))
+        guide.references.append(
+            ReferenceLine(int(reference.group("no")), line_no, reference.group("text"))
+        )
     elif line.strip():
-        guide.issues.append(ParseIssue(line_no, "reference_unnumbered", f"reference line has no number ('N. title'): {line.strip()[:80]!r}"))
+        guide.issues.append(
+            ParseIssue(
+                line_no,
+                "reference_unnumbered",
+                f"reference line has no number ('N. title'): {line.strip()[:80]!r}",
+            )
+        )
 
 
 def _read_table(
-    lines: list[str], index: int, title: re.Match[str], section: str | None, issues: list[ParseIssue]
+    lines: list[str],
+    index: int,
+    title: re.Match[str],
+    section: str | None,
+    issues: list[ParseIssue],
 ) -> tuple[Table, int]:
     """Read 'Table N: title', the tab-separated header and rows up to the first blank line."""
     table_no, title_line = int(title.group(1)), index + 1
@@ -178,7 +199,13 @@ def _read_table(
         header = tuple(cell.strip() for cell in lines[index].split("\t"))
         index += 1
     else:
-        issues.append(ParseIssue(title_line, "table_shape", f"Table {table_no} has no tab-separated header line after its title"))
+        issues.append(
+            ParseIssue(
+                title_line,
+                "table_shape",
+                f"Table {table_no} has no tab-separated header line after its title",
+            )
+        )
     while header and index < len(lines) and "\t" in lines[index]:
         row_no, line_no = len(rows) + 1, index + 1
         cells = [Cell(text.strip(), line_no) for text in lines[index].split("\t")]
@@ -186,12 +213,19 @@ def _read_table(
         if row is not None:
             rows.append(row)
         index += 1
-    table = Table(table_no, _strip_emphasis(title.group(2)), title_line, section, header, tuple(rows))
+    table = Table(
+        table_no, _strip_emphasis(title.group(2)), title_line, section, header, tuple(rows)
+    )
     return table, index
 
 
 def _fit_row(
-    cells: list[Cell], header: tuple[str, ...], above: Row | None, row_no: int, line_no: int, issues: list[ParseIssue]
+    cells: list[Cell],
+    header: tuple[str, ...],
+    above: Row | None,
+    row_no: int,
+    line_no: int,
+    issues: list[ParseIssue],
 ) -> Row | None:
     """Fit cells to the header.
 
@@ -202,15 +236,28 @@ def _fit_row(
     while filled and not filled[-1].text:
         filled.pop()
     if len(filled) > len(header):
-        issues.append(ParseIssue(line_no, "table_shape", f"row has {len(filled)} cells but the header has {len(header)} columns"))
+        issues.append(
+            ParseIssue(
+                line_no,
+                "table_shape",
+                f"row has {len(filled)} cells but the header has {len(header)} columns",
+            )
+        )
         return None
     carried = len(header) - len(filled)
     if carried and len(cells) > len(filled):
         if above is None:
-            issues.append(ParseIssue(line_no, "table_shape", "row ends in an empty cell (a merged cell) but there is no row above to continue"))
+            issues.append(
+                ParseIssue(
+                    line_no,
+                    "table_shape",
+                    "row ends in an empty cell (a merged cell) but there is no row above to continue",
+                )
+            )
             return None
         inherited = tuple(
-            Cell(cell.text, line_no, cell.continued_from_line or cell.line_no) for cell in above.cells[:carried]
+            Cell(cell.text, line_no, cell.continued_from_line or cell.line_no)
+            for cell in above.cells[:carried]
         )
         return Row(row_no, line_no, inherited + tuple(filled))
     padding = tuple(Cell("", line_no) for _ in range(carried))

@@ -62,23 +62,47 @@ def load_registry(registry: Path) -> list[RegistryEntry]:
     return entries
 
 
-def pull(entries: list[RegistryEntry], registry_dir: Path) -> tuple[list[PulledFile], list[SourceError]]:
+def pull(
+    entries: list[RegistryEntry], registry_dir: Path
+) -> tuple[list[PulledFile], list[SourceError]]:
     """Resolve every entry to files, hash them and verify pins; failures are recorded, not raised."""
     pulled: list[PulledFile] = []
     errors: list[SourceError] = []
     for entry in entries:
         if entry.url is not None:
             errors.append(
-                SourceError(entry.id, entry.url, None, "unsupported", "remote (http) sources are not supported yet; download the file into raw/ and register its path")
+                SourceError(
+                    entry.id,
+                    entry.url,
+                    None,
+                    "unsupported",
+                    "remote (http) sources are not supported yet; download the file into raw/ and register its path",
+                )
             )
             continue
         paths = _expand(entry, registry_dir)
         if not paths:
-            errors.append(SourceError(entry.id, entry.path, None, "missing", f"{entry.path!r} matches no file under {registry_dir}"))
+            errors.append(
+                SourceError(
+                    entry.id,
+                    entry.path,
+                    None,
+                    "missing",
+                    f"{entry.path!r} matches no file under {registry_dir}",
+                )
+            )
         for path in paths:
             record = _pull_file(entry, path, registry_dir, is_glob=_is_glob(entry.path or ""))
             if entry.sha256 and record.sha256 != entry.sha256.lower():
-                errors.append(SourceError(record.source_id, record.file, None, "checksum", f"sha256 is {record.sha256}, the registry pins {entry.sha256}; update the pin or restore the file"))
+                errors.append(
+                    SourceError(
+                        record.source_id,
+                        record.file,
+                        None,
+                        "checksum",
+                        f"sha256 is {record.sha256}, the registry pins {entry.sha256}; update the pin or restore the file",
+                    )
+                )
                 continue
             pulled.append(record)
     return pulled, errors
@@ -97,7 +121,9 @@ def _entry(registry: Path, number: int, raw: dict) -> RegistryEntry:
     if not isinstance(raw, dict) or not isinstance(raw.get("id"), str) or not raw["id"]:
         raise ConfigError(f"{where}: needs a non-empty string 'id'")
     if raw.get("kind") not in KINDS:
-        raise ConfigError(f"{where} ({raw['id']}): kind must be one of {', '.join(KINDS)}, not {raw.get('kind')!r}")
+        raise ConfigError(
+            f"{where} ({raw['id']}): kind must be one of {', '.join(KINDS)}, not {raw.get('kind')!r}"
+        )
     if ("path" in raw) == ("url" in raw):
         raise ConfigError(f"{where} ({raw['id']}): give exactly one of 'path' or 'url'")
     unknown = set(raw) - {"id", "kind", "path", "url", "sha256"}
@@ -112,14 +138,13 @@ def _is_glob(pattern: str) -> bool:
 
 def _expand(entry: RegistryEntry, registry_dir: Path) -> list[Path]:
     pattern = entry.path or ""
-    if _is_glob(pattern):
-        candidates = registry_dir.glob(pattern)
-    else:
-        candidates = [registry_dir / pattern]
+    candidates = registry_dir.glob(pattern) if _is_glob(pattern) else [registry_dir / pattern]
     return sorted(p for p in candidates if p.is_file() and not p.name.startswith("."))
 
 
-def _pull_file(entry: RegistryEntry, path: Path, registry_dir: Path, *, is_glob: bool) -> PulledFile:
+def _pull_file(
+    entry: RegistryEntry, path: Path, registry_dir: Path, *, is_glob: bool
+) -> PulledFile:
     source_id = f"{entry.id}/{path.name}" if is_glob else entry.id
     return PulledFile(
         source_id=source_id,

@@ -38,18 +38,32 @@ def from_text(dataset: Dataset, frame: pl.DataFrame, context: dict[str, Any]) ->
     missing = [name for name in expected if name not in frame.columns]
     unknown = [name for name in frame.columns if name not in expected]
     if missing or unknown:
-        raise DatasetShapeError(f"header does not match {dataset.name}: missing {missing}, unknown {unknown}")
-    frame = frame.select(expected.names()).with_row_index(ROW).with_columns((pl.col(ROW) + 2).alias(LINE))
-    casts = {name: _cast_text(pl.col(name), dtype) for name, dtype in expected.items() if dtype != pl.String}
+        raise DatasetShapeError(
+            f"header does not match {dataset.name}: missing {missing}, unknown {unknown}"
+        )
+    frame = (
+        frame.select(expected.names())
+        .with_row_index(ROW)
+        .with_columns((pl.col(ROW) + 2).alias(LINE))
+    )
+    casts = {
+        name: _cast_text(pl.col(name), dtype)
+        for name, dtype in expected.items()
+        if dtype != pl.String
+    }
     cast = frame.with_columns(**casts)
     quarantine, bad = [], set()
     for name in casts:
         text = frame[name]
-        failed = frame.filter(cast[name].is_null() & text.is_not_null() & (text.str.strip_chars() != ""))
+        failed = frame.filter(
+            cast[name].is_null() & text.is_not_null() & (text.str.strip_chars() != "")
+        )
         for row in failed.to_dicts():
             bad.add(row[ROW])
             message = f"{name} {row[name]!r} is not a valid {expected[name]}"
-            quarantine.append(_quarantine_row(dataset, row, context, name, "dtype", row[name], message))
+            quarantine.append(
+                _quarantine_row(dataset, row, context, name, "dtype", row[name], message)
+            )
     return Validated(cast.filter(~pl.col(ROW).is_in(list(bad))).drop(ROW), quarantine)
 
 
@@ -59,7 +73,12 @@ def _split_lines(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series | None]:
     return frame, None
 
 
-def validate_rows(dataset: Dataset, frame: pl.DataFrame, vocabularies: dict[str, set[str]], context: dict[str, Any] | None = None) -> Validated:
+def validate_rows(
+    dataset: Dataset,
+    frame: pl.DataFrame,
+    vocabularies: dict[str, set[str]],
+    context: dict[str, Any] | None = None,
+) -> Validated:
     """Validate every row at once (lazy=True); failing rows leave the frame for the quarantine."""
     schema = _bind_vocabularies(dataset, vocabularies)
     frame, lines = _split_lines(frame)
@@ -75,27 +94,44 @@ def validate_rows(dataset: Dataset, frame: pl.DataFrame, vocabularies: dict[str,
         summary = failures.filter(pl.col("index").is_null()).select("column", "check").rows()
         raise DatasetShapeError(f"{dataset.name} does not fit its schema: {summary}")
     quarantine = []
-    records = {row[ROW]: row for row in frame.filter(pl.col(ROW).is_in(failures["index"].unique().implode())).to_dicts()}
+    records = {
+        row[ROW]: row
+        for row in frame.filter(pl.col(ROW).is_in(failures["index"].unique().implode())).to_dicts()
+    }
     for failure in failures.iter_rows(named=True):
         row = records[failure["index"]]
         column, check = failure["column"], failure["check"]
         value = row.get(column) if column in row else failure["failure_case"]
         message = _message(dataset, schema, column, check, value, row)
-        quarantine.append(_quarantine_row(dataset, row, context or {}, column, check, value, message))
-    return Validated(frame.filter(~pl.col(ROW).is_in(list(records))).drop(ROW, LINE, strict=False), quarantine)
+        quarantine.append(
+            _quarantine_row(dataset, row, context or {}, column, check, value, message)
+        )
+    return Validated(
+        frame.filter(~pl.col(ROW).is_in(list(records))).drop(ROW, LINE, strict=False), quarantine
+    )
 
 
-def orphan_citations(citations: pl.DataFrame, references: pl.DataFrame, citing_ids: set[str], dataset: Dataset) -> Validated:
+def orphan_citations(
+    citations: pl.DataFrame, references: pl.DataFrame, citing_ids: set[str], dataset: Dataset
+) -> Validated:
     """Citations must point at a reference of the same document, from a row that was kept."""
     known_references = set(references["reference_id"].to_list())
     keep, quarantine = [], []
     for row in citations.to_dicts():
         if row["reference_id"] not in known_references:
             message = f"{row['file']}:{row['line_no']}: citation marker [{row['ref_no']}] has no reference {row['ref_no']} in the document's reference list; fix the marker or add the reference"
-            quarantine.append(_quarantine_row(dataset, row, {}, "ref_no", "reference_exists", row["ref_no"], message))
+            quarantine.append(
+                _quarantine_row(
+                    dataset, row, {}, "ref_no", "reference_exists", row["ref_no"], message
+                )
+            )
         elif row["citing_id"] not in citing_ids:
             message = f"the {row['citing_dataset']} row {row['citing_id']} citing reference {row['ref_no']} was quarantined; fix that row and the citation returns"
-            quarantine.append(_quarantine_row(dataset, row, {}, "citing_id", "citing_row_kept", row["citing_id"], message))
+            quarantine.append(
+                _quarantine_row(
+                    dataset, row, {}, "citing_id", "citing_row_kept", row["citing_id"], message
+                )
+            )
         else:
             keep.append(row)
     return Validated(dataset.frame(keep), quarantine)
@@ -107,14 +143,22 @@ def _bind_vocabularies(dataset: Dataset, vocabularies: dict[str, set[str]]) -> p
     for name, column in schema.columns.items():
         vocabulary = (column.metadata or {}).get("vocabulary")
         if vocabulary in vocabularies:
-            check = pa.Check.isin(sorted(vocabularies[vocabulary]), name=f"in_vocabulary_{vocabulary}")
+            check = pa.Check.isin(
+                sorted(vocabularies[vocabulary]), name=f"in_vocabulary_{vocabulary}"
+            )
             schema = schema.update_column(name, checks=[*column.checks, check])
     return schema
 
 
-def _message(dataset: Dataset, schema: pa.DataFrameSchema, column: str, check: str, value: Any, row: dict) -> str:
+def _message(
+    dataset: Dataset, schema: pa.DataFrameSchema, column: str, check: str, value: Any, row: dict
+) -> str:
     where = f"{row['file']}:{row['line_no']}: " if row.get("file") and row.get("line_no") else ""
-    vocabulary = (schema.columns[column].metadata or {}).get("vocabulary") if column in schema.columns else None
+    vocabulary = (
+        (schema.columns[column].metadata or {}).get("vocabulary")
+        if column in schema.columns
+        else None
+    )
     if vocabulary and check.startswith("in_vocabulary"):
         return f"{where}{column} {value!r} is not in raw/vocab/{vocabulary}.csv; add it (or a synonym) there or correct the source"
     if check == "not_nullable":
@@ -124,14 +168,24 @@ def _message(dataset: Dataset, schema: pa.DataFrameSchema, column: str, check: s
     return f"{where}{column} {value!r} fails {check}"
 
 
-def _quarantine_row(dataset: Dataset, row: dict, context: dict, column: str | None, check: str, value: Any, message: str) -> dict[str, Any]:
+def _quarantine_row(
+    dataset: Dataset,
+    row: dict,
+    context: dict,
+    column: str | None,
+    check: str,
+    value: Any,
+    message: str,
+) -> dict[str, Any]:
     record = {k: v for k, v in row.items() if k not in (ROW, LINE)}
     return {
         "dataset": dataset.name,
         "source_id": row.get("source_id") or context.get("source_id"),
         "file": row.get("file") or context.get("file"),
         "line_no": row.get("line_no") if isinstance(row.get("line_no"), int) else row.get(LINE),
-        "row_key": "|".join(str(row.get(k)) for k in dataset.key) if all(k in row for k in dataset.key) else None,
+        "row_key": "|".join(str(row.get(k)) for k in dataset.key)
+        if all(k in row for k in dataset.key)
+        else None,
         "column": column,
         "check": check,
         "value": None if value is None else str(value),
@@ -143,5 +197,11 @@ def _quarantine_row(dataset: Dataset, row: dict, context: dict, column: str | No
 def _cast_text(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     if dtype == pl.Boolean:
         lowered = column.str.strip_chars().str.to_lowercase()
-        return pl.when(lowered.is_in(_TRUE)).then(True).when(lowered.is_in(_FALSE)).then(False).otherwise(None)
+        return (
+            pl.when(lowered.is_in(_TRUE))
+            .then(True)
+            .when(lowered.is_in(_FALSE))
+            .then(False)
+            .otherwise(None)
+        )
     return column.str.strip_chars().cast(dtype, strict=False)

@@ -45,7 +45,10 @@ class TermMatcher:
         self._pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
 
     def find(self, text: str) -> list[Match]:
-        return [Match(m.start(), m.end(), self._ids[fold(m.group(0))]) for m in self._pattern.finditer(text)]
+        return [
+            Match(m.start(), m.end(), self._ids[fold(m.group(0))])
+            for m in self._pattern.finditer(text)
+        ]
 
     def exact(self, text: str) -> str | None:
         return self._ids.get(fold(text))
@@ -76,7 +79,9 @@ class Vocabulary:
         return (self.compounds.get(compound_id) or {}).get("parent")
 
 
-def load_vocabularies(files: list[PulledFile]) -> tuple[dict[str, pl.DataFrame], list[dict], list[SourceError]]:
+def load_vocabularies(
+    files: list[PulledFile],
+) -> tuple[dict[str, pl.DataFrame], list[dict], list[SourceError]]:
     """Read and validate every vocabulary CSV; bad rows are quarantined, bad files recorded."""
     frames: dict[str, pl.DataFrame] = {}
     quarantine: list[dict] = []
@@ -84,7 +89,15 @@ def load_vocabularies(files: list[PulledFile]) -> tuple[dict[str, pl.DataFrame],
     for pulled in files:
         name = VOCAB_DATASETS.get(pulled.path.stem)
         if name is None:
-            errors.append(SourceError(pulled.source_id, pulled.file, None, "unknown_vocabulary", f"no vocabulary is called {pulled.path.stem!r}; known: {', '.join(VOCAB_DATASETS)}"))
+            errors.append(
+                SourceError(
+                    pulled.source_id,
+                    pulled.file,
+                    None,
+                    "unknown_vocabulary",
+                    f"no vocabulary is called {pulled.path.stem!r}; known: {', '.join(VOCAB_DATASETS)}",
+                )
+            )
             continue
         context = {"source_id": pulled.source_id, "file": pulled.file}
         try:
@@ -92,7 +105,15 @@ def load_vocabularies(files: list[PulledFile]) -> tuple[dict[str, pl.DataFrame],
             cast = from_text(BY_NAME[name], text_frame, context)
             checked = validate_rows(BY_NAME[name], cast.frame, {}, context)
         except (pl.exceptions.PolarsError, DatasetShapeError) as exc:
-            errors.append(SourceError(pulled.source_id, pulled.file, None, "unreadable", f"cannot read vocabulary: {exc}"))
+            errors.append(
+                SourceError(
+                    pulled.source_id,
+                    pulled.file,
+                    None,
+                    "unreadable",
+                    f"cannot read vocabulary: {exc}",
+                )
+            )
             continue
         frames[name] = checked.frame
         quarantine += cast.quarantine + checked.quarantine
@@ -101,6 +122,7 @@ def load_vocabularies(files: list[PulledFile]) -> tuple[dict[str, pl.DataFrame],
 
 def build_vocabulary(frames: dict[str, pl.DataFrame]) -> Vocabulary:
     """Turn validated ref.* frames into matchers; the version hash keys every cache."""
+
     def frame(name: str) -> pl.DataFrame:
         return frames.get(name, pl.DataFrame())
 

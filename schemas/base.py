@@ -49,9 +49,7 @@ class Dataset:
 
 def vocab_field(vocabulary: str, description: str, *, nullable: bool = False) -> object:
     """A column whose values must be ids of a vocabulary; the check is bound at run time."""
-    return pa.Field(
-        nullable=nullable, description=description, metadata={"vocabulary": vocabulary}
-    )
+    return pa.Field(nullable=nullable, description=description, metadata={"vocabulary": vocabulary})
 
 
 class Model(pa.DataFrameModel):

@@ -1,7 +1,5 @@
 """core.claims: narrative sentences of a guide that carry citation markers."""
 
-from typing import Optional
-
 import pandera.polars as pa
 
 from schemas.base import Dataset, Provenance
@@ -10,7 +8,9 @@ from schemas.base import Dataset, Provenance
 class Claims(Provenance):
     claim_id: str = pa.Field(unique=True, description="Deterministic id (source, line, sentence).")
     sentence_no: int = pa.Field(ge=1, description="1-based sentence within its paragraph.")
-    section: Optional[str] = pa.Field(nullable=True, description="Heading of the section the sentence stands in.")
+    section: str | None = pa.Field(
+        nullable=True, description="Heading of the section the sentence stands in."
+    )
     claim_text: str = pa.Field(description="The sentence, citation markers and markup removed.")
 
 

@@ -1,7 +1,5 @@
 """core.findings: one row per comparative statement in a guide table."""
 
-from typing import Optional
-
 import pandera.polars as pa
 
 from schemas.base import Dataset, Provenance, vocab_field
@@ -16,26 +14,61 @@ DIRECTIONS = [
 
 
 class Findings(Provenance):
-    finding_id: str = pa.Field(unique=True, description="Deterministic id (source, table, row, statement).")
+    finding_id: str = pa.Field(
+        unique=True, description="Deterministic id (source, table, row, statement)."
+    )
     table_no: int = pa.Field(ge=1, description="Table the finding comes from.")
     row_no: int = pa.Field(ge=1, description="1-based body row within the table.")
-    statement_no: int = pa.Field(ge=1, description="1-based statement within the row's result; a result naming subgroups yields several.")
-    condition: str = vocab_field("conditions", "Condition (ref.conditions id), from the table title or the section heading.")
+    statement_no: int = pa.Field(
+        ge=1,
+        description="1-based statement within the row's result; a result naming subgroups yields several.",
+    )
+    condition: str = vocab_field(
+        "conditions", "Condition (ref.conditions id), from the table title or the section heading."
+    )
     outcome: str = vocab_field("outcomes", "Outcome (ref.outcomes id).")
     outcome_text: str = pa.Field(description="Outcome as printed (carried down for merged cells).")
-    intervention: str = vocab_field("compounds", "Intervention: compound or class (ref.compounds id); the first treatment of the comparison.")
-    intervention_strength_pct: Optional[float] = pa.Field(nullable=True, gt=0, le=100, description="Intervention strength in percent (w/w).")
-    intervention_formulation: Optional[str] = vocab_field("formulations", "Intervention formulation (ref.formulations id).", nullable=True)
-    intervention_potency: Optional[str] = pa.Field(nullable=True, description="Corticosteroid potency of the intervention: ref.potencies ids joined by '/'.")
+    intervention: str = vocab_field(
+        "compounds",
+        "Intervention: compound or class (ref.compounds id); the first treatment of the comparison.",
+    )
+    intervention_strength_pct: float | None = pa.Field(
+        nullable=True, gt=0, le=100, description="Intervention strength in percent (w/w)."
+    )
+    intervention_formulation: str | None = vocab_field(
+        "formulations", "Intervention formulation (ref.formulations id).", nullable=True
+    )
+    intervention_potency: str | None = pa.Field(
+        nullable=True,
+        description="Corticosteroid potency of the intervention: ref.potencies ids joined by '/'.",
+    )
     comparator: str = vocab_field("compounds", "Comparator: compound or class (ref.compounds id).")
-    comparator_strength_pct: Optional[float] = pa.Field(nullable=True, gt=0, le=100, description="Comparator strength in percent (w/w).")
-    comparator_formulation: Optional[str] = vocab_field("formulations", "Comparator formulation (ref.formulations id).", nullable=True)
-    comparator_potency: Optional[str] = pa.Field(nullable=True, description="Corticosteroid potency of the comparator: ref.potencies ids joined by '/'.")
-    population: str = vocab_field("populations", "Population (ref.populations id): adult, pediatric, mixed or unspecified.")
-    severity: str = vocab_field("severities", "Disease severity (ref.severities id), or unspecified.")
-    direction: str = pa.Field(isin=DIRECTIONS, description="Which arm the statement favours, from the result text and the outcome's polarity; unclassified when the rules cannot tell.")
-    result_text: str = pa.Field(description="The statement as printed, citation markers and markup removed.")
-    evidence_grade: str = vocab_field("evidence_grades", "Strength of evidence (ref.evidence_grades id).")
+    comparator_strength_pct: float | None = pa.Field(
+        nullable=True, gt=0, le=100, description="Comparator strength in percent (w/w)."
+    )
+    comparator_formulation: str | None = vocab_field(
+        "formulations", "Comparator formulation (ref.formulations id).", nullable=True
+    )
+    comparator_potency: str | None = pa.Field(
+        nullable=True,
+        description="Corticosteroid potency of the comparator: ref.potencies ids joined by '/'.",
+    )
+    population: str = vocab_field(
+        "populations", "Population (ref.populations id): adult, pediatric, mixed or unspecified."
+    )
+    severity: str = vocab_field(
+        "severities", "Disease severity (ref.severities id), or unspecified."
+    )
+    direction: str = pa.Field(
+        isin=DIRECTIONS,
+        description="Which arm the statement favours, from the result text and the outcome's polarity; unclassified when the rules cannot tell.",
+    )
+    result_text: str = pa.Field(
+        description="The statement as printed, citation markers and markup removed."
+    )
+    evidence_grade: str = vocab_field(
+        "evidence_grades", "Strength of evidence (ref.evidence_grades id)."
+    )
 
 
 DATASET = Dataset(

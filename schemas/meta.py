@@ -1,7 +1,5 @@
 """meta.*: the run history and the files each run pulled (not published as Parquet)."""
 
-from typing import Optional
-
 import pandera.polars as pa
 import polars as pl
 
@@ -11,16 +9,25 @@ UTC_TIME = pl.Datetime("us", "UTC")
 
 
 class Runs(Model):
-    run_id: str = pa.Field(unique=True, description="Run id (also the Prefect flow run id when run under Prefect).")
+    run_id: str = pa.Field(
+        unique=True, description="Run id (also the Prefect flow run id when run under Prefect)."
+    )
     started_at: UTC_TIME = pa.Field(description="When the run started (UTC).")
     finished_at: UTC_TIME = pa.Field(nullable=True, description="When the run finished (UTC).")
-    status: str = pa.Field(isin=["success", "success_with_issues", "failed_strict", "failed"], description="Outcome of the run.")
+    status: str = pa.Field(
+        isin=["success", "success_with_issues", "failed_strict", "failed"],
+        description="Outcome of the run.",
+    )
     strict: bool = pa.Field(description="Whether the run was --strict.")
-    release_id: Optional[str] = pa.Field(nullable=True, description="Release the run published, if any.")
+    release_id: str | None = pa.Field(
+        nullable=True, description="Release the run published, if any."
+    )
     rows_json: str = pa.Field(description="Rows per dataset, as a JSON object.")
     quarantined: int = pa.Field(ge=0, description="Rows quarantined.")
     source_errors: int = pa.Field(ge=0, description="Source errors recorded.")
-    stage_seconds_json: str = pa.Field(description="Wall time per stage in seconds, as a JSON object.")
+    stage_seconds_json: str = pa.Field(
+        description="Wall time per stage in seconds, as a JSON object."
+    )
 
 
 class PulledFiles(Model):
@@ -34,6 +41,19 @@ class PulledFiles(Model):
 
 
 DATASETS = (
-    Dataset(name="meta.runs", model=Runs, description="One row per run of the pipeline.", key=("run_id",), order_by=("started_at", "run_id"), published=False),
-    Dataset(name="meta.pulled_files", model=PulledFiles, description="Every file the current warehouse was built from.", key=("source_id",), published=False),
+    Dataset(
+        name="meta.runs",
+        model=Runs,
+        description="One row per run of the pipeline.",
+        key=("run_id",),
+        order_by=("started_at", "run_id"),
+        published=False,
+    ),
+    Dataset(
+        name="meta.pulled_files",
+        model=PulledFiles,
+        description="Every file the current warehouse was built from.",
+        key=("source_id",),
+        published=False,
+    ),
 )

@@ -1,7 +1,5 @@
 """quality.*: what failed, and why, in words a person can act on."""
 
-from typing import Optional
-
 import pandera.polars as pa
 
 from schemas.base import Dataset, Model
@@ -9,29 +7,38 @@ from schemas.base import Dataset, Model
 
 class Quarantine(Model):
     dataset: str = pa.Field(description="Dataset the row was meant for (e.g. core.findings).")
-    source_id: Optional[str] = pa.Field(nullable=True, description="Document the row comes from.")
-    file: Optional[str] = pa.Field(nullable=True, description="Input file, relative to the registry.")
-    line_no: Optional[int] = pa.Field(nullable=True, ge=1, description="Line of the input file.")
-    row_key: Optional[str] = pa.Field(nullable=True, description="Key of the rejected row in its dataset.")
-    column: Optional[str] = pa.Field(nullable=True, description="Column that failed.")
+    source_id: str | None = pa.Field(nullable=True, description="Document the row comes from.")
+    file: str | None = pa.Field(nullable=True, description="Input file, relative to the registry.")
+    line_no: int | None = pa.Field(nullable=True, ge=1, description="Line of the input file.")
+    row_key: str | None = pa.Field(
+        nullable=True, description="Key of the rejected row in its dataset."
+    )
+    column: str | None = pa.Field(nullable=True, description="Column that failed.")
     check: str = pa.Field(description="Check that failed.")
-    value: Optional[str] = pa.Field(nullable=True, description="Offending value, as text.")
+    value: str | None = pa.Field(nullable=True, description="Offending value, as text.")
     message: str = pa.Field(description="What is wrong and how to fix it.")
     record: str = pa.Field(description="The whole rejected row as JSON, so nothing is lost.")
 
 
 class SourceErrors(Model):
     source_id: str = pa.Field(description="Registry entry or document that failed.")
-    file: Optional[str] = pa.Field(nullable=True, description="Input file, relative to the registry.")
-    line_no: Optional[int] = pa.Field(nullable=True, ge=1, description="Line of the input file, when known.")
-    error: str = pa.Field(description="Short error category (unreadable, not_a_guide, table_shape, ...).")
+    file: str | None = pa.Field(nullable=True, description="Input file, relative to the registry.")
+    line_no: int | None = pa.Field(
+        nullable=True, ge=1, description="Line of the input file, when known."
+    )
+    error: str = pa.Field(
+        description="Short error category (unreadable, not_a_guide, table_shape, ...)."
+    )
     message: str = pa.Field(description="What is wrong and how to fix it.")
 
 
 class Checks(Model):
     check_name: str = pa.Field(unique=True, description="Name of the cross-dataset check.")
     dataset: str = pa.Field(description="Dataset the check is about.")
-    status: str = pa.Field(isin=["pass", "warn", "fail"], description="pass, warn (reported, does not fail --strict) or fail.")
+    status: str = pa.Field(
+        isin=["pass", "warn", "fail"],
+        description="pass, warn (reported, does not fail --strict) or fail.",
+    )
     failing_rows: int = pa.Field(ge=0, description="Rows that break the rule.")
     detail: str = pa.Field(description="What the check asserts, and a sample of the failures.")
 

@@ -1,25 +1,42 @@
 """core.references: one row per numbered reference of a guide."""
 
-from typing import Optional
-
 import pandera.polars as pa
 
 from schemas.base import Dataset, Provenance
 
 
 class References(Provenance):
-    reference_id: str = pa.Field(unique=True, description="Deterministic id (source, reference number).")
+    reference_id: str = pa.Field(
+        unique=True, description="Deterministic id (source, reference number)."
+    )
     ref_no: int = pa.Field(ge=1, description="Reference number as printed in the list.")
     title: str = pa.Field(description="Title of the cited work, without the database tail.")
-    database: Optional[str] = pa.Field(nullable=True, description="Database the guide links the reference to (e.g. PubMed).")
+    database: str | None = pa.Field(
+        nullable=True, description="Database the guide links the reference to (e.g. PubMed)."
+    )
     reference_text: str = pa.Field(description="The reference line as printed.")
-    pmid: Optional[str] = pa.Field(nullable=True, str_matches=r"^\d+$", description="PubMed id of the matched record, when resolved.")
-    doi: Optional[str] = pa.Field(nullable=True, description="DOI of the matched record, when resolved.")
-    journal: Optional[str] = pa.Field(nullable=True, description="Journal of the matched record.")
-    year: Optional[int] = pa.Field(nullable=True, ge=1800, le=2100, description="Publication year of the matched record.")
-    first_author: Optional[str] = pa.Field(nullable=True, description="First author of the matched record.")
-    match_method: str = pa.Field(isin=["exact", "prefix", "fuzzy", "unresolved"], description="How the reference was matched to a bibliographic record.")
-    match_score: Optional[float] = pa.Field(nullable=True, ge=0, le=100, description="Similarity score of the match (100 for exact).")
+    pmid: str | None = pa.Field(
+        nullable=True,
+        str_matches=r"^\d+$",
+        description="PubMed id of the matched record, when resolved.",
+    )
+    doi: str | None = pa.Field(
+        nullable=True, description="DOI of the matched record, when resolved."
+    )
+    journal: str | None = pa.Field(nullable=True, description="Journal of the matched record.")
+    year: int | None = pa.Field(
+        nullable=True, ge=1800, le=2100, description="Publication year of the matched record."
+    )
+    first_author: str | None = pa.Field(
+        nullable=True, description="First author of the matched record."
+    )
+    match_method: str = pa.Field(
+        isin=["exact", "prefix", "fuzzy", "unresolved"],
+        description="How the reference was matched to a bibliographic record.",
+    )
+    match_score: float | None = pa.Field(
+        nullable=True, ge=0, le=100, description="Similarity score of the match (100 for exact)."
+    )
 
 
 DATASET = Dataset(

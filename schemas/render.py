@@ -76,11 +76,18 @@ def data_dictionary() -> str:
     ]
     for dataset in DATASETS:
         published = "published as Parquet" if dataset.published else "DuckDB only"
-        lines += [f"## `{dataset.name}`", "", f"{dataset.description} Key: `{', '.join(dataset.key)}`; {published}.", ""]
+        lines += [
+            f"## `{dataset.name}`",
+            "",
+            f"{dataset.description} Key: `{', '.join(dataset.key)}`; {published}.",
+            "",
+        ]
         lines += ["| column | type | required | description |", "| --- | --- | --- | --- |"]
         for name, column in dataset.columns().items():
             required = "no" if column.nullable else "yes"
-            lines.append(f"| `{name}` | {duckdb_type(column.dtype.type)} | {required} | {column.description or ''} |")
+            lines.append(
+                f"| `{name}` | {duckdb_type(column.dtype.type)} | {required} | {column.description or ''} |"
+            )
         lines.append("")
     return "\n".join(lines)
 

@@ -7,10 +7,15 @@ from schemas.base import Dataset, Provenance
 
 
 class Tables(Provenance):
-    table_id: str = pa.Field(unique=True, description="Deterministic id of the table (source and table number).")
+    table_id: str = pa.Field(
+        unique=True, description="Deterministic id of the table (source and table number)."
+    )
     table_no: int = pa.Field(ge=1, description="Table number as printed ('Table N:').")
     title: str = pa.Field(description="Table title, markup removed.")
-    table_kind: str = pa.Field(isin=["comparative", "preclinical", "unknown"], description="What the header says the table holds, per raw/vocab/table_columns.csv.")
+    table_kind: str = pa.Field(
+        isin=["comparative", "preclinical", "unknown"],
+        description="What the header says the table holds, per raw/vocab/table_columns.csv.",
+    )
     columns: pl.List(pl.Utf8) = pa.Field(description="Column headers as printed, in order.")
     n_rows: int = pa.Field(ge=0, description="Number of body rows.")
 

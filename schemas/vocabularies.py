@@ -1,7 +1,5 @@
 """ref.*: the vocabularies under raw/vocab/, one model per CSV file."""
 
-from typing import Optional
-
 import pandera.polars as pa
 
 from schemas.base import Dataset, Model
@@ -10,14 +8,26 @@ SYNONYMS = "Pipe-separated alternative spellings matched case-insensitively."
 
 
 class Compounds(Model):
-    id: str = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$", description="Compound or class id.")
+    id: str = pa.Field(
+        unique=True, str_matches=r"^[a-z0-9_]+$", description="Compound or class id."
+    )
     name: str = pa.Field(description="Preferred name.")
-    kind: str = pa.Field(isin=["compound", "class", "control"], description="A single compound, a class of compounds, or a control arm.")
+    kind: str = pa.Field(
+        isin=["compound", "class", "control"],
+        description="A single compound, a class of compounds, or a control arm.",
+    )
     synonyms: str = pa.Field(description=SYNONYMS)
-    class_: Optional[str] = pa.Field(alias="class", nullable=True, description="Class id the compound belongs to.")
-    parent: Optional[str] = pa.Field(nullable=True, description="Compound it is derived from (e.g. pimecrolimus from ascomycin).")
-    target: Optional[str] = pa.Field(nullable=True, description="Molecular target.")
-    potency: Optional[str] = pa.Field(nullable=True, description="Corticosteroid potency (ref.potencies id) on the mild/moderate/potent/very potent scale.")
+    class_: str | None = pa.Field(
+        alias="class", nullable=True, description="Class id the compound belongs to."
+    )
+    parent: str | None = pa.Field(
+        nullable=True, description="Compound it is derived from (e.g. pimecrolimus from ascomycin)."
+    )
+    target: str | None = pa.Field(nullable=True, description="Molecular target.")
+    potency: str | None = pa.Field(
+        nullable=True,
+        description="Corticosteroid potency (ref.potencies id) on the mild/moderate/potent/very potent scale.",
+    )
 
 
 class Potencies(Model):
@@ -36,8 +46,13 @@ class Formulations(Model):
 class Outcomes(Model):
     id: str = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$", description="Outcome id.")
     label: str = pa.Field(description="Preferred label.")
-    domain: str = pa.Field(isin=["efficacy", "safety", "patient-reported"], description="Outcome domain.")
-    polarity: str = pa.Field(isin=["higher", "lower"], description="Whether a higher or a lower value is better for the patient.")
+    domain: str = pa.Field(
+        isin=["efficacy", "safety", "patient-reported"], description="Outcome domain."
+    )
+    polarity: str = pa.Field(
+        isin=["higher", "lower"],
+        description="Whether a higher or a lower value is better for the patient.",
+    )
     synonyms: str = pa.Field(description=SYNONYMS)
 
 
@@ -67,15 +82,22 @@ class Conditions(Model):
 
 
 class TableColumns(Model):
-    table_kind: str = pa.Field(description="Kind of table the column belongs to (comparative, preclinical).")
+    table_kind: str = pa.Field(
+        description="Kind of table the column belongs to (comparative, preclinical)."
+    )
     column: str = pa.Field(description="Canonical column the header maps to.")
     required: bool = pa.Field(description="Whether a table of this kind must have the column.")
     synonyms: str = pa.Field(description="Pipe-separated headers that mean this column.")
 
 
 class ResultPhrases(Model):
-    phrase: str = pa.Field(unique=True, description="Phrase looked for in a result statement, case-insensitively.")
-    effect: str = pa.Field(isin=["better", "worse", "higher", "lower", "no_difference", "comparable"], description="What the phrase says of the treatment it names: better/worse overall, a higher/lower outcome value, or no difference.")
+    phrase: str = pa.Field(
+        unique=True, description="Phrase looked for in a result statement, case-insensitively."
+    )
+    effect: str = pa.Field(
+        isin=["better", "worse", "higher", "lower", "no_difference", "comparable"],
+        description="What the phrase says of the treatment it names: better/worse overall, a higher/lower outcome value, or no difference.",
+    )
     description: str = pa.Field(description="Why the phrase means that.")
 
 
@@ -84,14 +106,29 @@ def _vocabulary(table: str, model: type[Model], description: str, key: str = "id
 
 
 DATASETS = (
-    _vocabulary("compounds", Compounds, "Compounds, classes and control arms with synonyms, class, parent, target and potency."),
+    _vocabulary(
+        "compounds",
+        Compounds,
+        "Compounds, classes and control arms with synonyms, class, parent, target and potency.",
+    ),
     _vocabulary("potencies", Potencies, "Corticosteroid potency classes, mildest first."),
     _vocabulary("formulations", Formulations, "Topical formulations."),
-    _vocabulary("outcomes", Outcomes, "Outcomes with domain and polarity (whether higher or lower is better)."),
+    _vocabulary(
+        "outcomes",
+        Outcomes,
+        "Outcomes with domain and polarity (whether higher or lower is better).",
+    ),
     _vocabulary("populations", Populations, "Populations: adults, children, mixed, unspecified."),
     _vocabulary("severities", Severities, "Disease severity bands."),
     _vocabulary("evidence_grades", EvidenceGrades, "Evidence grades, weakest first."),
     _vocabulary("conditions", Conditions, "Skin conditions."),
-    Dataset(name="ref.table_columns", model=TableColumns, description="Which table headers mean which column, per table kind.", key=("table_kind", "column")),
-    _vocabulary("result_phrases", ResultPhrases, "Phrases that say which way a result went.", key="phrase"),
+    Dataset(
+        name="ref.table_columns",
+        model=TableColumns,
+        description="Which table headers mean which column, per table kind.",
+        key=("table_kind", "column"),
+    ),
+    _vocabulary(
+        "result_phrases", ResultPhrases, "Phrases that say which way a result went.", key="phrase"
+    ),
 )

@@ -1,0 +1,55 @@
+"""`dermevidence validate`: the parse, normalize and validate stages on given files, nothing loaded."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pipelines.batches import process_batch
+from pipelines.sources import PulledFile, load_registry, pull, sha256_file
+from pipelines.vocab import VOCAB_DATASETS, build_vocabulary, load_vocabularies
+
+
+def check_files(paths: list[Path], registry: Path) -> list[str]:
+    """Problems as 'file:line: message' lines, vocabularies taken from the registry."""
+    registered, _ = pull([e for e in load_registry(registry) if e.kind == "vocab"], registry.parent)
+    frames, _, _ = load_vocabularies(registered)
+    vocab = build_vocabulary(frames)
+    problems: list[str] = []
+    for path in paths:
+        if not path.is_file():
+            problems.append(f"{path}: no such file")
+            continue
+        if path.suffix == ".csv" and path.stem in VOCAB_DATASETS:
+            _, quarantine, errors = load_vocabularies([_as_pulled(path, "vocab")])
+        else:
+            shard = process_batch([_as_pulled(path, "guide")], vocab)
+            quarantine = shard["quality.quarantine"].to_dicts()
+            errors = shard["quality.source_errors"].to_dicts()
+        for error in errors:
+            error = error if isinstance(error, dict) else error.__dict__
+            problems.append(f"{path}:{error['line_no'] or 1}: {error['message']}")
+        problems += [
+            f"{path}:{row['line_no'] or 1}: {row['dataset']}: {_without_location(row['message'])}"
+            for row in quarantine
+        ]
+    return problems
+
+
+def _as_pulled(path: Path, kind: str) -> PulledFile:
+    return PulledFile(
+        source_id=path.name,
+        registry_id="validate",
+        kind=kind,
+        path=path.resolve(),
+        file=str(path),
+        bytes=path.stat().st_size,
+        sha256=sha256_file(path),
+        pulled_at=datetime.now(UTC),
+    )
+
+
+def _without_location(message: str) -> str:
+    """Messages may start with 'file:line: '; the caller prints the location once."""
+    head, separator, rest = message.partition(": ")
+    return rest if separator and ":" in head else message

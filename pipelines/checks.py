@@ -1,0 +1,102 @@
+"""Cross-dataset checks run on the loaded warehouse; their results become quality.checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from schemas import DATASETS
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    dataset: str
+    severity: str
+    detail: str
+    failing_sql: str
+
+
+RULES = [
+    Rule(
+        "citations_resolve",
+        "core.citations",
+        "fail",
+        "every citation points at a reference of its document",
+        "SELECT citation_id FROM core.citations c ANTI JOIN core.references r USING (reference_id)",
+    ),
+    Rule(
+        "citing_rows_exist",
+        "core.citations",
+        "fail",
+        "every citation comes from a loaded claim, finding or preclinical finding",
+        """SELECT citation_id FROM core.citations c WHERE c.citing_id NOT IN (
+              SELECT claim_id FROM core.claims UNION ALL SELECT finding_id FROM core.findings
+              UNION ALL SELECT preclinical_finding_id FROM core.preclinical_findings)""",
+    ),
+    Rule(
+        "finding_treatments_in_vocabulary",
+        "core.findings",
+        "fail",
+        "every finding's intervention and comparator is in ref.compounds",
+        "SELECT finding_id FROM core.findings WHERE intervention NOT IN (SELECT id FROM ref.compounds) OR comparator NOT IN (SELECT id FROM ref.compounds)",
+    ),
+    Rule(
+        "finding_outcomes_in_vocabulary",
+        "core.findings",
+        "fail",
+        "every finding's outcome is in ref.outcomes",
+        "SELECT finding_id FROM core.findings WHERE outcome NOT IN (SELECT id FROM ref.outcomes)",
+    ),
+    Rule(
+        "findings_classified",
+        "core.findings",
+        "warn",
+        "findings whose direction the rules could not classify (kept as 'unclassified' for a person to look at)",
+        "SELECT finding_id || ' (' || file || ':' || line_no || ')' FROM core.findings WHERE direction = 'unclassified'",
+    ),
+    Rule(
+        "references_cited",
+        "core.references",
+        "warn",
+        "references that no claim or finding cites",
+        "SELECT reference_id || ' (' || file || ':' || line_no || ')' FROM core.references ANTI JOIN core.citations USING (reference_id)",
+    ),
+]
+
+
+def run_checks(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Evaluate every rule plus key uniqueness per dataset; returns quality.checks rows."""
+    results = [_evaluate(con, rule) for rule in [*RULES, *_key_rules()]]
+    return sorted(results, key=lambda row: row["check_name"])
+
+
+def _key_rules() -> list[Rule]:
+    rules = []
+    for d in DATASETS:
+        if d.schema in ("core", "ref"):
+            key = ", ".join(f'"{column}"' for column in d.key)
+            sql = f"SELECT concat_ws('|', {key}) FROM {d.name} GROUP BY ALL HAVING count(*) > 1"
+            rules.append(
+                Rule(
+                    f"unique_key_{d.table}",
+                    d.name,
+                    "fail",
+                    f"({', '.join(d.key)}) is unique in {d.name}",
+                    sql,
+                )
+            )
+    return rules
+
+
+def _evaluate(con: duckdb.DuckDBPyConnection, rule: Rule) -> dict:
+    failing = [row[0] for row in con.sql(rule.failing_sql).fetchall()]
+    sample = ", ".join(str(value) for value in failing[:5])
+    return {
+        "check_name": rule.name,
+        "dataset": rule.dataset,
+        "status": rule.severity if failing else "pass",
+        "failing_rows": len(failing),
+        "detail": rule.detail + (f"; e.g. {sample}" if failing else ""),
+    }

@@ -1,0 +1,249 @@
+"""The `dermevidence` command: run the flow, validate files, query the warehouse, manage a local Prefect server."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import IntEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pipelines import prefect_env
+
+app = typer.Typer(
+    help="Evidence warehouse for topical treatments of inflammatory skin diseases.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+server_app = typer.Typer(
+    help="A persistent local Prefect server that makes every run start fast.", no_args_is_help=True
+)
+app.add_typer(server_app, name="server")
+console = Console()
+errors = Console(stderr=True)
+
+
+class Exit(IntEnum):
+    """Exit codes of `dermevidence`; documented in the README."""
+
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+    ISSUES = 3
+    STRICT_FAILED = 4
+    CONFIG = 5
+    NO_SOURCES = 6
+    LOCKED = 7
+
+
+SourcesOption = Annotated[Path, typer.Option("--sources", help="Sources registry (TOML).")]
+WarehouseOption = Annotated[Path, typer.Option("--warehouse", help="Warehouse folder.")]
+
+
+@app.command()
+def run(
+    sources: SourcesOption = Path("raw/sources.toml"),
+    warehouse: WarehouseOption = Path("warehouse"),
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Fail and publish nothing if any row is quarantined, any source fails or any check fails.",
+        ),
+    ] = False,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, help="Documents per parse task.")
+    ] = 200,
+    keep_releases: Annotated[
+        int, typer.Option("--keep-releases", min=1, help="Releases kept under warehouse/releases.")
+    ] = 5,
+) -> None:
+    """Build the warehouse and publish a release from the registered sources."""
+    api_url = prefect_env.configure()
+    from pipelines import progress
+    from pipelines.flows import NoSources, build_warehouse
+    from pipelines.sources import ConfigError
+    from pipelines.warehouse import WarehouseLocked
+
+    if api_url is None:
+        errors.print(
+            "[dim]No Prefect server running: starting a temporary one (about 15-30 s). `dermevidence server start` makes runs start in seconds.[/dim]"
+        )
+    bar = Progress(
+        TextColumn("{task.description:<13}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=False,
+    )
+    stages: dict[str, int] = {}
+
+    def show(stage: str, done: int, total: int) -> None:
+        if stage not in stages:
+            stages[stage] = bar.add_task(stage, total=total)
+        bar.update(stages[stage], completed=done, total=total)
+
+    progress.subscribe(show)
+    try:
+        with bar:
+            summary = build_warehouse(
+                sources=str(sources),
+                warehouse=str(warehouse),
+                strict=strict,
+                batch_size=batch_size,
+                keep_releases=keep_releases,
+            )
+    except ConfigError as exc:
+        _fail(Exit.CONFIG, str(exc))
+    except NoSources as exc:
+        _fail(Exit.NO_SOURCES, str(exc))
+    except WarehouseLocked as exc:
+        _fail(Exit.LOCKED, str(exc))
+    finally:
+        progress.unsubscribe(show)
+    _print_summary(summary)
+    code = {
+        "success": Exit.OK,
+        "success_with_issues": Exit.ISSUES,
+        "failed_strict": Exit.STRICT_FAILED,
+    }[summary.status]
+    raise typer.Exit(int(code))
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Guide files or vocabulary CSVs to check.")],
+    sources: SourcesOption = Path("raw/sources.toml"),
+) -> None:
+    """Parse and check files without loading them; problems print as file:line: message."""
+    from pipelines.checking import check_files
+    from pipelines.sources import ConfigError
+
+    try:
+        problems = check_files(paths, sources)
+    except ConfigError as exc:
+        _fail(Exit.CONFIG, str(exc))
+    for problem in problems:
+        console.print(problem, markup=False, highlight=False)
+    console.print(f"{len(paths)} file(s) checked, {len(problems)} problem(s).", style="dim")
+    raise typer.Exit(int(Exit.ISSUES if problems else Exit.OK))
+
+
+@app.command()
+def query(
+    sql: Annotated[str, typer.Argument(help="SQL to run against the warehouse (read-only).")],
+    warehouse: WarehouseOption = Path("warehouse"),
+    output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+) -> None:
+    """Run read-only SQL against warehouse/evidence.duckdb."""
+    import duckdb
+
+    database = warehouse / "evidence.duckdb"
+    if output not in ("table", "csv", "json"):
+        _fail(Exit.USAGE, f"--format must be table, csv or json, not {output!r}")
+    if not database.exists():
+        _fail(Exit.CONFIG, f"{database} does not exist yet; run `dermevidence run` first")
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        result = con.sql(sql)
+        frame = result.pl() if result is not None else None
+    except duckdb.Error as exc:
+        _fail(Exit.ERROR, f"query failed: {exc}")
+    finally:
+        con.close()
+    if frame is None:
+        return
+    if output == "csv":
+        sys.stdout.write(frame.write_csv())
+    elif output == "json":
+        sys.stdout.write(json.dumps(frame.to_dicts(), default=str, indent=2) + "\n")
+    else:
+        table = Table(*frame.columns)
+        for row in frame.iter_rows():
+            table.add_row(*("" if value is None else str(value) for value in row))
+        console.print(table)
+
+
+@app.command()
+def docs(
+    output: Annotated[Path, typer.Option(help="Where to write the data dictionary.")] = Path(
+        "docs/data-dictionary.md"
+    ),
+) -> None:
+    """Regenerate the data dictionary from schemas/."""
+    from schemas.render import data_dictionary
+
+    output.write_text(data_dictionary(), encoding="utf-8")
+    console.print(f"wrote {output}")
+
+
+@server_app.command("start")
+def server_start(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = prefect_env.DEFAULT_PORT,
+) -> None:
+    """Start a local Prefect server in the background; later runs use it."""
+    try:
+        url = prefect_env.start_server(port=port)
+    except RuntimeError as exc:
+        _fail(Exit.ERROR, str(exc))
+    console.print(url, markup=False, highlight=False)
+
+
+@server_app.command("stop")
+def server_stop() -> None:
+    """Stop the local Prefect server."""
+    stopped = prefect_env.stop_server()
+    console.print("stopped" if stopped else "no server was running")
+
+
+@server_app.command("status")
+def server_status() -> None:
+    """Print the local server's API URL, or say that none is running (exit 1)."""
+    url = prefect_env.running_server_url()
+    if url is None:
+        console.print("no local Prefect server is running")
+        raise typer.Exit(int(Exit.ERROR))
+    console.print(url, markup=False, highlight=False)
+
+
+def _print_summary(summary) -> None:
+    table = Table(
+        "dataset", "rows", title=f"run {summary.status}", caption=f"run id {summary.run_id}"
+    )
+    for name, count in sorted(summary.rows.items()):
+        table.add_row(name, str(count))
+    console.print(table)
+    for sample in summary.quarantine_sample:
+        console.print(
+            f"quarantined {sample['dataset']}: {sample['message']}", markup=False, highlight=False
+        )
+    for sample in summary.source_error_sample:
+        console.print(
+            f"source error {sample['file'] or sample['source_id']}:{sample['line_no'] or ''}: {sample['message']}",
+            markup=False,
+            highlight=False,
+        )
+    for check in summary.checks:
+        if check["status"] != "pass":
+            console.print(
+                f"check {check['status']}: {check['check_name']} ({check['failing_rows']}): {check['detail']}",
+                markup=False,
+                highlight=False,
+            )
+    if summary.message:
+        console.print(summary.message)
+    console.print(
+        f"release: {summary.release_id or 'none'}; quarantined rows: {summary.quarantined}; source errors: {summary.source_errors}"
+    )
+
+
+def _fail(code: Exit, message: str) -> None:
+    errors.print(f"error: {message}", markup=False, highlight=False)
+    raise typer.Exit(int(code))

@@ -1,0 +1,237 @@
+"""The Prefect flow `build_warehouse`: pull → vocabularies → parse (mapped over batches) → load → check → publish → report.
+
+Tasks are thin wrappers over the pure stage functions; they add logging, progress and artifacts.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.context import get_run_context
+from prefect.exceptions import MissingContextError
+from prefect.futures import as_completed
+from prefect.utilities.annotations import unmapped
+
+from pipelines import progress
+from pipelines.batches import batch_key, plan_batches, process_batch, read_shard, write_shard
+from pipelines.checks import run_checks
+from pipelines.load import build_database, building_path, swap_in
+from pipelines.publish import prune_releases, release_id_for, switch_exports, write_release
+from pipelines.report import RunSummary, markdown, run_history, write_report
+from pipelines.sources import PulledFile, SourceError, load_registry, pull
+from pipelines.vocab import build_vocabulary, load_vocabularies
+from pipelines.warehouse import Layout
+from schemas import BY_NAME
+
+SAMPLE = 20
+
+
+class NoSources(Exception):
+    """The registry resolved to no guide at all."""
+
+
+@task(name="pull", cache_policy=NO_CACHE)
+def pull_sources(registry: Path) -> tuple[list[PulledFile], list[SourceError]]:
+    pulled, errors = pull(load_registry(registry), registry.parent)
+    get_run_logger().info("pulled %d files, %d source errors", len(pulled), len(errors))
+    return pulled, errors
+
+
+@task(name="vocabularies", cache_policy=NO_CACHE)
+def vocabulary_shard(files: list[PulledFile], shard_root: Path) -> Path:
+    frames, quarantine, errors = load_vocabularies(files)
+    frames["quality.quarantine"] = BY_NAME["quality.quarantine"].frame(quarantine)
+    frames["quality.source_errors"] = _errors_frame(errors)
+    directory = shard_root / f"vocab-{batch_key(files, 'vocabularies')}"
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, frame in frames.items():
+        frame.write_parquet(directory / f"{name}.parquet", compression="zstd")
+    return directory
+
+
+@task(name="parse-batch", cache_policy=NO_CACHE)
+def parse_batch(files: list[PulledFile], vocab_dir: Path, shard_root: Path) -> Path:
+    """Parse, normalize and validate one batch, unless a shard for the same content exists."""
+    vocab = build_vocabulary({p.stem: pl.read_parquet(p) for p in vocab_dir.glob("ref.*.parquet")})
+    directory = shard_root / batch_key(files, vocab.version)
+    if read_shard(directory) is None:
+        write_shard(process_batch(files, vocab), directory)
+    return directory
+
+
+@task(name="load", cache_policy=NO_CACHE)
+def load_warehouse(
+    building: Path, shard_dirs: list[Path], frames: dict[str, pl.DataFrame]
+) -> dict[str, int]:
+    return build_database(building, shard_dirs, frames)
+
+
+@task(name="check", cache_policy=NO_CACHE)
+def check_warehouse(building: Path) -> list[dict]:
+    con = duckdb.connect(str(building))
+    try:
+        results = run_checks(con)
+        con.register("check_rows", BY_NAME["quality.checks"].frame(results))
+        con.execute("INSERT INTO quality.checks SELECT * FROM check_rows ORDER BY check_name")
+    finally:
+        con.close()
+    return results
+
+
+@task(name="publish", cache_policy=NO_CACHE)
+def publish_release(building: Path, layout: Layout, summary: RunSummary, keep_releases: int) -> str:
+    """Write the release, record the run, then swap the warehouse and the exports in."""
+    release_id = release_id_for(summary.run_id, summary.started_at)
+    release = write_release(
+        building, layout.releases, release_id, summary.run_id, datetime.now(UTC)
+    )
+    summary.release_id = release_id
+    summary.finished_at = datetime.now(UTC)
+    con = duckdb.connect(str(building))
+    try:
+        con.register("run_row", BY_NAME["meta.runs"].frame([summary.run_row()]))
+        con.execute("INSERT INTO meta.runs SELECT * FROM run_row")
+        summary.rows["meta.runs"] += 1
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    swap_in(building, layout.database)
+    switch_exports(layout.exports, release)
+    prune_releases(layout.releases, keep_releases, release)
+    return release_id
+
+
+@task(name="report", cache_policy=NO_CACHE)
+def report_run(summary: RunSummary, layout: Layout) -> Path:
+    path = write_report(summary, layout.reports)
+    create_markdown_artifact(
+        markdown=markdown(summary),
+        key="dermevidence-run-summary",
+        description="dermevidence run summary",
+    )
+    return path
+
+
+@flow(name="build_warehouse")
+def build_warehouse(
+    sources: str = "raw/sources.toml",
+    warehouse: str = "warehouse",
+    strict: bool = False,
+    batch_size: int = 200,
+    keep_releases: int = 5,
+) -> RunSummary:
+    """Turn the registered sources into a validated DuckDB warehouse and a Parquet release."""
+    layout = Layout(Path(warehouse).resolve())
+    summary = RunSummary(run_id=_run_id(), started_at=datetime.now(UTC), strict=strict)
+    with layout.lock():
+        layout.remove_leftovers()
+        with _stage(summary, "pull"):
+            pulled, pull_errors = pull_sources(Path(sources).resolve())
+            guides = [p for p in pulled if p.kind == "guide"]
+            if not guides:
+                raise NoSources(f'{sources}: no guide file found; register one with kind = "guide"')
+        with _stage(summary, "vocabularies"):
+            vocab_dir = vocabulary_shard([p for p in pulled if p.kind == "vocab"], layout.shards)
+        with _stage(summary, "parse"):
+            shard_dirs = _parse_batches(plan_batches(guides, batch_size), vocab_dir, layout.shards)
+        building = building_path(layout.database, summary.run_id)
+        with _stage(summary, "load"):
+            frames = {
+                "meta.pulled_files": _pulled_frame(pulled),
+                "quality.source_errors": _errors_frame(pull_errors),
+                "meta.runs": run_history(layout.reports),
+            }
+            summary.rows = load_warehouse(building, [vocab_dir, *shard_dirs], frames)
+        with _stage(summary, "check"):
+            summary.checks = check_warehouse(building)
+            summary.rows["quality.checks"] = len(summary.checks)
+        _summarize_quality(summary, building)
+        failed_checks = [c for c in summary.checks if c["status"] == "fail"]
+        if strict and (summary.quarantined or summary.source_errors or failed_checks):
+            summary.status = "failed_strict"
+            summary.message = "--strict: nothing was published because rows were quarantined, sources failed or checks failed."
+            building.unlink(missing_ok=True)
+        else:
+            summary.status = (
+                "success"
+                if not (summary.quarantined or summary.source_errors or failed_checks)
+                else "success_with_issues"
+            )
+            with _stage(summary, "publish"):
+                publish_release(building, layout, summary, keep_releases)
+        summary.finished_at = summary.finished_at or datetime.now(UTC)
+        report_run(summary, layout)
+    return summary
+
+
+def _parse_batches(
+    batches: list[list[PulledFile]], vocab_dir: Path, shard_root: Path
+) -> list[Path]:
+    futures = parse_batch.map(
+        batches, vocab_dir=unmapped(vocab_dir), shard_root=unmapped(shard_root)
+    )
+    progress.emit("parse", 0, len(batches))
+    for done, _ in enumerate(as_completed(futures), 1):
+        progress.emit("parse", done, len(batches))
+    return [future.result() for future in futures]
+
+
+def _summarize_quality(summary: RunSummary, building: Path) -> None:
+    con = duckdb.connect(str(building), read_only=True)
+    try:
+        summary.quarantined = con.sql("SELECT count(*) FROM quality.quarantine").fetchall()[0][0]
+        summary.source_errors = con.sql("SELECT count(*) FROM quality.source_errors").fetchall()[0][
+            0
+        ]
+        summary.quarantine_sample = (
+            con.sql(
+                f"SELECT dataset, file, line_no, message FROM quality.quarantine LIMIT {SAMPLE}"
+            )
+            .pl()
+            .to_dicts()
+        )
+        summary.source_error_sample = (
+            con.sql(
+                f"SELECT source_id, file, line_no, error, message FROM quality.source_errors LIMIT {SAMPLE}"
+            )
+            .pl()
+            .to_dicts()
+        )
+    finally:
+        con.close()
+
+
+@contextmanager
+def _stage(summary: RunSummary, name: str) -> Iterator[None]:
+    progress.emit(name, 0, 1)
+    started = time.perf_counter()
+    yield
+    summary.stage_seconds[name] = round(time.perf_counter() - started, 3)
+    progress.emit(name, 1, 1)
+
+
+def _run_id() -> str:
+    try:
+        return str(get_run_context().flow_run.id)
+    except MissingContextError:
+        return str(uuid.uuid4())
+
+
+def _pulled_frame(pulled: list[PulledFile]) -> pl.DataFrame:
+    dataset = BY_NAME["meta.pulled_files"]
+    return dataset.frame([{name: getattr(p, name) for name in dataset.columns()} for p in pulled])
+
+
+def _errors_frame(errors: list[SourceError]) -> pl.DataFrame:
+    dataset = BY_NAME["quality.source_errors"]
+    return dataset.frame([{name: getattr(e, name) for name in dataset.columns()} for e in errors])

@@ -1,0 +1,103 @@
+"""Build a new DuckDB warehouse from the Parquet shards beside the live one, then swap it in."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from schemas import DATASETS, WAREHOUSE_SCHEMAS, Dataset
+from schemas.render import ddl
+
+VIEWS = {
+    "core.finding_citations": """
+        SELECT f.finding_id, f.source_id, f.table_no, f.row_no, f.outcome, f.intervention,
+               f.comparator, f.direction, f.evidence_grade, c.ref_no, r.title AS reference_title,
+               r.pmid, r.match_method
+        FROM core.findings f
+        JOIN core.citations c ON c.citing_dataset = 'findings' AND c.citing_id = f.finding_id
+        JOIN core.references r ON r.reference_id = c.reference_id
+    """,
+    "core.findings_readable": """
+        SELECT f.finding_id, s.title AS document, f.table_no, f.row_no, f.statement_no,
+               cond.label AS condition, o.label AS outcome, o.polarity,
+               ci.name AS intervention, f.intervention_strength_pct, f.intervention_potency,
+               cc.name AS comparator, f.comparator_strength_pct, f.comparator_potency,
+               f.population, f.severity, f.direction, f.evidence_grade, f.result_text
+        FROM core.findings f
+        JOIN core.sources s USING (source_id)
+        LEFT JOIN ref.conditions cond ON cond.id = f.condition
+        LEFT JOIN ref.outcomes o ON o.id = f.outcome
+        LEFT JOIN ref.compounds ci ON ci.id = f.intervention
+        LEFT JOIN ref.compounds cc ON cc.id = f.comparator
+    """,
+}
+
+
+def building_path(live: Path, run_id: str) -> Path:
+    return live.with_name(f".{live.name}.{run_id}.building")
+
+
+def build_database(
+    path: Path, shard_dirs: list[Path], frames: dict[str, pl.DataFrame]
+) -> dict[str, int]:
+    """Create every table from the schemas, fill it with one statement per dataset, add the views."""
+    path.unlink(missing_ok=True)
+    con = duckdb.connect(str(path))
+    try:
+        for schema in WAREHOUSE_SCHEMAS:
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        for dataset in DATASETS:
+            for statement in ddl(dataset):
+                con.execute(statement)
+            files = [
+                str(d / f"{dataset.name}.parquet")
+                for d in shard_dirs
+                if (d / f"{dataset.name}.parquet").exists()
+            ]
+            extra = frames.get(dataset.name)
+            _insert(con, dataset, files, extra)
+        for name, query in VIEWS.items():
+            con.execute(f"CREATE VIEW {name} AS {query}")
+        counts = {
+            d.name: con.sql(f"SELECT count(*) FROM {d.name}").fetchall()[0][0] for d in DATASETS
+        }
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return counts
+
+
+def swap_in(building: Path, live: Path) -> None:
+    """Atomic rename over the live file: readers see the old warehouse or the new one, never half."""
+    _fsync(building)
+    os.replace(building, live)
+    _fsync(live.parent)
+
+
+def _insert(
+    con: duckdb.DuckDBPyConnection, dataset: Dataset, files: list[str], extra: pl.DataFrame | None
+) -> None:
+    columns = ", ".join(f'"{name}"' for name in dataset.columns())
+    sources = []
+    if files:
+        sources.append(f"SELECT {columns} FROM read_parquet({files!r})")
+    if extra is not None and extra.height:
+        con.register("extra_rows", extra.select(list(dataset.columns())))
+        sources.append(f"SELECT {columns} FROM extra_rows")
+    if sources:
+        order = ", ".join(f'"{name}"' for name in dataset.sort_columns)
+        union = " UNION ALL ".join(sources)
+        con.execute(f"INSERT INTO {dataset.name} SELECT * FROM ({union}) ORDER BY {order}")
+    if extra is not None:
+        con.unregister("extra_rows")
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

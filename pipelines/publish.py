@@ -1,0 +1,107 @@
+"""Immutable Parquet releases with a manifest and a datapackage; `exports` switched atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+
+from pipelines.sources import sha256_file
+from schemas import DATASETS, SCHEMA_VERSION
+from schemas.render import datapackage
+
+MANIFEST = "manifest.json"
+
+
+def release_id_for(run_id: str, started_at: datetime) -> str:
+    """Sortable by time, unique by run."""
+    return f"{started_at:%Y%m%dT%H%M%SZ}-{run_id[:8]}"
+
+
+def write_release(
+    database: Path, releases_dir: Path, release_id: str, run_id: str, created_at: datetime
+) -> Path:
+    """Write every published dataset from the built warehouse into a new release folder."""
+    staging = releases_dir / f".{release_id}.tmp"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    files = []
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        for dataset in (d for d in DATASETS if d.published):
+            relative = f"{dataset.schema}/{dataset.table}.parquet"
+            target = staging / relative
+            target.parent.mkdir(exist_ok=True)
+            order = ", ".join(f'"{c}"' for c in dataset.sort_columns)
+            table = con.sql(f"SELECT * FROM {dataset.name} ORDER BY {order}").to_arrow_table()
+            table = table.cast(dataset.empty().to_arrow().schema)
+            pq.write_table(table, target, compression="zstd", write_statistics=True)
+            files.append(
+                {
+                    "dataset": dataset.name,
+                    "path": relative,
+                    "rows": table.num_rows,
+                    "bytes": target.stat().st_size,
+                    "sha256": sha256_file(target),
+                }
+            )
+    finally:
+        con.close()
+    manifest = {
+        "release_id": release_id,
+        "run_id": run_id,
+        "created_at": created_at.isoformat(),
+        "schema_version": SCHEMA_VERSION,
+        "files": files,
+    }
+    _write_json(staging / MANIFEST, manifest)
+    _write_json(staging / "datapackage.json", datapackage(files))
+    final = releases_dir / release_id
+    staging.rename(final)
+    return final
+
+
+def switch_exports(exports: Path, release: Path) -> None:
+    """Point `exports` at the release with a symlink swapped in by rename (atomic)."""
+    temporary = exports.with_name(f".{exports.name}.tmp")
+    temporary.unlink(missing_ok=True)
+    temporary.symlink_to(os.path.relpath(release, exports.parent), target_is_directory=True)
+    os.replace(temporary, exports)
+
+
+def prune_releases(releases_dir: Path, keep: int, current: Path) -> list[str]:
+    """Delete all but the newest `keep` releases (never the current one) and any leftover staging folder."""
+    releases = sorted(
+        p for p in releases_dir.iterdir() if p.is_dir() and not p.name.startswith(".")
+    )
+    doomed = [
+        p for p in releases[: max(len(releases) - keep, 0)] if p.resolve() != current.resolve()
+    ]
+    doomed += [
+        p for p in releases_dir.iterdir() if p.name.startswith(".") and p.name.endswith(".tmp")
+    ]
+    for path in doomed:
+        shutil.rmtree(path, ignore_errors=True)
+    return sorted(p.name for p in doomed)
+
+
+def verify_release(release: Path) -> list[str]:
+    """Problems with a release: files missing or not matching the manifest's checksums."""
+    manifest = json.loads((release / MANIFEST).read_text())
+    problems = []
+    for entry in manifest["files"]:
+        path = release / entry["path"]
+        if not path.exists():
+            problems.append(f"{entry['path']}: missing")
+        elif sha256_file(path) != entry["sha256"]:
+            problems.append(f"{entry['path']}: sha256 does not match the manifest")
+    return problems
+
+
+def _write_json(path: Path, document: dict) -> None:
+    path.write_text(json.dumps(document, indent=2, sort_keys=False) + "\n", encoding="utf-8")

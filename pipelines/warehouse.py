@@ -1,0 +1,71 @@
+"""Where things live under warehouse/, and the lock that keeps to one writing run at a time."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class WarehouseLocked(Exception):
+    """Another run holds the warehouse."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    root: Path
+
+    @property
+    def database(self) -> Path:
+        return self.root / "evidence.duckdb"
+
+    @property
+    def releases(self) -> Path:
+        return self.root / "releases"
+
+    @property
+    def exports(self) -> Path:
+        return self.root / "exports"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def shards(self) -> Path:
+        return self.root / "cache" / "shards"
+
+    def remove_leftovers(self) -> list[Path]:
+        """Half-built warehouses of runs that died; only ever called while holding the lock."""
+        leftovers = sorted(self.root.glob(f".{self.database.name}.*.building"))
+        for path in leftovers:
+            path.unlink(missing_ok=True)
+        return leftovers
+
+    def create(self) -> None:
+        for folder in (self.root, self.releases, self.reports, self.shards):
+            folder.mkdir(parents=True, exist_ok=True)
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """An exclusive flock: released by the kernel when the holder dies, so no stale locks."""
+        self.create()
+        handle = (self.root / ".lock").open("a+")
+        try:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                raise WarehouseLocked(
+                    f"{self.root} is being built by {holder}; wait for it to finish"
+                ) from exc
+            handle.truncate(0)
+            handle.write(f"pid {os.getpid()}")
+            handle.flush()
+            yield
+        finally:
+            handle.close()
