@@ -15,10 +15,10 @@ def check_files(paths: list[Path], registry: Path) -> list[str]:
     registered, _ = pull([e for e in load_registry(registry) if e.kind == "vocab"], registry.parent)
     frames, _, _ = load_vocabularies(registered)
     vocab = build_vocabulary(frames)
-    problems: list[str] = []
+    problems: list[tuple[str, int, str]] = []
     for path in paths:
         if not path.is_file():
-            problems.append(f"{path}: no such file")
+            problems.append((str(path), 0, f"{path}: no such file"))
             continue
         if path.suffix == ".csv" and path.stem in VOCAB_DATASETS:
             _, quarantine, errors = load_vocabularies([_as_pulled(path, "vocab")])
@@ -28,12 +28,13 @@ def check_files(paths: list[Path], registry: Path) -> list[str]:
             errors = shard["quality.source_errors"].to_dicts()
         for error in errors:
             error = error if isinstance(error, dict) else error.__dict__
-            problems.append(f"{path}:{error['line_no'] or 1}: {error['message']}")
-        problems += [
-            f"{path}:{row['line_no'] or 1}: {row['dataset']}: {_without_location(row['message'])}"
-            for row in quarantine
-        ]
-    return problems
+            line = error["line_no"] or 1
+            problems.append((str(path), line, f"{path}:{line}: {error['message']}"))
+        for row in quarantine:
+            line = row["line_no"] or 1
+            message = _without_location(row["message"])
+            problems.append((str(path), line, f"{path}:{line}: {row['dataset']}: {message}"))
+    return [text for _, _, text in sorted(problems)]
 
 
 def _as_pulled(path: Path, kind: str) -> PulledFile:

@@ -131,7 +131,7 @@ def validate(
     except ConfigError as exc:
         _fail(Exit.CONFIG, str(exc))
     for problem in problems:
-        console.print(problem, markup=False, highlight=False)
+        typer.echo(problem)
     console.print(f"{len(paths)} file(s) checked, {len(problems)} problem(s).", style="dim")
     raise typer.Exit(int(Exit.ISSUES if problems else Exit.OK))
 

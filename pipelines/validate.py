@@ -144,7 +144,7 @@ def _bind_vocabularies(dataset: Dataset, vocabularies: dict[str, set[str]]) -> p
         vocabulary = (column.metadata or {}).get("vocabulary")
         if vocabulary in vocabularies:
             check = pa.Check.isin(
-                sorted(vocabularies[vocabulary]), name=f"in_vocabulary_{vocabulary}"
+                sorted(vocabularies[vocabulary]), error=f"in_vocabulary_{vocabulary}"
             )
             schema = schema.update_column(name, checks=[*column.checks, check])
     return schema

@@ -1,0 +1,76 @@
+"""Shared fixtures: the real vocabularies, and one real Prefect server for the whole session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pipelines import prefect_env
+
+for _name, _value in prefect_env.DEFAULTS.items():
+    os.environ.setdefault(_name, _value)
+# The session server stops before the interpreter exits; logs still queued for it would print noise.
+os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SEED = ROOT / "raw" / "guides" / "benchchem-ascomycin-clinical-validation-b7888174.txt"
+
+
+@pytest.fixture(scope="session")
+def vocab():
+    from pipelines.sources import load_registry, pull
+    from pipelines.vocab import build_vocabulary, load_vocabularies
+
+    registry = ROOT / "raw" / "sources.toml"
+    pulled, _ = pull([e for e in load_registry(registry) if e.kind == "vocab"], registry.parent)
+    frames, quarantine, errors = load_vocabularies(pulled)
+    assert quarantine == [] and errors == []
+    return build_vocabulary(frames)
+
+
+@pytest.fixture(scope="session")
+def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One real `prefect server start` on 127.0.0.1 for every flow test, stopped whatever happens."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    home = tmp_path_factory.mktemp("prefect-server")
+    url = prefect_env.start_server(home, port=_free_port(), timeout=180)
+    os.environ["PREFECT_API_URL"] = url
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: url}):
+            yield url
+    finally:
+        os.environ.pop("PREFECT_API_URL", None)
+        prefect_env.stop_server(home)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the bundled raw/ inputs that a test may change."""
+    shutil.copytree(ROOT / "raw", tmp_path / "raw")
+    return tmp_path
+
+
+@pytest.fixture(scope="session")
+def seed_run(prefect_api: str, tmp_path_factory: pytest.TempPathFactory):
+    """The flow run once on the bundled raw/ data; tests read what it built."""
+    from pipelines.flows import build_warehouse
+
+    root = tmp_path_factory.mktemp("seed-run")
+    shutil.copytree(ROOT / "raw", root / "raw")
+    summary = build_warehouse(
+        sources=str(root / "raw" / "sources.toml"), warehouse=str(root / "warehouse")
+    )
+    return summary, root / "warehouse"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -1,0 +1,133 @@
+"""The real flow on a real Prefect server: DuckDB, Parquet release, quarantine, strict mode, determinism."""
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pyarrow.parquet as pq
+
+from pipelines.flows import build_warehouse
+from pipelines.publish import verify_release
+from tests.conftest import DATA
+
+DIRECTIONS = [
+    ("favours_intervention", "high"), ("no_difference", "moderate"), ("favours_intervention", "moderate"),
+    ("favours_intervention", "high"), ("favours_intervention", "moderate"), ("comparable", "high"),
+    ("favours_intervention", "high"), ("favours_comparator", "high"), ("favours_intervention", "high"),
+    ("favours_comparator", "high"),
+]  # fmt: skip
+
+
+def _run(project: Path, **options):
+    return build_warehouse(
+        sources=str(project / "raw" / "sources.toml"),
+        warehouse=str(project / "warehouse"),
+        **options,
+    )
+
+
+def test_seed_builds_the_warehouse(seed_run):
+    summary, warehouse = seed_run
+    assert summary.status == "success"
+    con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
+    try:
+        counts = {t: con.sql(f"select count(*) from {t}").fetchall()[0][0] for t in
+                  ["core.sources", "core.tables", "core.findings", "core.preclinical_findings", "core.claims", "core.references", "core.citations", "quality.quarantine", "meta.runs"]}  # fmt: skip
+        assert counts == {
+            "core.sources": 1, "core.tables": 3, "core.findings": 10, "core.preclinical_findings": 3,
+            "core.claims": 2, "core.references": 5, "core.citations": 10, "quality.quarantine": 0, "meta.runs": 1,
+        }  # fmt: skip
+        rows = con.sql(
+            "select direction, evidence_grade from core.findings order by table_no, row_no, statement_no"
+        ).fetchall()
+        assert rows == DIRECTIONS
+        comment = con.sql(
+            "select comment from duckdb_columns() where schema_name='core' and table_name='findings' and column_name='direction'"
+        ).fetchall()[0][0]
+        assert comment.startswith("Which arm the statement favours")
+        assert con.sql("select status from quality.checks where status = 'fail'").fetchall() == []
+        assert con.sql("select count(*) from core.finding_citations").fetchall()[0][0] == 2
+    finally:
+        con.close()
+
+
+def test_release_matches_manifest_and_reads_back_everywhere(seed_run):
+    _, warehouse = seed_run
+    exports = warehouse / "exports"
+    assert exports.is_symlink()
+    manifest = json.loads((exports / "manifest.json").read_text())
+    assert manifest["schema_version"] == "1.0.0" and manifest["run_id"]
+    assert verify_release(exports) == []
+    by_dataset = {entry["dataset"]: entry for entry in manifest["files"]}
+    assert set(by_dataset) >= {
+        "core.findings",
+        "ref.compounds",
+        "quality.quarantine",
+        "quality.checks",
+    }
+    findings_path = exports / by_dataset["core.findings"]["path"]
+    assert pq.ParquetFile(findings_path).metadata.row_group(0).column(0).compression == "ZSTD"
+    from_polars = pl.read_parquet(findings_path)
+    from_arrow = pl.from_arrow(pq.read_table(findings_path))
+    con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
+    try:
+        from_duckdb_parquet = con.sql(f"select * from read_parquet('{findings_path}')").pl()
+        from_warehouse = con.sql(
+            "select * from core.findings order by source_id, table_no, row_no, statement_no"
+        ).pl()
+    finally:
+        con.close()
+    assert from_polars.height == by_dataset["core.findings"]["rows"] == 10
+    assert (
+        from_polars.equals(from_arrow)
+        and from_polars.equals(from_duckdb_parquet)
+        and from_polars.equals(from_warehouse)
+    )
+    package = json.loads((exports / "datapackage.json").read_text())
+    findings_resource = next(r for r in package["resources"] if r["name"] == "core_findings")
+    assert [f["name"] for f in findings_resource["schema"]["fields"]] == from_polars.columns
+
+
+def test_bad_rows_quarantined_rest_published_then_strict_publishes_nothing(prefect_api, project):
+    shutil.copy(DATA / "guide_with_bad_rows.txt", project / "raw" / "guides" / "zz-bad-rows.txt")
+    summary = _run(project)
+    assert summary.status == "success_with_issues" and summary.quarantined == 2
+    con = duckdb.connect(str(project / "warehouse" / "evidence.duckdb"), read_only=True)
+    try:
+        quarantined = con.sql(
+            "select dataset, line_no, value from quality.quarantine order by dataset"
+        ).fetchall()
+        findings = con.sql("select count(*) from core.findings").fetchall()[0][0]
+    finally:
+        con.close()
+    assert quarantined == [("core.citations", 8, "7"), ("core.findings", 9, "Very strong")]
+    assert findings == 11
+    release_before = (project / "warehouse" / "exports").resolve()
+    strict = _run(project, strict=True)
+    assert strict.status == "failed_strict" and strict.release_id is None
+    assert (project / "warehouse" / "exports").resolve() == release_before
+    assert list((project / "warehouse").glob(".*.building")) == []
+
+
+def test_two_runs_give_identical_ids_and_parquet_data(prefect_api, project):
+    first = _run(project, batch_size=1)
+    first_release = (project / "warehouse" / "exports").resolve()
+    second = _run(project, batch_size=1)
+    second_release = (project / "warehouse" / "exports").resolve()
+    assert first.release_id != second.release_id and first_release != second_release
+
+    def data_files(release: Path) -> dict[str, str]:
+        return {
+            str(p.relative_to(release)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(release.rglob("*.parquet"))
+        }
+
+    assert data_files(first_release) == data_files(second_release)
+    con = duckdb.connect(str(project / "warehouse" / "evidence.duckdb"), read_only=True)
+    try:
+        assert con.sql("select count(*) from meta.runs").fetchall()[0][0] == 2
+    finally:
+        con.close()

@@ -1,0 +1,75 @@
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.batches import process_batch
+from pipelines.sources import PulledFile, sha256_file
+from pipelines.vocab import load_vocabularies
+from tests.conftest import DATA
+
+
+def pulled_file(path: Path, kind: str = "guide") -> PulledFile:
+    return PulledFile(
+        path.name,
+        "test",
+        kind,
+        path,
+        path.name,
+        path.stat().st_size,
+        sha256_file(path),
+        datetime.now(UTC),
+    )
+
+
+def test_bad_rows_are_quarantined_with_reasons_and_siblings_kept(vocab):
+    shard = process_batch([pulled_file(DATA / "guide_with_bad_rows.txt")], vocab)
+    quarantine = shard["quality.quarantine"].sort("dataset")
+    assert quarantine.select("dataset", "line_no", "column", "check", "value").rows() == [
+        ("core.citations", 8, "ref_no", "reference_exists", "7"),
+        ("core.findings", 9, "evidence_grade", "in_vocabulary_evidence_grades", "Very strong"),
+    ]
+    messages = quarantine["message"].to_list()
+    assert messages[0] == (
+        "guide_with_bad_rows.txt:8: citation marker [7] has no reference 7 in the document's reference list; "
+        "fix the marker or add the reference"
+    )
+    assert "raw/vocab/evidence_grades.csv" in messages[1] and "'Very strong'" in messages[1]
+    assert shard["core.findings"]["line_no"].to_list() == [8]
+    assert shard["core.citations"].select("line_no", "ref_no").rows() == [(8, 1)]
+
+
+def test_vocabulary_rows_that_fail_are_quarantined_with_their_csv_line(tmp_path):
+    csv = tmp_path / "evidence_grades.csv"
+    csv.write_text(
+        "id,label,rank,synonyms\nhigh,High,4,high\nlow,Low,two,low\nBad Id,X,3,x\n",
+        encoding="utf-8",
+    )
+    frames, quarantine, errors = load_vocabularies([pulled_file(csv, "vocab")])
+    assert errors == []
+    assert frames["ref.evidence_grades"]["id"].to_list() == ["high"]
+    assert sorted((q["line_no"], q["column"], q["check"]) for q in quarantine) == [
+        (3, "rank", "dtype"),
+        (4, "id", "str_matches('^[a-z0-9_]+$')"),
+    ]
+
+
+def test_vocabulary_with_wrong_header_is_a_source_error(tmp_path):
+    csv = tmp_path / "outcomes.csv"
+    csv.write_text("id,label\nx,y\n", encoding="utf-8")
+    frames, quarantine, errors = load_vocabularies([pulled_file(csv, "vocab")])
+    assert frames == {} and quarantine == []
+    assert errors[0].error == "unreadable" and "missing" in errors[0].message
+
+
+def test_unreadable_guide_is_a_source_error_not_a_crash(vocab, tmp_path):
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(b"\x00\x01\x02\x03")
+    shard = process_batch(
+        [pulled_file(binary), pulled_file(DATA / "guide_with_bad_rows.txt")], vocab
+    )
+    assert shard["quality.source_errors"].select("source_id", "error").rows() == [
+        ("binary.txt", "unreadable")
+    ]
+    assert shard["core.findings"].height == 1
+    assert isinstance(shard["core.sources"], pl.DataFrame) and shard["core.sources"].height == 1

@@ -1,0 +1,125 @@
+"""The CLI as a user meets it: documented commands, exit codes, read-only queries, validate output."""
+
+import json
+import re
+import shutil
+
+import duckdb
+from typer.testing import CliRunner
+
+from pipelines.cli import Exit, app
+from tests.conftest import DATA, ROOT
+
+runner = CliRunner()
+
+
+def test_every_command_and_option_is_in_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    help_text = runner.invoke(app, ["--help"]).output
+    commands = re.findall(r"│ (\w+)\s{2,}", help_text)
+    assert {"run", "validate", "query", "docs", "server"} <= set(commands)
+    for command in [*commands, "server start", "server stop", "server status"]:
+        assert f"dermevidence {command}" in readme, command
+        options = re.findall(
+            r"(--[a-z-]+)", runner.invoke(app, [*command.split(), "--help"]).output
+        )
+        for option in set(options) - {"--help"}:
+            assert option in readme, f"{command} {option}"
+    for code in Exit:
+        assert f"| {code.value} |" in readme, code
+
+
+def test_query_is_read_only_and_formats(seed_run):
+    _, warehouse = seed_run
+    result = runner.invoke(
+        app,
+        [
+            "query",
+            "select count(*) as n from core.findings",
+            "--warehouse",
+            str(warehouse),
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0 and json.loads(result.output) == [{"n": 10}]
+    result = runner.invoke(
+        app,
+        [
+            "query",
+            "select direction from core.findings order by finding_id limit 2",
+            "--warehouse",
+            str(warehouse),
+            "--format",
+            "csv",
+        ],
+    )
+    assert result.output.splitlines()[0] == "direction" and len(result.output.splitlines()) == 3
+    result = runner.invoke(
+        app, ["query", "delete from core.findings", "--warehouse", str(warehouse)]
+    )
+    assert result.exit_code == Exit.ERROR and "read-only" in result.output
+    con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
+    assert con.sql("select count(*) from core.findings").fetchall()[0][0] == 10
+    con.close()
+
+
+def test_query_without_warehouse_is_a_config_error(tmp_path):
+    result = runner.invoke(app, ["query", "select 1", "--warehouse", str(tmp_path)])
+    assert result.exit_code == Exit.CONFIG and "run `dermevidence run` first" in result.output
+
+
+def test_validate_prints_file_line_message():
+    result = runner.invoke(
+        app,
+        [
+            "validate",
+            str(DATA / "guide_with_bad_rows.txt"),
+            "--sources",
+            str(ROOT / "raw" / "sources.toml"),
+        ],
+    )
+    assert result.exit_code == Exit.ISSUES
+    lines = [line for line in result.output.splitlines() if line.startswith(str(DATA))]
+    assert lines == [
+        f"{DATA / 'guide_with_bad_rows.txt'}:8: core.citations: citation marker [7] has no reference 7 in the document's reference list; fix the marker or add the reference",
+        f"{DATA / 'guide_with_bad_rows.txt'}:9: core.findings: evidence_grade 'Very strong' is not in raw/vocab/evidence_grades.csv; add it (or a synonym) there or correct the source",
+    ]
+    clean = runner.invoke(
+        app,
+        [
+            "validate",
+            str(ROOT / "raw" / "guides" / "benchchem-ascomycin-clinical-validation-b7888174.txt"),
+        ],
+    )
+    assert clean.exit_code == Exit.OK
+
+
+def test_run_exit_codes_for_config_errors_and_no_sources(prefect_api, project):
+    registry = project / "raw" / "sources.toml"
+    registry.write_text('[[source]]\nid = "x"\nkind = "nonsense"\npath = "guides/*"\n')
+    result = runner.invoke(
+        app, ["run", "--sources", str(registry), "--warehouse", str(project / "warehouse")]
+    )
+    assert result.exit_code == Exit.CONFIG and "kind must be one of" in result.output
+    shutil.rmtree(project / "raw" / "guides")
+    registry.write_text('[[source]]\nid = "vocab"\nkind = "vocab"\npath = "vocab/*.csv"\n')
+    result = runner.invoke(
+        app, ["run", "--sources", str(registry), "--warehouse", str(project / "warehouse")]
+    )
+    assert result.exit_code == Exit.NO_SOURCES and "no guide file found" in result.output
+
+
+def test_run_success_prints_summary(prefect_api, project):
+    result = runner.invoke(
+        app,
+        [
+            "run",
+            "--sources",
+            str(project / "raw" / "sources.toml"),
+            "--warehouse",
+            str(project / "warehouse"),
+        ],
+    )
+    assert result.exit_code == Exit.OK, result.output
+    assert "core.findings" in result.output and "quarantined rows: 0" in result.output
