@@ -7,6 +7,16 @@ from schemas.base import Dataset, Model
 SYNONYMS = "Pipe-separated alternative spellings matched case-insensitively."
 
 
+class Term(Model):
+    """The shape every simple vocabulary shares: an id, a label and synonyms."""
+
+    id: str = pa.Field(
+        unique=True, str_matches=r"^[a-z0-9_]+$", description="Term id (lower_snake_case)."
+    )
+    label: str = pa.Field(description="Preferred label.")
+    synonyms: str = pa.Field(description=SYNONYMS)
+
+
 class Compounds(Model):
     id: str = pa.Field(
         unique=True, str_matches=r"^[a-z0-9_]+$", description="Compound or class id."
@@ -30,22 +40,15 @@ class Compounds(Model):
     )
 
 
-class Potencies(Model):
-    id: str = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$", description="Potency id.")
-    label: str = pa.Field(description="Preferred label.")
+class Potencies(Term):
     rank: int = pa.Field(ge=1, unique=True, description="Order from mildest (1) to most potent.")
-    synonyms: str = pa.Field(description=SYNONYMS)
 
 
-class Formulations(Model):
-    id: str = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$", description="Formulation id.")
-    label: str = pa.Field(description="Preferred label.")
-    synonyms: str = pa.Field(description=SYNONYMS)
+class Formulations(Term):
+    """Topical formulations: cream, ointment, ..."""
 
 
-class Outcomes(Model):
-    id: str = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$", description="Outcome id.")
-    label: str = pa.Field(description="Preferred label.")
+class Outcomes(Term):
     domain: str = pa.Field(
         isin=["efficacy", "safety", "patient-reported"], description="Outcome domain."
     )
@@ -53,32 +56,22 @@ class Outcomes(Model):
         isin=["higher", "lower"],
         description="Whether a higher or a lower value is better for the patient.",
     )
-    synonyms: str = pa.Field(description=SYNONYMS)
 
 
-class Populations(Model):
-    id: str = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$", description="Population id.")
-    label: str = pa.Field(description="Preferred label.")
-    synonyms: str = pa.Field(description=SYNONYMS)
+class Populations(Term):
+    """Populations a finding can be about."""
 
 
-class Severities(Model):
-    id: str = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$", description="Severity id.")
-    label: str = pa.Field(description="Preferred label.")
-    synonyms: str = pa.Field(description=SYNONYMS)
+class Severities(Term):
+    """Disease severity bands."""
 
 
-class EvidenceGrades(Model):
-    id: str = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$", description="Evidence grade id.")
-    label: str = pa.Field(description="Preferred label.")
+class EvidenceGrades(Term):
     rank: int = pa.Field(ge=1, unique=True, description="Order from weakest (1) to strongest.")
-    synonyms: str = pa.Field(description=SYNONYMS)
 
 
-class Conditions(Model):
-    id: str = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$", description="Condition id.")
-    label: str = pa.Field(description="Preferred label.")
-    synonyms: str = pa.Field(description=SYNONYMS)
+class Conditions(Term):
+    """Skin conditions."""
 
 
 class TableColumns(Model):
