@@ -6,7 +6,7 @@ import json
 import sys
 from enum import IntEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -14,6 +14,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from pipelines import prefect_env
+
+if TYPE_CHECKING:
+    from pipelines.report import RunSummary
 
 app = typer.Typer(
     help="Evidence warehouse for topical treatments of inflammatory skin diseases.",
@@ -213,7 +216,7 @@ def server_status() -> None:
     console.print(url, markup=False, highlight=False)
 
 
-def _print_summary(summary) -> None:
+def _print_summary(summary: RunSummary) -> None:
     table = Table(
         "dataset", "rows", title=f"run {summary.status}", caption=f"run id {summary.run_id}"
     )

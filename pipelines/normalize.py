@@ -14,7 +14,7 @@ from typing import Any
 from pipelines.parse import ParsedGuide, Row, Table
 from pipelines.sources import PulledFile
 from pipelines.text import citation_numbers, clean, fold, sentences, stable_id
-from pipelines.vocab import Match, Vocabulary
+from pipelines.vocab import Match, TermMatcher, Vocabulary
 
 Rows = dict[str, list[dict[str, Any]]]
 
@@ -385,7 +385,7 @@ def _strip_qualifiers(comparison: str) -> tuple[str, list[str]]:
     return comparison.strip(), qualifiers
 
 
-def _first_term(matcher: Any, texts: list[str]) -> str | None:
+def _first_term(matcher: TermMatcher, texts: list[str]) -> str | None:
     for text in texts:
         found = matcher.find(text)
         if found:
