@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import asdict
 from pathlib import Path
 
 from pipelines.batches import process_batch
-from pipelines.sources import PulledFile, load_registry, pull, sha256_file
+from pipelines.sources import PulledFile, describe_file, load_registry, pull
 from pipelines.vocab import VOCAB_DATASETS, build_vocabulary, load_vocabularies
 
 
@@ -27,30 +27,17 @@ def check_files(paths: list[Path], registry: Path) -> list[str]:
             quarantine = shard["quality.quarantine"].to_dicts()
             errors = shard["quality.source_errors"].to_dicts()
         for error in errors:
-            error = error if isinstance(error, dict) else error.__dict__
+            error = error if isinstance(error, dict) else asdict(error)
             line = error["line_no"] or 1
             problems.append((str(path), line, f"{path}:{line}: {error['message']}"))
-        for row in quarantine:
-            line = row["line_no"] or 1
-            message = _without_location(row["message"])
-            problems.append((str(path), line, f"{path}:{line}: {row['dataset']}: {message}"))
+        problems += [
+            (str(path), row["line_no"] or 1, f"{row['message']} ({row['dataset']})")
+            for row in quarantine
+        ]
     return [text for _, _, text in sorted(problems)]
 
 
 def _as_pulled(path: Path, kind: str) -> PulledFile:
-    return PulledFile(
-        source_id=path.name,
-        registry_id="validate",
-        kind=kind,
-        path=path.resolve(),
-        file=str(path),
-        bytes=path.stat().st_size,
-        sha256=sha256_file(path),
-        pulled_at=datetime.now(UTC),
+    return describe_file(
+        path, source_id=path.name, registry_id="validate", kind=kind, file=str(path)
     )
-
-
-def _without_location(message: str) -> str:
-    """Messages may start with 'file:line: '; the caller prints the location once."""
-    head, separator, rest = message.partition(": ")
-    return rest if separator and ":" in head else message

@@ -92,7 +92,11 @@ def pull(
                 )
             )
         for path in paths:
-            record = _pull_file(entry, path, registry_dir, is_glob=_is_glob(entry.path or ""))
+            source_id = f"{entry.id}/{path.name}" if _is_glob(entry.path or "") else entry.id
+            file = path.relative_to(registry_dir).as_posix()
+            record = describe_file(
+                path, source_id=source_id, registry_id=entry.id, kind=entry.kind, file=file
+            )
             if entry.sha256 and record.sha256 != entry.sha256.lower():
                 errors.append(
                     SourceError(
@@ -106,6 +110,22 @@ def pull(
                 continue
             pulled.append(record)
     return pulled, errors
+
+
+def describe_file(
+    path: Path, *, source_id: str, registry_id: str, kind: str, file: str
+) -> PulledFile:
+    """Size, checksum and read time of one input file: what meta.pulled_files records."""
+    return PulledFile(
+        source_id=source_id,
+        registry_id=registry_id,
+        kind=kind,
+        path=path.resolve(),
+        file=file,
+        bytes=path.stat().st_size,
+        sha256=sha256_file(path),
+        pulled_at=datetime.now(UTC),
+    )
 
 
 def sha256_file(path: Path) -> str:
@@ -140,19 +160,3 @@ def _expand(entry: RegistryEntry, registry_dir: Path) -> list[Path]:
     pattern = entry.path or ""
     candidates = registry_dir.glob(pattern) if _is_glob(pattern) else [registry_dir / pattern]
     return sorted(p for p in candidates if p.is_file() and not p.name.startswith("."))
-
-
-def _pull_file(
-    entry: RegistryEntry, path: Path, registry_dir: Path, *, is_glob: bool
-) -> PulledFile:
-    source_id = f"{entry.id}/{path.name}" if is_glob else entry.id
-    return PulledFile(
-        source_id=source_id,
-        registry_id=entry.id,
-        kind=entry.kind,
-        path=path.resolve(),
-        file=path.relative_to(registry_dir).as_posix(),
-        bytes=path.stat().st_size,
-        sha256=sha256_file(path),
-        pulled_at=datetime.now(UTC),
-    )

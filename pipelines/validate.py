@@ -17,7 +17,6 @@ from schemas import Dataset
 
 ROW = "_row"
 LINE = "_line"
-PROVENANCE = ("source_id", "file", "line_no")
 _TRUE = ("true", "t", "yes", "y", "1")
 _FALSE = ("false", "f", "no", "n", "0")
 
@@ -67,12 +66,6 @@ def from_text(dataset: Dataset, frame: pl.DataFrame, context: dict[str, Any]) ->
     return Validated(cast.filter(~pl.col(ROW).is_in(list(bad))).drop(ROW), quarantine)
 
 
-def _split_lines(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series | None]:
-    if LINE in frame.columns:
-        return frame.drop(LINE), frame[LINE]
-    return frame, None
-
-
 def validate_rows(
     dataset: Dataset,
     frame: pl.DataFrame,
@@ -119,7 +112,7 @@ def orphan_citations(
     keep, quarantine = [], []
     for row in citations.to_dicts():
         if row["reference_id"] not in known_references:
-            message = f"{row['file']}:{row['line_no']}: citation marker [{row['ref_no']}] has no reference {row['ref_no']} in the document's reference list; fix the marker or add the reference"
+            message = f"citation marker [{row['ref_no']}] has no reference {row['ref_no']} in the document's reference list; fix the marker or add the reference"
             quarantine.append(
                 _quarantine_row(
                     dataset, row, {}, "ref_no", "reference_exists", row["ref_no"], message
@@ -135,6 +128,12 @@ def orphan_citations(
         else:
             keep.append(row)
     return Validated(dataset.frame(keep), quarantine)
+
+
+def _split_lines(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series | None]:
+    if LINE in frame.columns:
+        return frame.drop(LINE), frame[LINE]
+    return frame, None
 
 
 def _bind_vocabularies(dataset: Dataset, vocabularies: dict[str, set[str]]) -> pa.DataFrameSchema:
@@ -153,19 +152,18 @@ def _bind_vocabularies(dataset: Dataset, vocabularies: dict[str, set[str]]) -> p
 def _message(
     dataset: Dataset, schema: pa.DataFrameSchema, column: str, check: str, value: Any, row: dict
 ) -> str:
-    where = f"{row['file']}:{row['line_no']}: " if row.get("file") and row.get("line_no") else ""
     vocabulary = (
         (schema.columns[column].metadata or {}).get("vocabulary")
         if column in schema.columns
         else None
     )
     if vocabulary and check.startswith("in_vocabulary"):
-        return f"{where}{column} {value!r} is not in raw/vocab/{vocabulary}.csv; add it (or a synonym) there or correct the source"
+        return f"{column} {value!r} is not in raw/vocab/{vocabulary}.csv; add it (or a synonym) there or correct the source"
     if check == "not_nullable":
-        return f"{where}{column} is empty but {dataset.name} requires it"
+        return f"{column} is empty but {dataset.name} requires it"
     if check == "field_uniqueness":
-        return f"{where}{column} {value!r} occurs more than once in {dataset.name}; keys must be unique"
-    return f"{where}{column} {value!r} fails {check}"
+        return f"{column} {value!r} occurs more than once in {dataset.name}; keys must be unique"
+    return f"{column} {value!r} fails {check}"
 
 
 def _quarantine_row(
@@ -177,19 +175,22 @@ def _quarantine_row(
     value: Any,
     message: str,
 ) -> dict[str, Any]:
+    """A quarantine row; its message starts with file:line so it stands on its own in any tool."""
     record = {k: v for k, v in row.items() if k not in (ROW, LINE)}
+    file = row.get("file") or context.get("file")
+    line_no = row.get("line_no") if isinstance(row.get("line_no"), int) else row.get(LINE)
     return {
         "dataset": dataset.name,
         "source_id": row.get("source_id") or context.get("source_id"),
-        "file": row.get("file") or context.get("file"),
-        "line_no": row.get("line_no") if isinstance(row.get("line_no"), int) else row.get(LINE),
+        "file": file,
+        "line_no": line_no,
         "row_key": "|".join(str(row.get(k)) for k in dataset.key)
         if all(k in row for k in dataset.key)
         else None,
         "column": column,
         "check": check,
         "value": None if value is None else str(value),
-        "message": message,
+        "message": f"{file}:{line_no}: {message}" if file and line_no else message,
         "record": json.dumps(record, default=str, ensure_ascii=False, sort_keys=True),
     }
 

@@ -82,8 +82,8 @@ def test_validate_prints_file_line_message():
     assert result.exit_code == Exit.ISSUES
     lines = [line for line in result.output.splitlines() if line.startswith(str(DATA))]
     assert lines == [
-        f"{DATA / 'guide_with_bad_rows.txt'}:8: core.citations: citation marker [7] has no reference 7 in the document's reference list; fix the marker or add the reference",
-        f"{DATA / 'guide_with_bad_rows.txt'}:9: core.findings: evidence_grade 'Very strong' is not in raw/vocab/evidence_grades.csv; add it (or a synonym) there or correct the source",
+        f"{DATA / 'guide_with_bad_rows.txt'}:8: citation marker [7] has no reference 7 in the document's reference list; fix the marker or add the reference (core.citations)",
+        f"{DATA / 'guide_with_bad_rows.txt'}:9: evidence_grade 'Very strong' is not in raw/vocab/evidence_grades.csv; add it (or a synonym) there or correct the source (core.findings)",
     ]
     clean = runner.invoke(
         app,

@@ -1,25 +1,15 @@
-from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
 
 from pipelines.batches import process_batch
-from pipelines.sources import PulledFile, sha256_file
+from pipelines.sources import PulledFile, describe_file
 from pipelines.vocab import load_vocabularies
 from tests.conftest import DATA
 
 
 def pulled_file(path: Path, kind: str = "guide") -> PulledFile:
-    return PulledFile(
-        path.name,
-        "test",
-        kind,
-        path,
-        path.name,
-        path.stat().st_size,
-        sha256_file(path),
-        datetime.now(UTC),
-    )
+    return describe_file(path, source_id=path.name, registry_id="test", kind=kind, file=path.name)
 
 
 def test_bad_rows_are_quarantined_with_reasons_and_siblings_kept(vocab):
@@ -52,6 +42,8 @@ def test_vocabulary_rows_that_fail_are_quarantined_with_their_csv_line(tmp_path)
         (3, "rank", "dtype"),
         (4, "id", "str_matches('^[a-z0-9_]+$')"),
     ]
+    rank = next(q for q in quarantine if q["column"] == "rank")
+    assert rank["message"] == "evidence_grades.csv:3: rank 'two' is not a valid Int64"
 
 
 def test_vocabulary_with_wrong_header_is_a_source_error(tmp_path):
