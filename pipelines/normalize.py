@@ -50,6 +50,19 @@ class Mention:
     strength_pct: float | None
 
 
+DATASETS = (
+    "core.sources",
+    "core.tables",
+    "raw.table_cells",
+    "core.findings",
+    "core.preclinical_findings",
+    "core.claims",
+    "core.references",
+    "core.citations",
+    "quality.source_errors",
+)
+
+
 def normalize_guide(pulled: PulledFile, guide: ParsedGuide, vocab: Vocabulary) -> Rows:
     """Every dataset's rows for one parsed guide."""
     rows: Rows = {name: [] for name in DATASETS}
@@ -102,19 +115,6 @@ def normalize_guide(pulled: PulledFile, guide: ParsedGuide, vocab: Vocabulary) -
     return rows
 
 
-DATASETS = (
-    "core.sources",
-    "core.tables",
-    "raw.table_cells",
-    "core.findings",
-    "core.preclinical_findings",
-    "core.claims",
-    "core.references",
-    "core.citations",
-    "quality.source_errors",
-)
-
-
 def published_month(date_text: str | None) -> str | None:
     """'December 2025' → '2025-12'; a bare year stays a year."""
     if not date_text:
@@ -126,14 +126,10 @@ def published_month(date_text: str | None) -> str | None:
     return year.group(1) if year else None
 
 
-def classify_effect(sentence: str, vocab: Vocabulary) -> tuple[str | None, str | None]:
-    """The effect a sentence states, or (None, why not)."""
+def classify_effect(sentence: str, vocab: Vocabulary) -> str | None:
+    """The one effect a sentence states; None when it states none, or several that conflict."""
     effects = {match.term_id for match in vocab.phrase_terms.find(sentence)}
-    if len(effects) == 1:
-        return effects.pop(), None
-    if not effects:
-        return None, "no phrase from raw/vocab/result_phrases.csv"
-    return None, f"conflicting phrases ({', '.join(sorted(effects))})"
+    return effects.pop() if len(effects) == 1 else None
 
 
 def direction(effect: str | None, subject: str | None, polarity: str | None) -> str:
@@ -281,19 +277,18 @@ def _findings(
 
 
 def _statements(result: str, vocab: Vocabulary) -> list[tuple[str, str | None]]:
-    """One statement per sentence that states an effect; other sentences stay with the one before."""
+    """One statement per sentence that names an effect; other sentences stay with the one before."""
     parts = sentences(result)
-    classified = [(part, classify_effect(part, vocab)) for part in parts]
-    if sum(1 for _, (effect, why) in classified if effect or "conflicting" in (why or "")) <= 1:
-        effect, _ = classify_effect(result, vocab)
-        return [(result, effect)]
+    names_effect = [bool(vocab.phrase_terms.find(part)) for part in parts]
+    if sum(names_effect) <= 1:
+        return [(result, classify_effect(result, vocab))]
     statements: list[tuple[str, str | None]] = []
-    for part, (effect, why) in classified:
-        if statements and effect is None and "conflicting" not in (why or ""):
-            previous, previous_effect = statements[-1]
-            statements[-1] = (f"{previous} {part}", previous_effect)
+    for part, named in zip(parts, names_effect, strict=True):
+        if statements and not named:
+            previous, effect = statements[-1]
+            statements[-1] = (f"{previous} {part}", effect)
         else:
-            statements.append((part, effect))
+            statements.append((part, classify_effect(part, vocab)))
     return statements
 
 

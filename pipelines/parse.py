@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipelines.text import clean
+
 GUIDE_TEXT = "guide-text"
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
@@ -116,9 +118,9 @@ def parse_guide_text(text: str) -> ParsedGuide:
     while index < len(lines):
         line_no, line = index + 1, lines[index]
         heading = _HEADING.match(line)
-        table_title = _TABLE_TITLE.match(_strip_emphasis(line))
+        table_title = _TABLE_TITLE.match(clean(line))
         if heading:
-            section = _strip_emphasis(heading.group(2))
+            section = clean(heading.group(2))
             in_references = section.lower() == "references"
             if guide.title is None and len(heading.group(1)) == 1:
                 guide.title = section
@@ -213,9 +215,7 @@ def _read_table(
         if row is not None:
             rows.append(row)
         index += 1
-    table = Table(
-        table_no, _strip_emphasis(title.group(2)), title_line, section, header, tuple(rows)
-    )
+    table = Table(table_no, title.group(2), title_line, section, header, tuple(rows))
     return table, index
 
 
@@ -262,7 +262,3 @@ def _fit_row(
         return Row(row_no, line_no, inherited + tuple(filled))
     padding = tuple(Cell("", line_no) for _ in range(carried))
     return Row(row_no, line_no, tuple(filled) + padding)
-
-
-def _strip_emphasis(text: str) -> str:
-    return re.sub(r"\*\*(.+?)\*\*", r"\1", text).strip()
