@@ -20,7 +20,6 @@ from pipelines.validate import orphan_citations, validate_rows
 from pipelines.vocab import Vocabulary
 from schemas import BY_NAME
 
-SHARD_DATASETS = (*GUIDE_DATASETS, "quality.quarantine")
 _DONE = "_SUCCESS"
 _CODE_PACKAGES = (Path(__file__).parent, Path(__file__).parent.parent / "schemas")
 
@@ -31,9 +30,10 @@ def plan_batches(files: list[PulledFile], batch_size: int) -> list[list[PulledFi
     return [ordered[start : start + batch_size] for start in range(0, len(ordered), batch_size)]
 
 
-def batch_key(files: list[PulledFile], vocab_version: str) -> str:
-    """Content hash of a batch: its files, the vocabularies and the code that turns them into rows."""
-    digest = hashlib.sha256(f"{code_version()}|{vocab_version}".encode())
+def batch_key(files: list[PulledFile], salt: str) -> str:
+    """Content hash of a batch: its files, the code that turns them into rows, and a salt
+    (the vocabulary shard's own key for guides, so a vocabulary edit re-parses everything)."""
+    digest = hashlib.sha256(f"{code_version()}|{salt}".encode())
     for pulled in files:
         digest.update(f"|{pulled.source_id}|{pulled.file}|{pulled.sha256}|{pulled.bytes}".encode())
     return digest.hexdigest()[:24]
@@ -88,22 +88,18 @@ def process_batch(files: list[PulledFile], vocab: Vocabulary) -> dict[str, pl.Da
     return frames
 
 
-def read_shard(directory: Path) -> dict[str, pl.DataFrame] | None:
-    """A complete cached shard, or None when there is none (a half-written one never counts)."""
-    if not (directory / _DONE).exists():
-        return None
-    return {name: pl.read_parquet(directory / f"{name}.parquet") for name in SHARD_DATASETS}
+def shard_complete(directory: Path) -> bool:
+    """A cached shard counts only once its marker is written (a half-written one never does)."""
+    return (directory / _DONE).exists()
 
 
 def write_shard(frames: dict[str, pl.DataFrame], directory: Path) -> Path:
-    """Write every dataset's shard into a temporary folder, then rename it into place."""
+    """Write one Parquet file per dataset into a temporary folder, then rename it into place."""
     staging = directory.with_name(f".{directory.name}.{os.getpid()}.tmp")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    for name in SHARD_DATASETS:
-        frames.get(name, BY_NAME[name].empty()).write_parquet(
-            staging / f"{name}.parquet", compression="zstd"
-        )
+    for name, frame in frames.items():
+        frame.write_parquet(staging / f"{name}.parquet", compression="zstd")
     (staging / _DONE).touch()
     shutil.rmtree(directory, ignore_errors=True)
     staging.rename(directory)

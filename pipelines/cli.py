@@ -18,6 +18,7 @@ from pipelines import prefect_env
 if TYPE_CHECKING:
     from pipelines.report import RunSummary
 
+
 app = typer.Typer(
     help="Evidence warehouse for topical treatments of inflammatory skin diseases.",
     no_args_is_help=True,
@@ -217,29 +218,16 @@ def server_status() -> None:
 
 
 def _print_summary(summary: RunSummary) -> None:
+    from pipelines.report import issue_lines
+
     table = Table(
         "dataset", "rows", title=f"run {summary.status}", caption=f"run id {summary.run_id}"
     )
     for name, count in sorted(summary.rows.items()):
         table.add_row(name, str(count))
     console.print(table)
-    for sample in summary.quarantine_sample:
-        console.print(
-            f"quarantined {sample['dataset']}: {sample['message']}", markup=False, highlight=False
-        )
-    for sample in summary.source_error_sample:
-        console.print(
-            f"source error {sample['file'] or sample['source_id']}:{sample['line_no'] or ''}: {sample['message']}",
-            markup=False,
-            highlight=False,
-        )
-    for check in summary.checks:
-        if check["status"] != "pass":
-            console.print(
-                f"check {check['status']}: {check['check_name']} ({check['failing_rows']}): {check['detail']}",
-                markup=False,
-                highlight=False,
-            )
+    for line in issue_lines(summary):
+        console.print(line, markup=False, highlight=False)
     if summary.message:
         console.print(summary.message)
     console.print(

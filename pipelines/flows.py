@@ -23,9 +23,9 @@ from prefect.futures import as_completed
 from prefect.utilities.annotations import unmapped
 
 from pipelines import progress
-from pipelines.batches import batch_key, plan_batches, process_batch, read_shard, write_shard
+from pipelines.batches import batch_key, plan_batches, process_batch, shard_complete, write_shard
 from pipelines.checks import run_checks
-from pipelines.load import build_database, building_path, swap_in
+from pipelines.load import build_database, swap_in
 from pipelines.publish import prune_releases, release_id_for, switch_exports, write_release
 from pipelines.report import RunSummary, markdown, run_history, write_report
 from pipelines.sources import PulledFile, SourceError, load_registry, pull
@@ -49,22 +49,24 @@ def pull_sources(registry: Path) -> tuple[list[PulledFile], list[SourceError]]:
 
 @task(name="vocabularies", cache_policy=NO_CACHE)
 def vocabulary_shard(files: list[PulledFile], shard_root: Path) -> Path:
-    frames, quarantine, errors = load_vocabularies(files)
-    frames["quality.quarantine"] = BY_NAME["quality.quarantine"].frame(quarantine)
-    frames["quality.source_errors"] = _errors_frame(errors)
+    """Validate the vocabularies into a shard keyed by their content, unless it exists."""
     directory = shard_root / f"vocab-{batch_key(files, 'vocabularies')}"
-    directory.mkdir(parents=True, exist_ok=True)
-    for name, frame in frames.items():
-        frame.write_parquet(directory / f"{name}.parquet", compression="zstd")
+    if not shard_complete(directory):
+        frames, quarantine, errors = load_vocabularies(files)
+        frames["quality.quarantine"] = BY_NAME["quality.quarantine"].frame(quarantine)
+        frames["quality.source_errors"] = _frame("quality.source_errors", errors)
+        write_shard(frames, directory)
     return directory
 
 
 @task(name="parse-batch", cache_policy=NO_CACHE)
 def parse_batch(files: list[PulledFile], vocab_dir: Path, shard_root: Path) -> Path:
     """Parse, normalize and validate one batch, unless a shard for the same content exists."""
-    vocab = build_vocabulary({p.stem: pl.read_parquet(p) for p in vocab_dir.glob("ref.*.parquet")})
-    directory = shard_root / batch_key(files, vocab.version)
-    if read_shard(directory) is None:
+    directory = shard_root / batch_key(files, vocab_dir.name)
+    if not shard_complete(directory):
+        vocab = build_vocabulary(
+            {p.stem: pl.read_parquet(p) for p in vocab_dir.glob("ref.*.parquet")}
+        )
         write_shard(process_batch(files, vocab), directory)
     return directory
 
@@ -77,15 +79,22 @@ def load_warehouse(
 
 
 @task(name="check", cache_policy=NO_CACHE)
-def check_warehouse(building: Path) -> list[dict]:
+def check_warehouse(building: Path, summary: RunSummary) -> None:
+    """Run the cross-dataset checks into quality.checks and sample the issues for the report."""
     con = duckdb.connect(str(building))
     try:
-        results = run_checks(con)
-        con.register("check_rows", BY_NAME["quality.checks"].frame(results))
+        summary.checks = run_checks(con)
+        con.register("check_rows", BY_NAME["quality.checks"].frame(summary.checks))
         con.execute("INSERT INTO quality.checks SELECT * FROM check_rows ORDER BY check_name")
+        summary.rows["quality.checks"] = len(summary.checks)
+        summary.quarantine_sample = _sample(
+            con, "SELECT dataset, file, line_no, message FROM quality.quarantine"
+        )
+        summary.source_error_sample = _sample(
+            con, "SELECT source_id, file, line_no, error, message FROM quality.source_errors"
+        )
     finally:
         con.close()
-    return results
 
 
 @task(name="publish", cache_policy=NO_CACHE)
@@ -144,29 +153,22 @@ def build_warehouse(
             vocab_dir = vocabulary_shard([p for p in pulled if p.kind == "vocab"], layout.shards)
         with _stage(summary, "parse"):
             shard_dirs = _parse_batches(plan_batches(guides, batch_size), vocab_dir, layout.shards)
-        building = building_path(layout.database, summary.run_id)
+        building = layout.building(summary.run_id)
         with _stage(summary, "load"):
             frames = {
-                "meta.pulled_files": _pulled_frame(pulled),
-                "quality.source_errors": _errors_frame(pull_errors),
+                "meta.pulled_files": _frame("meta.pulled_files", pulled),
+                "quality.source_errors": _frame("quality.source_errors", pull_errors),
                 "meta.runs": run_history(layout.reports),
             }
             summary.rows = load_warehouse(building, [vocab_dir, *shard_dirs], frames)
         with _stage(summary, "check"):
-            summary.checks = check_warehouse(building)
-            summary.rows["quality.checks"] = len(summary.checks)
-        _summarize_quality(summary, building)
-        failed_checks = [c for c in summary.checks if c["status"] == "fail"]
-        if strict and (summary.quarantined or summary.source_errors or failed_checks):
+            check_warehouse(building, summary)
+        if strict and summary.has_issues:
             summary.status = "failed_strict"
             summary.message = "--strict: nothing was published because rows were quarantined, sources failed or checks failed."
             building.unlink(missing_ok=True)
         else:
-            summary.status = (
-                "success"
-                if not (summary.quarantined or summary.source_errors or failed_checks)
-                else "success_with_issues"
-            )
+            summary.status = "success_with_issues" if summary.has_issues else "success"
             with _stage(summary, "publish"):
                 publish_release(building, layout, summary, keep_releases)
         summary.finished_at = summary.finished_at or datetime.now(UTC)
@@ -186,29 +188,8 @@ def _parse_batches(
     return [future.result() for future in futures]
 
 
-def _summarize_quality(summary: RunSummary, building: Path) -> None:
-    con = duckdb.connect(str(building), read_only=True)
-    try:
-        summary.quarantined = con.sql("SELECT count(*) FROM quality.quarantine").fetchall()[0][0]
-        summary.source_errors = con.sql("SELECT count(*) FROM quality.source_errors").fetchall()[0][
-            0
-        ]
-        summary.quarantine_sample = (
-            con.sql(
-                f"SELECT dataset, file, line_no, message FROM quality.quarantine LIMIT {SAMPLE}"
-            )
-            .pl()
-            .to_dicts()
-        )
-        summary.source_error_sample = (
-            con.sql(
-                f"SELECT source_id, file, line_no, error, message FROM quality.source_errors LIMIT {SAMPLE}"
-            )
-            .pl()
-            .to_dicts()
-        )
-    finally:
-        con.close()
+def _sample(con: duckdb.DuckDBPyConnection, query: str) -> list[dict]:
+    return con.sql(f"{query} LIMIT {SAMPLE}").pl().to_dicts()
 
 
 @contextmanager
@@ -227,11 +208,7 @@ def _run_id() -> str:
         return str(uuid.uuid4())
 
 
-def _pulled_frame(pulled: list[PulledFile]) -> pl.DataFrame:
-    dataset = BY_NAME["meta.pulled_files"]
-    return dataset.frame([{name: getattr(p, name) for name in dataset.columns()} for p in pulled])
-
-
-def _errors_frame(errors: list[SourceError]) -> pl.DataFrame:
-    dataset = BY_NAME["quality.source_errors"]
-    return dataset.frame([{name: getattr(e, name) for name in dataset.columns()} for e in errors])
+def _frame(dataset_name: str, records: list[PulledFile] | list[SourceError]) -> pl.DataFrame:
+    """A dataset's frame from dataclass records carrying (at least) its columns."""
+    dataset = BY_NAME[dataset_name]
+    return dataset.frame([{name: getattr(r, name) for name in dataset.columns()} for r in records])

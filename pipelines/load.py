@@ -36,10 +36,6 @@ VIEWS = {
 }
 
 
-def building_path(live: Path, run_id: str) -> Path:
-    return live.with_name(f".{live.name}.{run_id}.building")
-
-
 def build_database(
     path: Path, shard_dirs: list[Path], frames: dict[str, pl.DataFrame]
 ) -> dict[str, int]:

@@ -21,19 +21,35 @@ class RunSummary:
     finished_at: datetime | None = None
     release_id: str | None = None
     rows: dict[str, int] = field(default_factory=dict)
-    quarantined: int = 0
-    source_errors: int = 0
     stage_seconds: dict[str, float] = field(default_factory=dict)
     quarantine_sample: list[dict] = field(default_factory=list)
     source_error_sample: list[dict] = field(default_factory=list)
     checks: list[dict] = field(default_factory=list)
     message: str = ""
 
+    @property
+    def quarantined(self) -> int:
+        return self.rows.get("quality.quarantine", 0)
+
+    @property
+    def source_errors(self) -> int:
+        return self.rows.get("quality.source_errors", 0)
+
+    @property
+    def has_issues(self) -> bool:
+        failed_checks = any(check["status"] == "fail" for check in self.checks)
+        return bool(self.quarantined or self.source_errors or failed_checks)
+
     def to_json(self) -> str:
-        document = asdict(self)
-        document["started_at"] = self.started_at.isoformat()
-        document["finished_at"] = self.finished_at.isoformat() if self.finished_at else None
-        return json.dumps(document, indent=2, default=str) + "\n"
+        return json.dumps(asdict(self), indent=2, default=_isoformat) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> RunSummary:
+        document = json.loads(text)
+        for moment in ("started_at", "finished_at"):
+            if document[moment]:
+                document[moment] = datetime.fromisoformat(document[moment])
+        return cls(**document)
 
     def run_row(self) -> dict:
         return {
@@ -65,28 +81,32 @@ def markdown(summary: RunSummary) -> str:
         "| --- | ---: |",
         *[f"| {stage} | {seconds:.2f} |" for stage, seconds in summary.stage_seconds.items()],
     ]
-    if summary.quarantine_sample:
-        lines += ["", f"## Quarantined rows ({summary.quarantined})", ""]
+    issues = issue_lines(summary)
+    if issues:
         lines += [
-            f"- `{q['dataset']}` {q['file']}:{q['line_no']}: {q['message']}"
-            for q in summary.quarantine_sample
+            "",
+            f"## Issues ({summary.quarantined} quarantined, {summary.source_errors} source errors)",
+            "",
         ]
-    if summary.source_error_sample:
-        lines += ["", f"## Source errors ({summary.source_errors})", ""]
-        lines += [
-            f"- {e['file'] or e['source_id']}:{e['line_no'] or ''} [{e['error']}] {e['message']}"
-            for e in summary.source_error_sample
-        ]
-    failing = [c for c in summary.checks if c["status"] != "pass"]
-    if failing:
-        lines += ["", "## Checks not passing", ""]
-        lines += [
-            f"- {c['status']}: {c['check_name']} ({c['failing_rows']}): {c['detail']}"
-            for c in failing
-        ]
+        lines += [f"- {line}" for line in issues]
     if summary.message:
         lines += ["", summary.message]
     return "\n".join(lines) + "\n"
+
+
+def issue_lines(summary: RunSummary) -> list[str]:
+    """One line per sampled quarantined row, source error and check not passing."""
+    lines = [f"quarantined {q['dataset']}: {q['message']}" for q in summary.quarantine_sample]
+    lines += [
+        f"source error {e['file'] or e['source_id']}:{e['line_no'] or ''}: [{e['error']}] {e['message']}"
+        for e in summary.source_error_sample
+    ]
+    lines += [
+        f"check {c['status']}: {c['check_name']} ({c['failing_rows']}): {c['detail']}"
+        for c in summary.checks
+        if c["status"] != "pass"
+    ]
+    return lines
 
 
 def write_report(summary: RunSummary, reports_dir: Path) -> Path:
@@ -101,22 +121,12 @@ def write_report(summary: RunSummary, reports_dir: Path) -> Path:
 
 def run_history(reports_dir: Path) -> pl.DataFrame:
     """meta.runs, rebuilt from the report of every earlier run (failed ones included)."""
-    rows = []
-    for path in sorted(reports_dir.glob("*.json")):
-        document = json.loads(path.read_text(encoding="utf-8"))
-        summary = RunSummary(
-            run_id=document["run_id"],
-            started_at=datetime.fromisoformat(document["started_at"]),
-            strict=document["strict"],
-            status=document["status"],
-            finished_at=datetime.fromisoformat(document["finished_at"])
-            if document["finished_at"]
-            else None,
-            release_id=document["release_id"],
-            rows=document["rows"],
-            quarantined=document["quarantined"],
-            source_errors=document["source_errors"],
-            stage_seconds=document["stage_seconds"],
-        )
-        rows.append(summary.run_row())
+    rows = [
+        RunSummary.from_json(path.read_text(encoding="utf-8")).run_row()
+        for path in sorted(reports_dir.glob("*.json"))
+    ]
     return BY_NAME["meta.runs"].frame(rows)
+
+
+def _isoformat(value: object) -> str:
+    return value.isoformat() if isinstance(value, datetime) else str(value)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 from dataclasses import dataclass
@@ -12,20 +11,9 @@ import polars as pl
 from pipelines.sources import PulledFile, SourceError
 from pipelines.text import fold
 from pipelines.validate import DatasetShapeError, from_text, validate_rows
-from schemas import BY_NAME
+from schemas import BY_NAME, vocabularies
 
-VOCAB_DATASETS = {
-    "compounds": "ref.compounds",
-    "potencies": "ref.potencies",
-    "formulations": "ref.formulations",
-    "outcomes": "ref.outcomes",
-    "populations": "ref.populations",
-    "severities": "ref.severities",
-    "evidence_grades": "ref.evidence_grades",
-    "conditions": "ref.conditions",
-    "table_columns": "ref.table_columns",
-    "result_phrases": "ref.result_phrases",
-}
+VOCAB_DATASETS = {dataset.table: dataset.name for dataset in vocabularies.DATASETS}
 
 
 @dataclass(frozen=True)
@@ -56,7 +44,6 @@ class TermMatcher:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    version: str
     compounds: dict[str, dict]
     potency_rank: dict[str, int]
     polarity: dict[str, str]
@@ -121,7 +108,7 @@ def load_vocabularies(
 
 
 def build_vocabulary(frames: dict[str, pl.DataFrame]) -> Vocabulary:
-    """Turn validated ref.* frames into matchers; the version hash keys every cache."""
+    """Turn validated ref.* frames into the lookups normalize uses."""
 
     def frame(name: str) -> pl.DataFrame:
         return frames.get(name, pl.DataFrame())
@@ -133,7 +120,6 @@ def build_vocabulary(frames: dict[str, pl.DataFrame]) -> Vocabulary:
         headers = frozenset(fold(text) for text in row["synonyms"].split("|"))
         columns.setdefault(row["table_kind"], {})[row["column"]] = (row["required"], headers)
     return Vocabulary(
-        version=_version(frames),
         compounds=compounds,
         potency_rank={row["id"]: row["rank"] for row in frame("ref.potencies").to_dicts()},
         polarity={row["id"]: row["polarity"] for row in frame("ref.outcomes").to_dicts()},
@@ -162,11 +148,3 @@ def _matcher(frame: pl.DataFrame, with_label: str = "label") -> TermMatcher:
             if text.strip():
                 synonyms[text.strip()] = row["id"]
     return TermMatcher(synonyms)
-
-
-def _version(frames: dict[str, pl.DataFrame]) -> str:
-    digest = hashlib.sha256()
-    for name in sorted(frames):
-        digest.update(name.encode())
-        digest.update(frames[name].write_csv().encode())
-    return digest.hexdigest()[:16]

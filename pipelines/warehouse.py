@@ -38,9 +38,13 @@ class Layout:
     def shards(self) -> Path:
         return self.root / "cache" / "shards"
 
+    def building(self, run_id: str) -> Path:
+        """Where a run builds its warehouse before renaming it over the live one."""
+        return self.root / f".{self.database.name}.{run_id}.building"
+
     def remove_leftovers(self) -> list[Path]:
         """Half-built warehouses of runs that died; only ever called while holding the lock."""
-        leftovers = sorted(self.root.glob(f".{self.database.name}.*.building"))
+        leftovers = sorted(self.root.glob(self.building("*").name))
         for path in leftovers:
             path.unlink(missing_ok=True)
         return leftovers
