@@ -12,9 +12,10 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines.guide import GuideError
 from pipelines.normalize import DATASETS as GUIDE_DATASETS
 from pipelines.normalize import Rows, normalize_guide
-from pipelines.parse import GuideError, decode, parse_guide_text
+from pipelines.parse import parse_guide
 from pipelines.sources import PulledFile
 from pipelines.validate import orphan_citations, validate_rows
 from pipelines.vocab import Vocabulary
@@ -53,7 +54,7 @@ def process_batch(files: list[PulledFile], vocab: Vocabulary) -> dict[str, pl.Da
     rows: Rows = {name: [] for name in GUIDE_DATASETS}
     for pulled in files:
         try:
-            guide = parse_guide_text(decode(pulled.path.read_bytes()))
+            guide = parse_guide(pulled.path.read_bytes())
         except GuideError as exc:
             rows["quality.source_errors"].append(
                 {

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from pipelines.parse import ParsedGuide, Row, Table
+from pipelines.guide import ParsedGuide, Row, Table
 from pipelines.sources import PulledFile
 from pipelines.text import citation_numbers, clean, fold, sentences, stable_id
 from pipelines.vocab import Match, TermMatcher, Vocabulary
@@ -72,17 +72,17 @@ def normalize_guide(pulled: PulledFile, guide: ParsedGuide, vocab: Vocabulary) -
         rows["quality.source_errors"].append(
             {**context, "line_no": issue.line_no, "error": issue.error, "message": issue.message}
         )
-    for table in guide.tables:
+    for position, table in enumerate(guide.tables, 1):
         kind, columns = _table_kind(table, vocab)
-        rows["core.tables"].append(_table(context, table, kind))
+        rows["core.tables"].append(_table(context, table, kind, position))
         rows["raw.table_cells"].extend(_cells(context, table))
         if kind == "comparative":
             for row in table.rows:
-                _findings(rows, context, guide, table, row, columns, vocab)
+                _findings(rows, context, guide, (position, table, row), columns, vocab)
         elif kind == "preclinical":
             compound = _profiled_compound(table.title, vocab)
             for row in table.rows:
-                _preclinical(rows, context, table, row, columns, compound, vocab)
+                _preclinical(rows, context, (position, table, row), columns, compound, vocab)
         else:
             rows["quality.source_errors"].append(
                 {
@@ -96,7 +96,7 @@ def normalize_guide(pulled: PulledFile, guide: ParsedGuide, vocab: Vocabulary) -
         for sentence_no, sentence in enumerate(sentences(paragraph.text), 1):
             numbers = citation_numbers(sentence)
             if numbers:
-                claim_id = stable_id("clm", pulled.source_id, paragraph.line_no, sentence_no)
+                claim_id = stable_id("clm", pulled.source_id, len(rows["core.claims"]) + 1)
                 rows["core.claims"].append(
                     {
                         **context,
@@ -184,11 +184,11 @@ def _table_kind(table: Table, vocab: Vocabulary) -> tuple[str, dict[str, int]]:
     return "unknown", {}
 
 
-def _table(context: dict, table: Table, kind: str) -> dict[str, Any]:
+def _table(context: dict, table: Table, kind: str, position: int) -> dict[str, Any]:
     return {
         **context,
         "line_no": table.line_no,
-        "table_id": stable_id("tbl", context["source_id"], table.table_no, table.line_no),
+        "table_id": stable_id("tbl", context["source_id"], position),
         "table_no": table.table_no,
         "title": clean(table.title),
         "table_kind": kind,
@@ -218,11 +218,12 @@ def _findings(
     rows: Rows,
     context: dict,
     guide: ParsedGuide,
-    table: Table,
-    row: Row,
+    where: tuple[int, Table, Row],
     columns: dict[str, int],
     vocab: Vocabulary,
 ) -> None:
+    position, table, row = where
+
     def cell(column: str) -> str:
         return row.cells[columns[column]].text
 
@@ -246,9 +247,7 @@ def _findings(
         mentions = _mentions(text, vocab)
         subject, treatments = _subject(mentions, intervention, comparator, vocab)
         masked = _mask(text, mentions)
-        finding_id = stable_id(
-            "fnd", context["source_id"], table.table_no, row.row_no, statement_no
-        )
+        finding_id = stable_id("fnd", context["source_id"], position, row.row_no, statement_no)
         rows["core.findings"].append(
             {
                 **context,
@@ -402,12 +401,13 @@ def _profiled_compound(title: str, vocab: Vocabulary) -> str:
 def _preclinical(
     rows: Rows,
     context: dict,
-    table: Table,
-    row: Row,
+    where: tuple[int, Table, Row],
     columns: dict[str, int],
     compound: str,
     vocab: Vocabulary,
 ) -> None:
+    position, table, row = where
+
     def cell(column: str) -> str | None:
         return row.cells[columns[column]].text if column in columns else None
 
@@ -415,7 +415,7 @@ def _preclinical(
     others = [m.term_id for m in vocab.compound_terms.find(finding) if m.term_id != compound]
     fold_range = _FOLD_RANGE.search(finding) or _FOLD_SINGLE.search(finding)
     model = _MODEL.search(clean(finding))
-    preclinical_id = stable_id("pcf", context["source_id"], table.table_no, row.row_no)
+    preclinical_id = stable_id("pcf", context["source_id"], position, row.row_no)
     rows["core.preclinical_findings"].append(
         {
             **context,

@@ -6,7 +6,10 @@ from schemas.base import Dataset, Provenance
 
 
 class Claims(Provenance):
-    claim_id: str = pa.Field(unique=True, description="Deterministic id (source, line, sentence).")
+    claim_id: str = pa.Field(
+        unique=True,
+        description="Deterministic id (source, position of the claim in the document), the same in every rendering.",
+    )
     sentence_no: int = pa.Field(ge=1, description="1-based sentence within its paragraph.")
     section: str | None = pa.Field(
         nullable=True, description="Heading of the section the sentence stands in."

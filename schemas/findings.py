@@ -15,7 +15,8 @@ DIRECTIONS = [
 
 class Findings(Provenance):
     finding_id: str = pa.Field(
-        unique=True, description="Deterministic id (source, table, row, statement)."
+        unique=True,
+        description="Deterministic id (source, position of the table in the document, row, statement).",
     )
     table_no: int = pa.Field(ge=1, description="Table the finding comes from.")
     row_no: int = pa.Field(ge=1, description="1-based body row within the table.")

@@ -7,7 +7,8 @@ from schemas.base import Dataset, Provenance, vocab_field
 
 class PreclinicalFindings(Provenance):
     preclinical_finding_id: str = pa.Field(
-        unique=True, description="Deterministic id (source, table, row)."
+        unique=True,
+        description="Deterministic id (source, position of the table in the document, row).",
     )
     table_no: int = pa.Field(ge=1, description="Table the row comes from.")
     row_no: int = pa.Field(ge=1, description="1-based body row within the table.")

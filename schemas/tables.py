@@ -8,7 +8,7 @@ from schemas.base import Dataset, Provenance
 
 class Tables(Provenance):
     table_id: str = pa.Field(
-        unique=True, description="Deterministic id of the table (source and table number)."
+        unique=True, description="Deterministic id (source, position of the table in the document)."
     )
     table_no: int = pa.Field(ge=1, description="Table number as printed ('Table N:').")
     title: str = pa.Field(description="Table title, markup removed.")

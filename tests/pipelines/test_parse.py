@@ -1,6 +1,8 @@
 import pytest
 
-from pipelines.parse import GuideError, decode, parse_guide_text
+from pipelines.guide import GuideError
+from pipelines.parse import decode
+from pipelines.parse_text import parse_guide_text
 from tests.conftest import SEED
 
 
