@@ -12,10 +12,11 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.guide import GuideError
+from pipelines.errors import FileError
 from pipelines.normalize import DATASETS as GUIDE_DATASETS
 from pipelines.normalize import Rows, normalize_guide
 from pipelines.parse import parse_guide
+from pipelines.resolve import RecordIndex
 from pipelines.sources import PulledFile
 from pipelines.validate import orphan_citations, validate_rows
 from pipelines.vocab import Vocabulary
@@ -33,7 +34,8 @@ def plan_batches(files: list[PulledFile], batch_size: int) -> list[list[PulledFi
 
 def batch_key(files: list[PulledFile], salt: str) -> str:
     """Content hash of a batch: its files, the code that turns them into rows, and a salt
-    (the vocabulary shard's own key for guides, so a vocabulary edit re-parses everything)."""
+    (the reference-data shards' own keys for guides, so a vocabulary or bibliography edit
+    re-parses everything)."""
     digest = hashlib.sha256(f"{code_version()}|{salt}".encode())
     for pulled in files:
         digest.update(f"|{pulled.source_id}|{pulled.file}|{pulled.sha256}|{pulled.bytes}".encode())
@@ -49,13 +51,16 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def process_batch(files: list[PulledFile], vocab: Vocabulary) -> dict[str, pl.DataFrame]:
-    """Parse, normalize and validate every document of a batch; return one frame per dataset."""
+def process_batch(
+    files: list[PulledFile], vocab: Vocabulary, records: RecordIndex
+) -> dict[str, pl.DataFrame]:
+    """Parse, normalize, resolve references and validate every document of a batch; return one
+    frame per dataset."""
     rows: Rows = {name: [] for name in GUIDE_DATASETS}
     for pulled in files:
         try:
             guide = parse_guide(pulled.path.read_bytes())
-        except GuideError as exc:
+        except FileError as exc:
             rows["quality.source_errors"].append(
                 {
                     "source_id": pulled.source_id,
@@ -68,6 +73,8 @@ def process_batch(files: list[PulledFile], vocab: Vocabulary) -> dict[str, pl.Da
             continue
         for name, dataset_rows in normalize_guide(pulled, guide, vocab).items():
             rows[name].extend(dataset_rows)
+    for reference in rows["core.references"]:
+        reference.update(records.resolve(reference["title"]).columns())
     frames: dict[str, pl.DataFrame] = {}
     quarantine: list[dict] = []
     for name in GUIDE_DATASETS:

@@ -1,20 +1,30 @@
-"""`dermevidence validate`: the parse, normalize and validate stages on given files, nothing loaded."""
+"""`dermevidence validate`: the parse, normalize and validate stages on given files, nothing loaded.
+
+What a file is comes from its content: a vocabulary CSV by its name, a bibliographic file by its
+first bytes, anything else is read as a guide (text or HTML).
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
 
+from pipelines import bibliography
 from pipelines.batches import process_batch
+from pipelines.bibliography import load_bibliography
+from pipelines.resolve import RecordIndex
 from pipelines.sources import PulledFile, describe_file, load_registry, pull
 from pipelines.vocab import VOCAB_DATASETS, build_vocabulary, load_vocabularies
 
 
 def check_files(paths: list[Path], registry: Path) -> list[str]:
-    """Problems as 'file:line: message' lines, vocabularies taken from the registry."""
-    registered, _ = pull([e for e in load_registry(registry) if e.kind == "vocab"], registry.parent)
-    frames, _, _ = load_vocabularies(registered)
+    """Problems as 'file:line: message' lines; vocabularies and records taken from the registry."""
+    entries = [e for e in load_registry(registry) if e.kind in ("vocab", "references")]
+    registered, _ = pull(entries, registry.parent)
+    frames, _, _ = load_vocabularies([p for p in registered if p.kind == "vocab"])
     vocab = build_vocabulary(frames)
+    records, _, _ = load_bibliography([p for p in registered if p.kind == "references"])
+    index = RecordIndex(records["core.bibliographic_records"].to_dicts())
     problems: list[tuple[str, int, str]] = []
     for path in paths:
         if not path.is_file():
@@ -22,8 +32,10 @@ def check_files(paths: list[Path], registry: Path) -> list[str]:
             continue
         if path.suffix == ".csv" and path.stem in VOCAB_DATASETS:
             _, quarantine, errors = load_vocabularies([_as_pulled(path, "vocab")])
+        elif bibliography.sniff(path.read_bytes()) is not None:
+            _, quarantine, errors = load_bibliography([_as_pulled(path, "references")])
         else:
-            shard = process_batch([_as_pulled(path, "guide")], vocab)
+            shard = process_batch([_as_pulled(path, "guide")], vocab, index)
             quarantine = shard["quality.quarantine"].to_dicts()
             errors = shard["quality.source_errors"].to_dicts()
         for error in errors:

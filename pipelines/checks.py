@@ -61,7 +61,21 @@ RULES = [
         "core.references",
         "warn",
         "references that no claim or finding cites",
-        "SELECT reference_id || ' (' || file || ':' || line_no || ')' FROM core.references ANTI JOIN core.citations USING (reference_id)",
+        "SELECT file || ':' || line_no || ' reference ' || ref_no FROM core.references ANTI JOIN core.citations USING (reference_id) ORDER BY file, line_no",
+    ),
+    Rule(
+        "references_resolved",
+        "core.references",
+        "warn",
+        "references that resolve to no bibliographic record (kept, with the reason in match_note)",
+        "SELECT file || ':' || line_no || ' reference ' || ref_no || ': ' || match_note FROM core.references WHERE match_method = 'unresolved' ORDER BY file, line_no",
+    ),
+    Rule(
+        "references_not_retracted",
+        "core.references",
+        "warn",
+        "references that resolve to a retracted record",
+        "SELECT r.file || ':' || r.line_no || ' reference ' || r.ref_no || ' is PMID ' || b.pmid || ', retracted' FROM core.references r JOIN core.bibliographic_records b USING (record_id) WHERE b.retracted ORDER BY r.file, r.line_no",
     ),
 ]
 
@@ -92,7 +106,7 @@ def _key_rules() -> list[Rule]:
 
 def _evaluate(con: duckdb.DuckDBPyConnection, rule: Rule) -> dict:
     failing = [row[0] for row in con.sql(rule.failing_sql).fetchall()]
-    sample = ", ".join(str(value) for value in failing[:5])
+    sample = " | ".join(str(value) for value in failing[:5])
     return {
         "check_name": rule.name,
         "dataset": rule.dataset,

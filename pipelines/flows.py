@@ -1,4 +1,4 @@
-"""The Prefect flow `build_warehouse`: pull → vocabularies → parse (mapped over batches) → load → check → publish → report.
+"""The Prefect flow `build_warehouse`: pull → vocabularies, bibliography → parse (mapped over batches) → load → check → publish → report.
 
 Tasks are thin wrappers over the pure stage functions; they add logging, progress and artifacts.
 """
@@ -24,10 +24,12 @@ from prefect.utilities.annotations import unmapped
 
 from pipelines import progress
 from pipelines.batches import batch_key, plan_batches, process_batch, shard_complete, write_shard
+from pipelines.bibliography import load_bibliography
 from pipelines.checks import run_checks
 from pipelines.load import build_database, swap_in
 from pipelines.publish import prune_releases, release_id_for, switch_exports, write_release
 from pipelines.report import RunSummary, markdown, run_history, write_report
+from pipelines.resolve import RecordIndex
 from pipelines.sources import PulledFile, SourceError, load_registry, pull
 from pipelines.vocab import build_vocabulary, load_vocabularies
 from pipelines.warehouse import Layout
@@ -47,12 +49,16 @@ def pull_sources(registry: Path) -> tuple[list[PulledFile], list[SourceError]]:
     return pulled, errors
 
 
-@task(name="vocabularies", cache_policy=NO_CACHE)
-def vocabulary_shard(files: list[PulledFile], shard_root: Path) -> Path:
-    """Validate the vocabularies into a shard keyed by their content, unless it exists."""
-    directory = shard_root / f"vocab-{batch_key(files, 'vocabularies')}"
+REFERENCE_DATA = {"vocabularies": load_vocabularies, "bibliography": load_bibliography}
+
+
+@task(name="reference-data", task_run_name="{stage}", cache_policy=NO_CACHE)
+def reference_shard(stage: str, files: list[PulledFile], shard_root: Path) -> Path:
+    """Validate vocabularies or bibliographic records into a shard keyed by their content,
+    unless it exists."""
+    directory = shard_root / f"{stage}-{batch_key(files, stage)}"
     if not shard_complete(directory):
-        frames, quarantine, errors = load_vocabularies(files)
+        frames, quarantine, errors = REFERENCE_DATA[stage](files)
         frames["quality.quarantine"] = BY_NAME["quality.quarantine"].frame(quarantine)
         frames["quality.source_errors"] = _frame("quality.source_errors", errors)
         write_shard(frames, directory)
@@ -60,14 +66,16 @@ def vocabulary_shard(files: list[PulledFile], shard_root: Path) -> Path:
 
 
 @task(name="parse-batch", cache_policy=NO_CACHE)
-def parse_batch(files: list[PulledFile], vocab_dir: Path, shard_root: Path) -> Path:
+def parse_batch(files: list[PulledFile], reference_dirs: list[Path], shard_root: Path) -> Path:
     """Parse, normalize and validate one batch, unless a shard for the same content exists."""
-    directory = shard_root / batch_key(files, vocab_dir.name)
+    directory = shard_root / batch_key(files, "|".join(d.name for d in reference_dirs))
     if not shard_complete(directory):
+        frames = {p.stem: pl.read_parquet(p) for d in reference_dirs for p in d.glob("*.parquet")}
         vocab = build_vocabulary(
-            {p.stem: pl.read_parquet(p) for p in vocab_dir.glob("ref.*.parquet")}
+            {name: frame for name, frame in frames.items() if name.startswith("ref.")}
         )
-        write_shard(process_batch(files, vocab), directory)
+        records = RecordIndex(frames["core.bibliographic_records"].to_dicts())
+        write_shard(process_batch(files, vocab, records), directory)
     return directory
 
 
@@ -149,10 +157,14 @@ def build_warehouse(
             guides = [p for p in pulled if p.kind == "guide"]
             if not guides:
                 raise NoSources(f'{sources}: no guide file found; register one with kind = "guide"')
-        with _stage(summary, "vocabularies"):
-            vocab_dir = vocabulary_shard([p for p in pulled if p.kind == "vocab"], layout.shards)
+        reference_dirs = []
+        for stage, kind in (("vocabularies", "vocab"), ("bibliography", "references")):
+            with _stage(summary, stage):
+                files = [p for p in pulled if p.kind == kind]
+                reference_dirs.append(reference_shard(stage, files, layout.shards))
         with _stage(summary, "parse"):
-            shard_dirs = _parse_batches(plan_batches(guides, batch_size), vocab_dir, layout.shards)
+            batches = plan_batches(guides, batch_size)
+            shard_dirs = _parse_batches(batches, reference_dirs, layout.shards)
         building = layout.building(summary.run_id)
         with _stage(summary, "load"):
             frames = {
@@ -160,7 +172,7 @@ def build_warehouse(
                 "quality.source_errors": _frame("quality.source_errors", pull_errors),
                 "meta.runs": run_history(layout.reports),
             }
-            summary.rows = load_warehouse(building, [vocab_dir, *shard_dirs], frames)
+            summary.rows = load_warehouse(building, [*reference_dirs, *shard_dirs], frames)
         with _stage(summary, "check"):
             check_warehouse(building, summary)
         if strict and summary.has_issues:
@@ -177,10 +189,10 @@ def build_warehouse(
 
 
 def _parse_batches(
-    batches: list[list[PulledFile]], vocab_dir: Path, shard_root: Path
+    batches: list[list[PulledFile]], reference_dirs: list[Path], shard_root: Path
 ) -> list[Path]:
     futures = parse_batch.map(
-        batches, vocab_dir=unmapped(vocab_dir), shard_root=unmapped(shard_root)
+        batches, reference_dirs=unmapped(reference_dirs), shard_root=unmapped(shard_root)
     )
     progress.emit("parse", 0, len(batches))
     for done, _ in enumerate(as_completed(futures), 1):

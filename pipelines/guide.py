@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipelines.errors import FileError, ParseIssue
+
 _AUTHOR_DATE = re.compile(
     r"(?:\*\*)?Author:(?:\*\*)?\s*(?P<author>.+?)\.?\s*(?:\*\*)?Date:(?:\*\*)?\s*(?P<date>.+?)\s*$"
 )
@@ -19,15 +21,6 @@ _CITE_THIS = re.compile(
     r"To cite this document:\s*(?P<publisher>[^.\[]+?)\s*\..*?Available at:\s*\[?(?P<url>https?://[^\]\s]+)"
 )
 TABLE_TITLE = re.compile(r"^\s*Table\s+(\d+)\s*[:.]\s*(.*\S)\s*$", re.IGNORECASE)
-
-
-class GuideError(ValueError):
-    """The whole file cannot be read as a guide; `error` is a short category for quality.source_errors."""
-
-    def __init__(self, error: str, message: str, line_no: int | None = None) -> None:
-        super().__init__(message)
-        self.error = error
-        self.line_no = line_no
 
 
 @dataclass(frozen=True)
@@ -66,13 +59,6 @@ class ReferenceLine:
     ref_no: int
     line_no: int
     text: str
-
-
-@dataclass(frozen=True)
-class ParseIssue:
-    line_no: int
-    error: str
-    message: str
 
 
 @dataclass
@@ -140,7 +126,7 @@ class ParsedGuide:
 
     def require_content(self) -> None:
         if self.title is None and not self.tables:
-            raise GuideError(
+            raise FileError(
                 "not_a_guide",
                 "no title heading and no 'Table N:' table found: not a comparative guide",
             )

@@ -6,14 +6,13 @@ quarantines them with the offending text instead of this module guessing.
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass, replace
 from typing import Any
 
 from pipelines.guide import ParsedGuide, Row, Table
 from pipelines.sources import PulledFile
-from pipelines.text import citation_numbers, clean, fold, sentences, stable_id
+from pipelines.text import citation_numbers, clean, fold, month_number, sentences, stable_id
 from pipelines.vocab import Match, TermMatcher, Vocabulary
 
 Rows = dict[str, list[dict[str, Any]]]
@@ -30,8 +29,6 @@ _FOLD_SINGLE = re.compile(r"(\d+(?:\.\d+)?)\s*-?\s*fold", re.IGNORECASE)
 _MODEL = re.compile(r"\bin (?:an? |the )?((?:[\w-]+ ){0,5}models?)\b", re.IGNORECASE)
 _REFERENCE_TAIL = re.compile(r"^(?P<title>.+?)\s+-\s+(?P<database>[A-Z][\w .]*?)\s*\[[^\]]*\]\s*$")
 _MONTH_YEAR = re.compile(r"(?P<month>[A-Za-z]+)\.?\s+(?P<year>\d{4})")
-_MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
-_MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
 
 
 @dataclass(frozen=True)
@@ -120,8 +117,9 @@ def published_month(date_text: str | None) -> str | None:
     if not date_text:
         return None
     month_year = _MONTH_YEAR.search(date_text)
-    if month_year and month_year.group("month").lower() in _MONTHS:
-        return f"{month_year.group('year')}-{_MONTHS[month_year.group('month').lower()]:02d}"
+    month = month_number(month_year.group("month")) if month_year else None
+    if month_year and month:
+        return f"{month_year.group('year')}-{month:02d}"
     year = re.search(r"\b(\d{4})\b", date_text)
     return year.group(1) if year else None
 
@@ -453,13 +451,7 @@ def _reference(context: dict, ref_no: int, line_no: int, text: str) -> dict[str,
         "title": clean(tail.group("title")) if tail else clean(text),
         "database": tail.group("database") if tail else None,
         "reference_text": text,
-        "pmid": None,
-        "doi": None,
-        "journal": None,
-        "year": None,
-        "first_author": None,
         "match_method": "unresolved",
-        "match_score": None,
     }
 
 

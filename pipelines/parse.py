@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from pipelines.guide import GuideError, ParsedGuide
+from pipelines.errors import decode
+from pipelines.guide import ParsedGuide
 from pipelines.parse_html import GUIDE_HTML, parse_guide_html
 from pipelines.parse_text import GUIDE_TEXT, parse_guide_text
 
@@ -15,7 +16,7 @@ _HTML_TAG = re.compile(
 
 
 def parse_guide(data: bytes) -> ParsedGuide:
-    text = decode(data)
+    text = decode(data, "text guide")
     return parse_guide_html(text) if sniff(text) == GUIDE_HTML else parse_guide_text(text)
 
 
@@ -23,16 +24,3 @@ def sniff(text: str) -> str:
     """HTML when the content starts with markup and holds a document tag; the file name is not asked."""
     head = text[:4096].lstrip()
     return GUIDE_HTML if head.startswith("<") and _HTML_TAG.search(head) else GUIDE_TEXT
-
-
-def decode(data: bytes) -> str:
-    """Guides are UTF-8 (a BOM is tolerated); anything else is an unreadable source."""
-    if b"\x00" in data[:4096]:
-        raise GuideError("unreadable", "file holds NUL bytes: binary, not a text guide")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line_no = data[: exc.start].count(b"\n") + 1
-        raise GuideError(
-            "unreadable", f"not valid UTF-8 at byte {exc.start}; re-save the file as UTF-8", line_no
-        ) from exc

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree, html
 
-from pipelines.guide import TABLE_TITLE, Cell, GuideError, ParsedGuide, ParseIssue, Row, Table
+from pipelines.errors import FileError, ParseIssue
+from pipelines.guide import TABLE_TITLE, Cell, ParsedGuide, Row, Table
 from pipelines.text import clean
 
 GUIDE_HTML = "guide-html"
@@ -40,7 +41,7 @@ def parse_guide_html(text: str) -> ParsedGuide:
             text, parser=html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
         )
     except (etree.ParserError, ValueError) as exc:
-        raise GuideError("unreadable", f"cannot be parsed as HTML: {exc}") from exc
+        raise FileError("unreadable", f"cannot be parsed as HTML: {exc}") from exc
     _remove_chrome(root)
     _mark_citations(root)
     reader = _Reader(ParsedGuide(format=GUIDE_HTML))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from pipelines.guide import TABLE_TITLE, Cell, ParsedGuide, ParseIssue, Row, Table
+from pipelines.errors import ParseIssue
+from pipelines.guide import TABLE_TITLE, Cell, ParsedGuide, Row, Table
 from pipelines.text import clean
 
 GUIDE_TEXT = "guide-text"

@@ -10,6 +10,8 @@ _ANCHOR_MARKER = r"<a\b[^>]*>\s*\[(?P<anchor>\d+)\]\s*</a>"
 _BRACKET_MARKER = r"\[(?P<bracket>\d+(?:\s*[,\u2013-]\s*\d+)*)\](?!\()"
 MARKER = re.compile(f"{_ANCHOR_MARKER}|{_BRACKET_MARKER}")
 _TAG = re.compile(r"<[^>]+>")
+# English month names as PubMed and the guides print them; calendar.month_name follows the locale.
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _SENTENCE = re.compile(
     rf"\S.*?[.!?](?:\s*(?:{_ANCHOR_MARKER}|\[\d+(?:\s*[,\u2013-]\s*\d+)*\]))*(?=\s+[A-Z0-9*\"'(<]|\s*$)|\S.+$",
     re.DOTALL,
@@ -36,6 +38,25 @@ def clean(text: str) -> str:
     text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
     text = re.sub(r"\s+", " ", text).strip()
     return re.sub(r"\s+([.,;:!?])", r"\1", text)
+
+
+def month_number(text: str | None) -> int | None:
+    """'May', 'August', 'Sept.' or '05' → 1 to 12; anything else → None."""
+    word = (text or "").strip().rstrip(".").lower()
+    if word.isdigit():
+        return int(word) if 1 <= int(word) <= 12 else None
+    return _MONTHS.index(word[:3]) + 1 if len(word) >= 3 and word[:3] in _MONTHS else None
+
+
+def year_number(text: str | None) -> int | None:
+    """The first four-digit year in a date as printed ('2002 May', '2001 Winter', '2005/08//')."""
+    match = re.search(r"(?<!\d)(\d{4})(?!\d)", text or "")
+    return int(match.group(1)) if match else None
+
+
+def mentions_retraction(text: str | None) -> bool:
+    """PubMed and publishers mark retracted work with 'Retracted' or 'Retraction in/of'."""
+    return bool(re.search(r"\bretract(?:ed|ion)\b", text or "", re.IGNORECASE))
 
 
 def sentences(text: str) -> list[str]:

@@ -7,6 +7,7 @@ siblings carry on. Frames are validated collected (a LazyFrame would only get sc
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -163,6 +164,9 @@ def _message(
         return f"{column} is empty but {dataset.name} requires it"
     if check == "field_uniqueness":
         return f"{column} {value!r} occurs more than once in {dataset.name}; keys must be unique"
+    pattern = re.fullmatch(r"str_matches\('(.*)'\)", check)
+    if pattern:
+        return f"{column} {value!r} is not of the form {pattern.group(1)} that {dataset.name} requires; correct the source"
     return f"{column} {value!r} fails {check}"
 
 

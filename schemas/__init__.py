@@ -1,6 +1,7 @@
 """Every dataset of the warehouse, in load order; the single source of truth for their columns."""
 
 from schemas import (
+    bibliographic_records,
     citations,
     claims,
     findings,
@@ -23,6 +24,7 @@ DATASETS: tuple[Dataset, ...] = (
     findings.DATASET,
     preclinical_findings.DATASET,
     claims.DATASET,
+    bibliographic_records.DATASET,
     references.DATASET,
     citations.DATASET,
     *quality.DATASETS,

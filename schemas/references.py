@@ -15,6 +15,9 @@ class References(Provenance):
         nullable=True, description="Database the guide links the reference to (e.g. PubMed)."
     )
     reference_text: str = pa.Field(description="The reference line as printed.")
+    record_id: str | None = pa.Field(
+        nullable=True, description="Key of the matched row in core.bibliographic_records."
+    )
     pmid: str | None = pa.Field(
         nullable=True,
         str_matches=r"^\d+$",
@@ -35,7 +38,14 @@ class References(Provenance):
         description="How the reference was matched to a bibliographic record.",
     )
     match_score: float | None = pa.Field(
-        nullable=True, ge=0, le=100, description="Similarity score of the match (100 for exact)."
+        nullable=True,
+        ge=0,
+        le=100,
+        description="Similarity of the normalized titles, 0 to 100 (rapidfuzz ratio); for an unresolved reference, that of the closest record.",
+    )
+    match_note: str | None = pa.Field(
+        nullable=True,
+        description="Why a reference is unresolved (closest record and its score, or the candidates too close to call).",
     )
 
 

@@ -22,16 +22,34 @@ DATA = Path(__file__).resolve().parent / "data"
 SEED = ROOT / "raw" / "guides" / "benchchem-ascomycin-clinical-validation-b7888174.txt"
 
 
-@pytest.fixture(scope="session")
-def vocab():
+def registered(kind: str) -> list:
+    """The bundled registry's files of one kind."""
     from pipelines.sources import load_registry, pull
-    from pipelines.vocab import build_vocabulary, load_vocabularies
 
     registry = ROOT / "raw" / "sources.toml"
-    pulled, _ = pull([e for e in load_registry(registry) if e.kind == "vocab"], registry.parent)
-    frames, quarantine, errors = load_vocabularies(pulled)
+    pulled, errors = pull([e for e in load_registry(registry) if e.kind == kind], registry.parent)
+    assert errors == []
+    return pulled
+
+
+@pytest.fixture(scope="session")
+def vocab():
+    from pipelines.vocab import build_vocabulary, load_vocabularies
+
+    frames, quarantine, errors = load_vocabularies(registered("vocab"))
     assert quarantine == [] and errors == []
     return build_vocabulary(frames)
+
+
+@pytest.fixture(scope="session")
+def records():
+    """The bundled bibliographic records (raw/references), indexed for resolution."""
+    from pipelines.bibliography import load_bibliography
+    from pipelines.resolve import RecordIndex
+
+    frames, quarantine, errors = load_bibliography(registered("references"))
+    assert quarantine == [] and errors == []
+    return RecordIndex(frames["core.bibliographic_records"].to_dicts())
 
 
 @pytest.fixture(scope="session")

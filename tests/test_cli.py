@@ -95,6 +95,25 @@ def test_validate_prints_file_line_message():
     assert clean.exit_code == Exit.OK
 
 
+def test_validate_reads_html_guides_and_bibliographic_files_by_content(tmp_path):
+    html = DATA / "benchchem-ascomycin-b7888174.html"
+    references = sorted((ROOT / "raw" / "references").glob("pubmed-*"))
+    for path in [html, *references, *sorted((DATA / "bibliography").glob("seed-*"))]:
+        result = runner.invoke(app, ["validate", str(path)])
+        assert (result.exit_code, result.output.strip()) == (
+            Exit.OK,
+            "1 file(s) checked, 0 problem(s).",
+        ), path
+    bad = tmp_path / "export.csv"
+    bad.write_text("PMID,Title\n1,A title\n2,Another,extra\nx,Third\n")
+    result = runner.invoke(app, ["validate", str(bad)])
+    assert result.exit_code == Exit.ISSUES
+    assert [line for line in result.output.splitlines() if line.startswith(str(bad))] == [
+        f"{bad}:3: row has 3 cells but the header has 2; quote cells that hold commas",
+        f"{bad}:4: pmid 'x' is not of the form ^\\d+$ that core.bibliographic_records requires; correct the source (core.bibliographic_records)",
+    ]
+
+
 def test_run_exit_codes_for_config_errors_and_no_sources(prefect_api, project):
     registry = project / "raw" / "sources.toml"
     registry.write_text('[[source]]\nid = "x"\nkind = "nonsense"\npath = "guides/*"\n')

@@ -35,10 +35,11 @@ def test_seed_builds_the_warehouse(seed_run):
     con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
     try:
         counts = {t: con.sql(f"select count(*) from {t}").fetchall()[0][0] for t in
-                  ["core.sources", "core.tables", "core.findings", "core.preclinical_findings", "core.claims", "core.references", "core.citations", "quality.quarantine", "meta.runs"]}  # fmt: skip
+                  ["core.sources", "core.tables", "core.findings", "core.preclinical_findings", "core.claims", "core.references", "core.citations", "core.bibliographic_records", "quality.quarantine", "meta.runs"]}  # fmt: skip
         assert counts == {
             "core.sources": 1, "core.tables": 3, "core.findings": 10, "core.preclinical_findings": 3,
-            "core.claims": 2, "core.references": 5, "core.citations": 10, "quality.quarantine": 0, "meta.runs": 1,
+            "core.claims": 2, "core.references": 5, "core.citations": 10, "core.bibliographic_records": 6,
+            "quality.quarantine": 0, "meta.runs": 1,
         }  # fmt: skip
         rows = con.sql(
             "select direction, evidence_grade from core.findings order by table_no, row_no, statement_no"
@@ -50,8 +51,58 @@ def test_seed_builds_the_warehouse(seed_run):
         assert comment.startswith("Which arm the statement favours")
         assert con.sql("select status from quality.checks where status = 'fail'").fetchall() == []
         assert con.sql("select count(*) from core.finding_citations").fetchall()[0][0] == 2
+        resolved = con.sql(
+            "select r.ref_no, r.pmid, r.match_method, r.match_score, b.format from core.references r"
+            " left join core.bibliographic_records b using (record_id) order by r.ref_no"
+        ).fetchall()
+        assert resolved == [
+            (1, None, "unresolved", 64.3, None),
+            (2, "12090545", "exact", 100.0, "pubmed-xml"),
+            (3, "16033622", "prefix", 65.1, "pubmed-xml"),
+            (4, "11060661", "exact", 100.0, "pubmed-xml"),
+            (5, None, "unresolved", 46.9, None),
+        ]
+        [(status, failing, detail)] = con.sql(
+            "select status, failing_rows, detail from quality.checks where check_name = 'references_resolved'"
+        ).fetchall()
+        assert (status, failing) == ("warn", 2)
+        assert (
+            "guides/benchchem-ascomycin-clinical-validation-b7888174.txt:77 reference 1: no record matches"
+            in detail
+        )
     finally:
         con.close()
+
+
+def test_an_html_rendering_registered_instead_gives_the_same_warehouse(seed_run, project):
+    _, seed_warehouse = seed_run
+    for text_guide in (project / "raw" / "guides").iterdir():
+        text_guide.unlink()
+    shutil.copy(
+        DATA / "benchchem-ascomycin-b7888174.html", project / "raw" / "guides" / "page.html"
+    )
+    summary = _run(project)
+    assert summary.status == "success"
+    queries = {
+        "core.findings": "select outcome, intervention, intervention_strength_pct, comparator, comparator_potency, population, severity, direction, evidence_grade, result_text from core.findings order by table_no, row_no, statement_no",
+        "core.preclinical_findings": "select parameter, comparator, fold_low, fold_high from core.preclinical_findings order by row_no",
+        "core.claims": "select claim_text from core.claims order by line_no",
+        "core.references": "select ref_no, title, pmid, match_method from core.references order by ref_no",
+        "core.citations": "select citing_dataset, ref_no from core.citations order by all",
+        "core.sources": "select format, title, publisher, author, published, url from core.sources",
+    }  # fmt: skip
+    results = []
+    for warehouse in (seed_warehouse, project / "warehouse"):
+        con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
+        try:
+            results.append({name: con.sql(query).fetchall() for name, query in queries.items()})
+        finally:
+            con.close()
+    text, html = results
+    assert [len(html[name]) for name in queries] == [10, 3, 2, 5, 10, 1]
+    assert html["core.sources"][0][0] == "guide-html" and text["core.sources"][0][0] == "guide-text"
+    assert html["core.sources"][0][1:] == text["core.sources"][0][1:]
+    assert all(html[name] == text[name] for name in queries if name != "core.sources")
 
 
 def test_release_matches_manifest_and_reads_back_everywhere(seed_run):

@@ -10,10 +10,10 @@ from tests.conftest import ROOT
 
 
 @pytest.fixture(scope="module")
-def seed(vocab):
+def seed(vocab, records):
     registry = ROOT / "raw" / "sources.toml"
     pulled, _ = pull([e for e in load_registry(registry) if e.kind == "guide"], registry.parent)
-    return process_batch(pulled, vocab)
+    return process_batch(pulled, vocab, records)
 
 
 def test_one_source_with_the_guides_metadata(seed):
@@ -136,6 +136,32 @@ def test_claims_references_and_citations(seed):
     assert seed["core.citations"].filter(citing_id=atrophy)["ref_no"].to_list() == [4, 5]
 
 
+def test_references_2_to_4_resolve_to_pubmed_and_1_and_5_stay_unresolved(seed):
+    columns = [
+        "ref_no",
+        "pmid",
+        "match_method",
+        "match_score",
+        "doi",
+        "journal",
+        "year",
+        "first_author",
+    ]
+    assert seed["core.references"].select(columns).rows() == [
+        (1, None, "unresolved", 64.3, None, None, None, None),
+        (2, "12090545", "exact", 100.0, None, "Curr Opin Investig Drugs", 2002, "Schopf RE"),
+        (3, "16033622", "prefix", 65.1, "10.1111/j.1368-5031.2005.00587.x", "Int J Clin Pract", 2005, None),
+        (4, "11060661", "exact", 100.0, "10.1517/13543784.9.1.69", "Expert Opin Investig Drugs", 2000, "Paul C"),
+        (5, None, "unresolved", 46.9, None, None, None, None),
+    ]  # fmt: skip
+    notes = seed["core.references"]["match_note"].to_list()
+    assert notes[0] == (
+        "no record matches; closest is PMID 11060661 'Ascomycins: promising agents for the treatment "
+        "of inflammatory skin diseases.' at 64.3 (fuzzy threshold 95)"
+    )
+    assert notes[1:4] == [None, None, None] and notes[4].startswith("no record matches")
+
+
 def test_no_citation_marker_or_markup_remains_in_stored_text(seed):
     texts = [
         *seed["core.claims"]["claim_text"], *seed["core.findings"]["result_text"],
@@ -170,7 +196,7 @@ def test_direction_rules(effect, subject, polarity, expected):
     assert direction(effect, subject, polarity) == expected
 
 
-def test_unclassifiable_result_is_kept_unclassified(vocab, tmp_path):
+def test_unclassifiable_result_is_kept_unclassified(vocab, records, tmp_path):
     guide = tmp_path / "g.txt"
     guide.write_text(
         "# G\n\nTable 1: A vs B in atopic dermatitis\n\nOutcome\tComparison\tResult\tGrade\n"
@@ -179,7 +205,7 @@ def test_unclassifiable_result_is_kept_unclassified(vocab, tmp_path):
     )
     from tests.pipelines.test_validate import pulled_file
 
-    findings = process_batch([pulled_file(guide)], vocab)["core.findings"]
+    findings = process_batch([pulled_file(guide)], vocab, records)["core.findings"]
     assert findings.select("direction", "evidence_grade").rows() == [("unclassified", "low")]
 
 
@@ -187,7 +213,8 @@ def test_unclassifiable_result_is_kept_unclassified(vocab, tmp_path):
     ("text", "expected"),
     [
         ("December 2025", "2025-12"),
-        ("Sept. 2024", "2024"),
+        ("Sept. 2024", "2024-09"),
+        ("Smarch 2024", "2024"),
         ("2023", "2023"),
         (None, None),
         ("Jan 2020", "2020-01"),

@@ -1,14 +1,13 @@
 import pytest
 
-from pipelines.guide import GuideError
-from pipelines.parse import decode
+from pipelines.errors import FileError, decode
 from pipelines.parse_text import parse_guide_text
 from tests.conftest import SEED
 
 
 @pytest.fixture(scope="module")
 def guide():
-    return parse_guide_text(decode(SEED.read_bytes()))
+    return parse_guide_text(decode(SEED.read_bytes(), "text guide"))
 
 
 def test_metadata_strings_are_read_as_printed(guide):
@@ -66,17 +65,17 @@ def test_references_are_numbered_lines_of_the_reference_section(guide):
 
 
 def test_a_file_without_title_or_tables_is_not_a_guide():
-    with pytest.raises(GuideError) as raised:
+    with pytest.raises(FileError) as raised:
         parse_guide_text("just some words\nand more\n")
     assert raised.value.error == "not_a_guide"
 
 
 def test_non_utf8_and_binary_files_are_unreadable_with_a_line():
-    with pytest.raises(GuideError) as raised:
-        decode("# Title\nline two\ncaf\xe9\n".encode("latin-1"))
+    with pytest.raises(FileError) as raised:
+        decode("# Title\nline two\ncaf\xe9\n".encode("latin-1"), "text guide")
     assert (raised.value.error, raised.value.line_no) == ("unreadable", 3)
-    with pytest.raises(GuideError):
-        decode(b"\x00\x01\x02binary")
+    with pytest.raises(FileError):
+        decode(b"\x00\x01\x02binary", "text guide")
 
 
 def test_a_row_with_too_many_cells_is_reported_and_its_siblings_kept():

@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from pipelines.batches import process_batch
-from pipelines.guide import GuideError
+from pipelines.errors import FileError
 from pipelines.parse import parse_guide, sniff
 from pipelines.parse_html import parse_guide_html
 from pipelines.sources import describe_file
@@ -18,15 +18,15 @@ SEED_HTML = DATA / "benchchem-ascomycin-b7888174.html"
 LOCATION = ["file", "line_no", "format", "bytes", "sha256", "continued_from_line"]
 
 
-def _shard(path: Path, vocab) -> dict[str, pl.DataFrame]:
+def _shard(path: Path, vocab, records) -> dict[str, pl.DataFrame]:
     pulled = describe_file(
         path, source_id="guides/seed", registry_id="guides", kind="guide", file=path.name
     )
-    return process_batch([pulled], vocab)
+    return process_batch([pulled], vocab, records)
 
 
-def test_both_renderings_of_the_seed_yield_the_same_datasets(vocab):
-    text, html = _shard(SEED, vocab), _shard(SEED_HTML, vocab)
+def test_both_renderings_of_the_seed_yield_the_same_datasets(vocab, records):
+    text, html = _shard(SEED, vocab, records), _shard(SEED_HTML, vocab, records)
     assert html["core.sources"]["format"].to_list() == ["guide-html"]
     for name in text:
         left, right = (shard[name].drop(LOCATION, strict=False) for shard in (text, html))
@@ -45,8 +45,8 @@ def test_both_renderings_of_the_seed_yield_the_same_datasets(vocab):
     )
 
 
-def test_line_numbers_point_into_the_html_file(vocab):
-    html = _shard(SEED_HTML, vocab)
+def test_line_numbers_point_into_the_html_file(vocab, records):
+    html = _shard(SEED_HTML, vocab, records)
     assert html["core.tables"].select("table_no", "line_no").rows() == [(1, 55), (2, 86), (3, 129)]
     assert html["core.references"]["line_no"].to_list() == [146, 147, 148, 149, 150]
     merged = html["raw.table_cells"].filter(table_no=2, column_no=1)
@@ -130,6 +130,6 @@ def test_format_is_chosen_by_content_not_extension(tmp_path):
 
 
 def test_a_page_without_title_or_table_is_not_a_guide():
-    with pytest.raises(GuideError) as raised:
+    with pytest.raises(FileError) as raised:
         parse_guide_html("<html><body><p>Just a shop page.</p></body></html>")
     assert raised.value.error == "not_a_guide"

@@ -12,8 +12,8 @@ def pulled_file(path: Path, kind: str = "guide") -> PulledFile:
     return describe_file(path, source_id=path.name, registry_id="test", kind=kind, file=path.name)
 
 
-def test_bad_rows_are_quarantined_with_reasons_and_siblings_kept(vocab):
-    shard = process_batch([pulled_file(DATA / "guide_with_bad_rows.txt")], vocab)
+def test_bad_rows_are_quarantined_with_reasons_and_siblings_kept(vocab, records):
+    shard = process_batch([pulled_file(DATA / "guide_with_bad_rows.txt")], vocab, records)
     quarantine = shard["quality.quarantine"].sort("dataset")
     assert quarantine.select("dataset", "line_no", "column", "check", "value").rows() == [
         ("core.citations", 8, "ref_no", "reference_exists", "7"),
@@ -54,11 +54,11 @@ def test_vocabulary_with_wrong_header_is_a_source_error(tmp_path):
     assert errors[0].error == "unreadable" and "missing" in errors[0].message
 
 
-def test_unreadable_guide_is_a_source_error_not_a_crash(vocab, tmp_path):
+def test_unreadable_guide_is_a_source_error_not_a_crash(vocab, records, tmp_path):
     binary = tmp_path / "binary.txt"
     binary.write_bytes(b"\x00\x01\x02\x03")
     shard = process_batch(
-        [pulled_file(binary), pulled_file(DATA / "guide_with_bad_rows.txt")], vocab
+        [pulled_file(binary), pulled_file(DATA / "guide_with_bad_rows.txt")], vocab, records
     )
     assert shard["quality.source_errors"].select("source_id", "error").rows() == [
         ("binary.txt", "unreadable")
