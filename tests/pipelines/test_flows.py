@@ -152,10 +152,20 @@ def test_bad_rows_quarantined_rest_published_then_strict_publishes_nothing(prefe
             "select dataset, line_no, value from quality.quarantine order by dataset"
         ).fetchall()
         findings = con.sql("select count(*) from core.findings").fetchall()[0][0]
+        uncited = con.sql(
+            "select status, failing_rows, detail from quality.checks where check_name = 'references_cited'"
+        ).fetchall()
     finally:
         con.close()
     assert quarantined == [("core.citations", 8, "7"), ("core.findings", 9, "Very strong")]
     assert findings == 11
+    assert uncited == [
+        (
+            "warn",
+            1,
+            "references that no claim or finding cites; e.g. guides/zz-bad-rows.txt:14 reference 2",
+        )
+    ]
     release_before = (project / "warehouse" / "exports").resolve()
     strict = _run(project, strict=True)
     assert strict.status == "failed_strict" and strict.release_id is None
