@@ -57,6 +57,20 @@ RULES = [
         "SELECT finding_id || ' (' || file || ':' || line_no || ')' FROM core.findings WHERE direction = 'unclassified'",
     ),
     Rule(
+        "findings_have_verdicts",
+        "core.evidence_checks",
+        "fail",
+        "every finding has a verdict in core.evidence_checks",
+        "SELECT finding_id FROM core.findings ANTI JOIN core.evidence_checks USING (finding_id)",
+    ),
+    Rule(
+        "estimates_not_retracted",
+        "core.effect_estimates",
+        "warn",
+        "effect estimates from retracted sources (kept, flagged, never counted in a verdict)",
+        "SELECT file || ':' || line_no || ' ' || coalesce(citation, estimate_id) FROM core.effect_estimates WHERE retracted ORDER BY file, line_no",
+    ),
+    Rule(
         "references_cited",
         "core.references",
         "warn",

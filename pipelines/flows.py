@@ -1,4 +1,5 @@
-"""The Prefect flow `build_warehouse`: pull → vocabularies, bibliography → parse (mapped over batches) → load → check → publish → report.
+"""The Prefect flow `build_warehouse`: pull → vocabularies, bibliography, estimates → parse (mapped
+over batches) → load → evidence → check → publish → report.
 
 Tasks are thin wrappers over the pure stage functions; they add logging, progress and artifacts.
 """
@@ -26,12 +27,14 @@ from pipelines import progress
 from pipelines.batches import batch_key, plan_batches, process_batch, shard_complete, write_shard
 from pipelines.bibliography import load_bibliography
 from pipelines.checks import run_checks
+from pipelines.estimates import load_estimates
+from pipelines.evidence import assess
 from pipelines.load import build_database, swap_in
 from pipelines.publish import prune_releases, release_id_for, switch_exports, write_release
 from pipelines.report import RunSummary, markdown, run_history, write_report
 from pipelines.resolve import RecordIndex
 from pipelines.sources import PulledFile, SourceError, load_registry, pull
-from pipelines.vocab import build_vocabulary, load_vocabularies
+from pipelines.vocab import VOCAB_DATASETS, build_vocabulary, load_vocabularies, read_vocabulary
 from pipelines.warehouse import Layout
 from schemas import BY_NAME
 
@@ -49,16 +52,25 @@ def pull_sources(registry: Path) -> tuple[list[PulledFile], list[SourceError]]:
     return pulled, errors
 
 
-REFERENCE_DATA = {"vocabularies": load_vocabularies, "bibliography": load_bibliography}
+# Reference data: each stage validates one registry kind into a shard; estimates need the vocabulary.
+REFERENCE_DATA = {
+    "vocabularies": lambda files, _: load_vocabularies(files),
+    "bibliography": lambda files, _: load_bibliography(files),
+    "estimates": lambda files, inputs: load_estimates(files, read_vocabulary(inputs)),
+}
 
 
 @task(name="reference-data", task_run_name="{stage}", cache_policy=NO_CACHE)
-def reference_shard(stage: str, files: list[PulledFile], shard_root: Path) -> Path:
-    """Validate vocabularies or bibliographic records into a shard keyed by their content,
-    unless it exists."""
-    directory = shard_root / f"{stage}-{batch_key(files, stage)}"
+def reference_shard(
+    stage: str, files: list[PulledFile], shard_root: Path, inputs: tuple[Path, ...] = ()
+) -> Path:
+    """Validate one kind of reference data into a shard keyed by its content and its inputs'
+    shards, unless it exists."""
+    directory = (
+        shard_root / f"{stage}-{batch_key(files, '|'.join([stage, *(d.name for d in inputs)]))}"
+    )
     if not shard_complete(directory):
-        frames, quarantine, errors = REFERENCE_DATA[stage](files)
+        frames, quarantine, errors = REFERENCE_DATA[stage](files, inputs)
         frames["quality.quarantine"] = BY_NAME["quality.quarantine"].frame(quarantine)
         frames["quality.source_errors"] = _frame("quality.source_errors", errors)
         write_shard(frames, directory)
@@ -66,16 +78,17 @@ def reference_shard(stage: str, files: list[PulledFile], shard_root: Path) -> Pa
 
 
 @task(name="parse-batch", cache_policy=NO_CACHE)
-def parse_batch(files: list[PulledFile], reference_dirs: list[Path], shard_root: Path) -> Path:
+def parse_batch(
+    files: list[PulledFile], vocab_dir: Path, records_dir: Path, shard_root: Path
+) -> Path:
     """Parse, normalize and validate one batch, unless a shard for the same content exists."""
-    directory = shard_root / batch_key(files, "|".join(d.name for d in reference_dirs))
+    directory = shard_root / batch_key(files, f"{vocab_dir.name}|{records_dir.name}")
     if not shard_complete(directory):
-        frames = {p.stem: pl.read_parquet(p) for d in reference_dirs for p in d.glob("*.parquet")}
-        vocab = build_vocabulary(
-            {name: frame for name, frame in frames.items() if name.startswith("ref.")}
+        records = pl.read_parquet(records_dir / "core.bibliographic_records.parquet")
+        write_shard(
+            process_batch(files, read_vocabulary((vocab_dir,)), RecordIndex(records.to_dicts())),
+            directory,
         )
-        records = RecordIndex(frames["core.bibliographic_records"].to_dicts())
-        write_shard(process_batch(files, vocab, records), directory)
     return directory
 
 
@@ -84,6 +97,24 @@ def load_warehouse(
     building: Path, shard_dirs: list[Path], frames: dict[str, pl.DataFrame]
 ) -> dict[str, int]:
     return build_database(building, shard_dirs, frames)
+
+
+@task(name="evidence", cache_policy=NO_CACHE)
+def assess_evidence(building: Path) -> int:
+    """Judge every loaded finding against the loaded effect estimates into core.evidence_checks."""
+    con = duckdb.connect(str(building))
+    try:
+        vocab = build_vocabulary(
+            {name: con.sql(f"FROM {name}").pl() for name in VOCAB_DATASETS.values()}
+        )
+        findings = con.sql("FROM core.findings ORDER BY finding_id").pl().to_dicts()
+        estimates = con.sql("FROM core.effect_estimates ORDER BY estimate_id").pl().to_dicts()
+        dataset = BY_NAME["core.evidence_checks"]
+        con.register("check_rows", dataset.frame(assess(findings, estimates, vocab)))
+        con.execute("INSERT INTO core.evidence_checks SELECT * FROM check_rows ORDER BY finding_id")
+        return len(findings)
+    finally:
+        con.close()
 
 
 @task(name="check", cache_policy=NO_CACHE)
@@ -154,17 +185,22 @@ def build_warehouse(
         layout.remove_leftovers()
         with _stage(summary, "pull"):
             pulled, pull_errors = pull_sources(Path(sources).resolve())
-            guides = [p for p in pulled if p.kind == "guide"]
+            guides = _of_kind(pulled, "guide")
             if not guides:
                 raise NoSources(f'{sources}: no guide file found; register one with kind = "guide"')
-        reference_dirs = []
-        for stage, kind in (("vocabularies", "vocab"), ("bibliography", "references")):
-            with _stage(summary, stage):
-                files = [p for p in pulled if p.kind == kind]
-                reference_dirs.append(reference_shard(stage, files, layout.shards))
+        with _stage(summary, "vocabularies"):
+            vocab_dir = reference_shard("vocabularies", _of_kind(pulled, "vocab"), layout.shards)
+        with _stage(summary, "bibliography"):
+            records_dir = reference_shard(
+                "bibliography", _of_kind(pulled, "references"), layout.shards
+            )
+        with _stage(summary, "estimates"):
+            estimates_dir = reference_shard(
+                "estimates", _of_kind(pulled, "estimates"), layout.shards, (vocab_dir,)
+            )
         with _stage(summary, "parse"):
             batches = plan_batches(guides, batch_size)
-            shard_dirs = _parse_batches(batches, reference_dirs, layout.shards)
+            shard_dirs = _parse_batches(batches, vocab_dir, records_dir, layout.shards)
         building = layout.building(summary.run_id)
         with _stage(summary, "load"):
             frames = {
@@ -172,7 +208,10 @@ def build_warehouse(
                 "quality.source_errors": _frame("quality.source_errors", pull_errors),
                 "meta.runs": run_history(layout.reports),
             }
-            summary.rows = load_warehouse(building, [*reference_dirs, *shard_dirs], frames)
+            shards = [vocab_dir, records_dir, estimates_dir, *shard_dirs]
+            summary.rows = load_warehouse(building, shards, frames)
+        with _stage(summary, "evidence"):
+            summary.rows["core.evidence_checks"] = assess_evidence(building)
         with _stage(summary, "check"):
             check_warehouse(building, summary)
         if strict and summary.has_issues:
@@ -189,10 +228,13 @@ def build_warehouse(
 
 
 def _parse_batches(
-    batches: list[list[PulledFile]], reference_dirs: list[Path], shard_root: Path
+    batches: list[list[PulledFile]], vocab_dir: Path, records_dir: Path, shard_root: Path
 ) -> list[Path]:
     futures = parse_batch.map(
-        batches, reference_dirs=unmapped(reference_dirs), shard_root=unmapped(shard_root)
+        batches,
+        vocab_dir=unmapped(vocab_dir),
+        records_dir=unmapped(records_dir),
+        shard_root=unmapped(shard_root),
     )
     progress.emit("parse", 0, len(batches))
     for done, _ in enumerate(as_completed(futures), 1):
@@ -218,6 +260,10 @@ def _run_id() -> str:
         return str(get_run_context().flow_run.id)
     except MissingContextError:
         return str(uuid.uuid4())
+
+
+def _of_kind(pulled: list[PulledFile], kind: str) -> list[PulledFile]:
+    return [p for p in pulled if p.kind == kind]
 
 
 def _frame(dataset_name: str, records: list[PulledFile] | list[SourceError]) -> pl.DataFrame:

@@ -13,13 +13,13 @@ from typing import Any
 from pipelines.guide import ParsedGuide, Row, Table
 from pipelines.sources import PulledFile
 from pipelines.text import citation_numbers, clean, fold, month_number, sentences, stable_id
-from pipelines.vocab import Match, TermMatcher, Vocabulary
+from pipelines.treatments import Treatment, treatment, treatment_columns
+from pipelines.vocab import Match, Vocabulary
 
 Rows = dict[str, list[dict[str, Any]]]
 
 _COMPARISON_SPLIT = re.compile(r"\s+(?:vs\.?|versus)\s+", re.IGNORECASE)
 _TRAILING_PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")
-_STRENGTH = re.compile(r"(\d+(?:\.\d+)?)\s*%")
 _STRENGTH_AFTER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%")
 _POTENCY_JOINER = re.compile(r"^[\s/,-]*(?:(?:to|and|or)\b)?[\s/,-]*$", re.IGNORECASE)
 _FOLD_RANGE = re.compile(
@@ -29,14 +29,6 @@ _FOLD_SINGLE = re.compile(r"(\d+(?:\.\d+)?)\s*-?\s*fold", re.IGNORECASE)
 _MODEL = re.compile(r"\bin (?:an? |the )?((?:[\w-]+ ){0,5}models?)\b", re.IGNORECASE)
 _REFERENCE_TAIL = re.compile(r"^(?P<title>.+?)\s+-\s+(?P<database>[A-Z][\w .]*?)\s*\[[^\]]*\]\s*$")
 _MONTH_YEAR = re.compile(r"(?P<month>[A-Za-z]+)\.?\s+(?P<year>\d{4})")
-
-
-@dataclass(frozen=True)
-class Treatment:
-    compound: str
-    strength_pct: float | None
-    formulation: str | None
-    potency: str | None
 
 
 @dataclass(frozen=True)
@@ -235,11 +227,11 @@ def _findings(
     comparison, qualifiers = _strip_qualifiers(clean(cell("comparison")))
     sides = _COMPARISON_SPLIT.split(comparison)
     if len(sides) == 2:
-        intervention, comparator = (_treatment(side, vocab) for side in sides)
+        intervention, comparator = (treatment(side, vocab) for side in sides)
     else:
         intervention = comparator = Treatment(comparison, None, None, None)
-    population = _first_term(vocab.population_terms, qualifiers)
-    severity = _first_term(vocab.severity_terms, qualifiers)
+    population = vocab.population_terms.first(*qualifiers)
+    severity = vocab.severity_terms.first(*qualifiers)
     for statement_no, statement in enumerate(_statements(cell("result"), vocab), 1):
         text, effect = statement
         mentions = _mentions(text, vocab)
@@ -257,14 +249,10 @@ def _findings(
                 "condition": condition,
                 "outcome": outcome,
                 "outcome_text": outcome_text,
-                **_treatment_columns("intervention", treatments[0]),
-                **_treatment_columns("comparator", treatments[1]),
-                "population": population
-                or _first_term(vocab.population_terms, [masked])
-                or "unspecified",
-                "severity": _first_term(vocab.severity_terms, [masked])
-                or severity
-                or "unspecified",
+                **treatment_columns("intervention", treatments[0]),
+                **treatment_columns("comparator", treatments[1]),
+                "population": population or vocab.population_terms.first(masked) or "unspecified",
+                "severity": vocab.severity_terms.first(masked) or severity or "unspecified",
                 "direction": direction(effect, subject, vocab.polarity.get(outcome)),
                 "result_text": clean(text),
                 "evidence_grade": grade,
@@ -295,7 +283,7 @@ def _subject(
     """The arm the statement talks about (its first named treatment), with strengths it restates."""
     arms = {"intervention": intervention, "comparator": comparator}
     for mention in mentions:
-        matching = [arm for arm, treatment in arms.items() if _names(mention, treatment, vocab)]
+        matching = [arm for arm, given in arms.items() if _names(mention, given, vocab)]
         if len(matching) > 1:
             matching = [arm for arm in matching if arms[arm].strength_pct == mention.strength_pct]
         if len(matching) == 1:
@@ -341,33 +329,6 @@ def _mask(text: str, mentions: list[Mention]) -> str:
     return text
 
 
-def _treatment(text: str, vocab: Vocabulary) -> Treatment:
-    """One side of a comparison: compound or class, strength, formulation, potency."""
-    compounds = vocab.compound_terms.find(text)
-    if not compounds:
-        return Treatment(text, None, None, None)
-    compound = compounds[0].term_id
-    strength = _STRENGTH.search(text)
-    formulation = next((m.term_id for m in vocab.formulation_terms.find(text)), None)
-    is_corticosteroid = compound == "tcs" or vocab.class_of(compound) == "tcs"
-    potency = None
-    if is_corticosteroid:
-        named = sorted(
-            {m.term_id for m in vocab.potency_terms.find(text)}, key=vocab.potency_rank.__getitem__
-        )
-        potency = "/".join(named) or vocab.compounds[compound].get("potency")
-    return Treatment(compound, float(strength.group(1)) if strength else None, formulation, potency)
-
-
-def _treatment_columns(arm: str, treatment: Treatment) -> dict[str, Any]:
-    return {
-        arm: treatment.compound,
-        f"{arm}_strength_pct": treatment.strength_pct,
-        f"{arm}_formulation": treatment.formulation,
-        f"{arm}_potency": treatment.potency,
-    }
-
-
 def _strip_qualifiers(comparison: str) -> tuple[str, list[str]]:
     """Remove trailing parentheses that qualify the whole comparison, e.g. '(Adults)'."""
     qualifiers = []
@@ -377,16 +338,8 @@ def _strip_qualifiers(comparison: str) -> tuple[str, list[str]]:
     return comparison.strip(), qualifiers
 
 
-def _first_term(matcher: TermMatcher, texts: list[str]) -> str | None:
-    for text in texts:
-        found = matcher.find(text)
-        if found:
-            return found[0].term_id
-    return None
-
-
 def _condition(vocab: Vocabulary, *texts: str) -> str | None:
-    return _first_term(vocab.condition_terms, [clean(text) for text in texts])
+    return vocab.condition_terms.first(*(clean(text) for text in texts))
 
 
 def _profiled_compound(title: str, vocab: Vocabulary) -> str:

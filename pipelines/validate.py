@@ -62,7 +62,7 @@ def from_text(dataset: Dataset, frame: pl.DataFrame, context: dict[str, Any]) ->
             bad.add(row[ROW])
             message = f"{name} {row[name]!r} is not a valid {expected[name]}"
             quarantine.append(
-                _quarantine_row(dataset, row, context, name, "dtype", row[name], message)
+                quarantine_row(dataset, row, context, name, "dtype", row[name], message)
             )
     return Validated(cast.filter(~pl.col(ROW).is_in(list(bad))).drop(ROW), quarantine)
 
@@ -95,10 +95,14 @@ def validate_rows(
     for failure in failures.iter_rows(named=True):
         row = records[failure["index"]]
         column, check = failure["column"], failure["check"]
-        value = row.get(column) if column in row else failure["failure_case"]
-        message = _message(dataset, schema, column, check, value, row)
+        if column in schema.columns:
+            value = row.get(column)
+            message = _message(dataset, schema, column, check, value, row)
+        else:  # a check across columns: name the values it looked at
+            named = [f"{name}={row[name]}" for name in row if re.search(rf"\b{name}\b", check)]
+            column, value, message = None, None, f"{check} ({', '.join(named)})"
         quarantine.append(
-            _quarantine_row(dataset, row, context or {}, column, check, value, message)
+            quarantine_row(dataset, row, context or {}, column, check, value, message)
         )
     return Validated(
         frame.filter(~pl.col(ROW).is_in(list(records))).drop(ROW, LINE, strict=False), quarantine
@@ -115,14 +119,14 @@ def orphan_citations(
         if row["reference_id"] not in known_references:
             message = f"citation marker [{row['ref_no']}] has no reference {row['ref_no']} in the document's reference list; fix the marker or add the reference"
             quarantine.append(
-                _quarantine_row(
+                quarantine_row(
                     dataset, row, {}, "ref_no", "reference_exists", row["ref_no"], message
                 )
             )
         elif row["citing_id"] not in citing_ids:
             message = f"the {row['citing_dataset']} row {row['citing_id']} citing reference {row['ref_no']} was quarantined; fix that row and the citation returns"
             quarantine.append(
-                _quarantine_row(
+                quarantine_row(
                     dataset, row, {}, "citing_id", "citing_row_kept", row["citing_id"], message
                 )
             )
@@ -170,7 +174,7 @@ def _message(
     return f"{column} {value!r} fails {check}"
 
 
-def _quarantine_row(
+def quarantine_row(
     dataset: Dataset,
     row: dict,
     context: dict,

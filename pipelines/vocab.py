@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 
@@ -41,10 +42,19 @@ class TermMatcher:
     def exact(self, text: str) -> str | None:
         return self._ids.get(fold(text))
 
+    def first(self, *texts: str) -> str | None:
+        """The first term found, in the first text that has one."""
+        for text in texts:
+            found = self.find(text)
+            if found:
+                return found[0].term_id
+        return None
+
 
 @dataclass(frozen=True)
 class Vocabulary:
     compounds: dict[str, dict]
+    measures: dict[str, dict]
     potency_rank: dict[str, int]
     polarity: dict[str, str]
     columns: dict[str, dict[str, tuple[bool, frozenset[str]]]]
@@ -57,6 +67,8 @@ class Vocabulary:
     grade_terms: TermMatcher
     condition_terms: TermMatcher
     phrase_terms: TermMatcher
+    measure_terms: TermMatcher
+    inversion_terms: TermMatcher
     ids: dict[str, frozenset[str]]
 
     def class_of(self, compound_id: str) -> str | None:
@@ -121,6 +133,7 @@ def build_vocabulary(frames: dict[str, pl.DataFrame]) -> Vocabulary:
         columns.setdefault(row["table_kind"], {})[row["column"]] = (row["required"], headers)
     return Vocabulary(
         compounds=compounds,
+        measures={row["id"]: row for row in frame("ref.measures").to_dicts()},
         potency_rank={row["id"]: row["rank"] for row in frame("ref.potencies").to_dicts()},
         polarity={row["id"]: row["polarity"] for row in frame("ref.outcomes").to_dicts()},
         columns=columns,
@@ -133,11 +146,24 @@ def build_vocabulary(frames: dict[str, pl.DataFrame]) -> Vocabulary:
         grade_terms=_matcher(frame("ref.evidence_grades")),
         condition_terms=_matcher(frame("ref.conditions")),
         phrase_terms=TermMatcher(phrases),
+        measure_terms=_matcher(frame("ref.measures")),
+        inversion_terms=_matcher(frame("ref.outcome_inversions")),
         ids={
             name.removeprefix("ref."): frozenset(frames[name]["id"].to_list())
             for name in frames
             if "id" in frames[name].columns
         },
+    )
+
+
+def read_vocabulary(shards: tuple[Path, ...]) -> Vocabulary:
+    """The vocabulary from the ref.* Parquet files of validated shards."""
+    return build_vocabulary(
+        {
+            path.stem: pl.read_parquet(path)
+            for shard in shards
+            for path in shard.glob("ref.*.parquet")
+        }
     )
 
 

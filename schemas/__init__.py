@@ -4,6 +4,8 @@ from schemas import (
     bibliographic_records,
     citations,
     claims,
+    effect_estimates,
+    evidence_checks,
     findings,
     meta,
     preclinical_findings,
@@ -27,6 +29,9 @@ DATASETS: tuple[Dataset, ...] = (
     bibliographic_records.DATASET,
     references.DATASET,
     citations.DATASET,
+    effect_estimates.RAW,
+    effect_estimates.DATASET,
+    evidence_checks.DATASET,
     *quality.DATASETS,
     *meta.DATASETS,
 )

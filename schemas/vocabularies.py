@@ -5,6 +5,7 @@ import pandera.polars as pa
 from schemas.base import Dataset, Model
 
 SYNONYMS = "Pipe-separated alternative spellings matched case-insensitively."
+SCALES = ["ratio", "difference", "number_needed", "arm_level"]
 
 
 class Term(Model):
@@ -83,6 +84,20 @@ class TableColumns(Model):
     synonyms: str = pa.Field(description="Pipe-separated headers that mean this column.")
 
 
+class Measures(Term):
+    scale: str = pa.Field(
+        isin=SCALES,
+        description="ratio (RR, OR, SIR…: null 1, must be positive), difference (MD, RD: null 0), number_needed (NNT/NNH) or arm_level (one arm's value).",
+    )
+    null_value: float | None = pa.Field(
+        nullable=True, description="Value meaning no difference (1 for ratios, 0 for differences)."
+    )
+
+
+class OutcomeInversions(Term):
+    """Phrases that turn an outcome into its complement ('risk of NOT improving')."""
+
+
 class ResultPhrases(Model):
     phrase: str = pa.Field(
         unique=True, description="Phrase looked for in a result statement, case-insensitively."
@@ -115,6 +130,16 @@ DATASETS = (
     _vocabulary("severities", Severities, "Disease severity bands."),
     _vocabulary("evidence_grades", EvidenceGrades, "Evidence grades, weakest first."),
     _vocabulary("conditions", Conditions, "Skin conditions."),
+    _vocabulary(
+        "measures",
+        Measures,
+        "Effect measures (RR, OR, SIR, MD, NNT, arm-level values…) and their scale.",
+    ),
+    _vocabulary(
+        "outcome_inversions",
+        OutcomeInversions,
+        "Phrases saying an estimate measures the complement of its outcome (e.g. the risk of not improving).",
+    ),
     Dataset(
         name="ref.table_columns",
         model=TableColumns,

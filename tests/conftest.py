@@ -92,3 +92,13 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def estimates(vocab):
+    """The 60 real effect estimates of raw/estimates, loaded and validated."""
+    from pipelines.estimates import load_estimates
+
+    frames, quarantine, errors = load_estimates(registered("estimates"), vocab)
+    assert quarantine == [] and errors == []
+    return frames

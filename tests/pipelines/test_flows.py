@@ -35,10 +35,11 @@ def test_seed_builds_the_warehouse(seed_run):
     con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
     try:
         counts = {t: con.sql(f"select count(*) from {t}").fetchall()[0][0] for t in
-                  ["core.sources", "core.tables", "core.findings", "core.preclinical_findings", "core.claims", "core.references", "core.citations", "core.bibliographic_records", "quality.quarantine", "meta.runs"]}  # fmt: skip
+                  ["core.sources", "core.tables", "core.findings", "core.preclinical_findings", "core.claims", "core.references", "core.citations", "core.bibliographic_records", "raw.effect_estimates", "core.effect_estimates", "core.evidence_checks", "quality.quarantine", "meta.runs"]}  # fmt: skip
         assert counts == {
             "core.sources": 1, "core.tables": 3, "core.findings": 10, "core.preclinical_findings": 3,
             "core.claims": 2, "core.references": 5, "core.citations": 10, "core.bibliographic_records": 6,
+            "raw.effect_estimates": 60, "core.effect_estimates": 60, "core.evidence_checks": 10,
             "quality.quarantine": 0, "meta.runs": 1,
         }  # fmt: skip
         rows = con.sql(
@@ -110,7 +111,7 @@ def test_release_matches_manifest_and_reads_back_everywhere(seed_run):
     exports = warehouse / "exports"
     assert exports.is_symlink()
     manifest = json.loads((exports / "manifest.json").read_text())
-    assert manifest["schema_version"] == "1.0.0" and manifest["run_id"]
+    assert manifest["schema_version"] == "1.1.0" and manifest["run_id"]
     assert verify_release(exports) == []
     by_dataset = {entry["dataset"]: entry for entry in manifest["files"]}
     assert set(by_dataset) >= {

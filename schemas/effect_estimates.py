@@ -1,0 +1,181 @@
+"""raw.effect_estimates (every field as printed) and core.effect_estimates (typed, matched, oriented)."""
+
+import pandera.polars as pa
+import polars as pl
+
+from schemas.base import Dataset, Provenance, vocab_field
+from schemas.vocabularies import SCALES
+
+ESTIMATE_DIRECTIONS = [
+    "favours_intervention",
+    "favours_comparator",
+    "no_difference",
+    "not_testable",
+]
+
+
+class RawEffectEstimates(Provenance):
+    """The columns of an estimates CSV (raw/estimates/), every one kept as printed."""
+
+    estimate_id: str = pa.Field(
+        unique=True, description="Deterministic id (source, position of the row in its file)."
+    )
+    intervention: str | None = pa.Field(nullable=True, description="Intervention as printed.")
+    comparator: str | None = pa.Field(nullable=True, description="Comparator as printed.")
+    condition: str | None = pa.Field(nullable=True, description="Condition as printed.")
+    population: str | None = pa.Field(nullable=True, description="Population as printed.")
+    severity: str | None = pa.Field(nullable=True, description="Severity as printed.")
+    outcome: str | None = pa.Field(nullable=True, description="Outcome as printed.")
+    timepoint: str | None = pa.Field(nullable=True, description="Timepoint as printed.")
+    measure: str | None = pa.Field(
+        nullable=True, description="Measure (and model) as printed, e.g. 'RR (M-H, random)'."
+    )
+    estimate: str | None = pa.Field(nullable=True, description="Point estimate as printed.")
+    ci_low: str | None = pa.Field(
+        nullable=True, description="Lower 95% confidence limit as printed."
+    )
+    ci_high: str | None = pa.Field(
+        nullable=True, description="Upper 95% confidence limit as printed."
+    )
+    n_trials: str | None = pa.Field(nullable=True, description="Number of trials as printed.")
+    n_participants: str | None = pa.Field(
+        nullable=True, description="Number of participants as printed."
+    )
+    favours: str | None = pa.Field(
+        nullable=True, description="The source's own statement of which arm the result favours."
+    )
+    source_citation: str | None = pa.Field(
+        nullable=True, description="Where the number was read: authors, year, journal, table."
+    )
+    pmid_doi: str | None = pa.Field(
+        nullable=True, description="Identifiers as printed (PMID, DOI, PMC id)."
+    )
+    url: str | None = pa.Field(nullable=True, description="Page the number was read from.")
+    note: str | None = pa.Field(
+        nullable=True,
+        description="Notes of the person who read it (comparator arm values, caveats, retraction).",
+    )
+
+
+class EffectEstimates(Provenance):
+    estimate_id: str = pa.Field(
+        unique=True, description="Deterministic id (source, position of the row in its file)."
+    )
+    intervention: str = vocab_field(
+        "compounds", "Intervention: compound or class (ref.compounds id)."
+    )
+    intervention_strength_pct: float | None = pa.Field(
+        nullable=True, gt=0, le=100, description="Intervention strength in percent (w/w)."
+    )
+    intervention_formulation: str | None = vocab_field(
+        "formulations", "Intervention formulation (ref.formulations id).", nullable=True
+    )
+    intervention_potency: str | None = pa.Field(
+        nullable=True, description="Corticosteroid potency: ref.potencies ids joined by '/'."
+    )
+    comparator: str = vocab_field(
+        "compounds", "Comparator: compound, class or control (ref.compounds id)."
+    )
+    comparator_strength_pct: float | None = pa.Field(
+        nullable=True, gt=0, le=100, description="Comparator strength in percent (w/w)."
+    )
+    comparator_formulation: str | None = vocab_field(
+        "formulations", "Comparator formulation (ref.formulations id).", nullable=True
+    )
+    comparator_potency: str | None = pa.Field(
+        nullable=True, description="Corticosteroid potency: ref.potencies ids joined by '/'."
+    )
+    condition: str = vocab_field("conditions", "Condition (ref.conditions id).")
+    population: str = vocab_field(
+        "populations", "Population (ref.populations id); unspecified when not stated."
+    )
+    severity: str = vocab_field("severities", "Severity (ref.severities id), or unspecified.")
+    outcome: str = vocab_field("outcomes", "Outcome (ref.outcomes id).")
+    outcome_inverted: bool = pa.Field(
+        description="The estimate measures the complement of the outcome (e.g. the risk of NOT improving)."
+    )
+    timepoint: str | None = pa.Field(nullable=True, description="Timepoint as printed.")
+    timepoint_weeks: float | None = pa.Field(
+        nullable=True, ge=0, description="Timepoint in weeks where the text gives one duration."
+    )
+    measure: str = vocab_field("measures", "Measure (ref.measures id): rr, or, sir, irr, md, nnt…")
+    scale: str = pa.Field(
+        isin=SCALES,
+        description="Scale of the measure (from ref.measures): what its null is and whether it can be oriented.",
+    )
+    model: str | None = pa.Field(
+        nullable=True, description="Statistical model as printed, e.g. 'M-H, random'."
+    )
+    estimate: float = pa.Field(description="Point estimate as printed.")
+    ci_low: float | None = pa.Field(nullable=True, description="Lower 95% confidence limit.")
+    ci_high: float | None = pa.Field(nullable=True, description="Upper 95% confidence limit.")
+    n_trials: int | None = pa.Field(nullable=True, ge=0, description="Number of trials pooled.")
+    n_participants: int | None = pa.Field(
+        nullable=True, ge=0, description="Number of participants."
+    )
+    comparator_value: float | None = pa.Field(
+        nullable=True,
+        description="For arm-level measures (percent, count): the comparator arm's value, read from the note.",
+    )
+    benefit_estimate: float | None = pa.Field(
+        nullable=True,
+        description="The estimate oriented so that above the null means the outcome went better with the intervention (ratios inverted for harms and for complement outcomes, differences negated); null for measures that cannot be oriented.",
+    )
+    benefit_ci_low: float | None = pa.Field(
+        nullable=True, description="Lower confidence limit of benefit_estimate."
+    )
+    benefit_ci_high: float | None = pa.Field(
+        nullable=True, description="Upper confidence limit of benefit_estimate."
+    )
+    direction: str = pa.Field(
+        isin=ESTIMATE_DIRECTIONS,
+        description="Which arm the confidence interval favours (it excludes the null on that side), no_difference when it includes the null, not_testable without an interval or a null.",
+    )
+    citation: str | None = pa.Field(nullable=True, description="Source citation as printed.")
+    pmid: str | None = pa.Field(nullable=True, str_matches=r"^\d+$", description="PubMed id.")
+    doi: str | None = pa.Field(nullable=True, str_matches=r"^10\.\d{4,9}/\S+$", description="DOI.")
+    pmcid: str | None = pa.Field(nullable=True, str_matches=r"^PMC\d+$", description="PMC id.")
+    url: str | None = pa.Field(nullable=True, description="Page the number was read from.")
+    retracted: bool = pa.Field(
+        description="The source is retracted (marked in the citation or note); never counts in a verdict."
+    )
+
+    @pa.dataframe_check(error="a ratio measure needs estimate, ci_low and ci_high above 0")
+    def ratios_are_positive(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        ratio = pl.col("scale") == "ratio"
+        positive = (
+            (pl.col("estimate") > 0)
+            & (pl.col("ci_low").fill_null(1) > 0)
+            & (pl.col("ci_high").fill_null(1) > 0)
+        )
+        return data.lazyframe.select(~ratio | positive)
+
+    @pa.dataframe_check(error="ci_low <= estimate <= ci_high does not hold")
+    def interval_holds_the_estimate(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        ordered = (pl.col("ci_low") <= pl.col("estimate")) & (
+            pl.col("estimate") <= pl.col("ci_high")
+        )
+        return data.lazyframe.select(ordered.fill_null(True))
+
+    @pa.dataframe_check(error="a count estimate must be a non-negative whole number")
+    def counts_are_whole(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        count = pl.col("measure") == "count_arm"
+        whole = (pl.col("estimate") >= 0) & (pl.col("estimate") == pl.col("estimate").floor())
+        return data.lazyframe.select(~count | whole)
+
+
+RAW = Dataset(
+    name="raw.effect_estimates",
+    model=RawEffectEstimates,
+    description="Every field of every effect-estimate row, exactly as printed, with its file and line.",
+    key=("estimate_id",),
+    order_by=("source_id", "line_no"),
+    published=False,
+)
+DATASET = Dataset(
+    name="core.effect_estimates",
+    model=EffectEstimates,
+    description="One row per quantitative result: comparison, outcome, measure, estimate and interval as printed, and oriented so that it can be set against a finding.",
+    key=("estimate_id",),
+    order_by=("source_id", "line_no"),
+)

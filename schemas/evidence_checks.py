@@ -1,0 +1,33 @@
+"""core.evidence_checks: does the quantitative evidence support each finding's claim?"""
+
+import pandera.polars as pa
+import polars as pl
+
+from schemas.base import Dataset, Model
+
+VERDICTS = ["supported", "contradicted", "not_supported", "mixed", "no_estimates", "unclassified"]
+
+
+class EvidenceChecks(Model):
+    finding_id: str = pa.Field(unique=True, description="The finding judged (core.findings key).")
+    verdict: str = pa.Field(
+        isin=VERDICTS,
+        description="supported (the matching intervals agree with the claim), contradicted (they exclude the null the other way, or exclude it for a no-difference claim), not_supported (a directional claim whose intervals all include the null), mixed (estimates disagree), no_estimates (none usable), unclassified (the finding states no direction to test).",
+    )
+    reason: str = pa.Field(
+        description="Why, in a sentence, naming the estimates and what each shows."
+    )
+    estimate_ids: pl.List(pl.Utf8) = pa.Field(
+        description="The core.effect_estimates rows the verdict rests on (retracted or untestable ones are not among them)."
+    )
+    excluded_estimate_ids: pl.List(pl.Utf8) = pa.Field(
+        description="Estimates that match the finding but cannot count: retracted, or without an interval."
+    )
+
+
+DATASET = Dataset(
+    name="core.evidence_checks",
+    model=EvidenceChecks,
+    description="One row per finding: the verdict of the matching effect estimates on its claim, with the reason and the estimates used.",
+    key=("finding_id",),
+)
