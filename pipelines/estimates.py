@@ -169,6 +169,7 @@ def normalize_estimate(
         "population": _term(vocab.population_terms, raw.get("population")) or "unspecified",
         "severity": _term(vocab.severity_terms, raw.get("severity")) or "unspecified",
         "outcome": outcome,
+        "outcome_polarity": vocab.polarity.get(outcome),
         "outcome_inverted": bool(inversions),
         "timepoint": raw.get("timepoint"),
         "timepoint_weeks": _weeks(raw.get("timepoint")),

@@ -91,6 +91,11 @@ class EffectEstimates(Provenance):
     )
     severity: str = vocab_field("severities", "Severity (ref.severities id), or unspecified.")
     outcome: str = vocab_field("outcomes", "Outcome (ref.outcomes id).")
+    outcome_polarity: str | None = pa.Field(
+        nullable=True,
+        isin=["higher", "lower"],
+        description="Whether more of the outcome is better (higher) or worse (lower), from ref.outcomes.",
+    )
     outcome_inverted: bool = pa.Field(
         description="The estimate measures the complement of the outcome (e.g. the risk of NOT improving)."
     )
