@@ -93,8 +93,13 @@ def test_ratios_are_oriented_towards_benefit_and_the_original_kept(estimates):
     complement = by_line(
         core, 32
     )  # tacrolimus 0.1% vs 0.03%, risk of NOT improving RR 0.82 (0.72-0.92)
-    assert (complement["outcome"], complement["outcome_inverted"]) == (
+    assert (
+        complement["outcome"],
+        complement["outcome_polarity"],
+        complement["outcome_inverted"],
+    ) == (
         "physician_global_improvement",
+        "higher",
         True,
     )
     assert complement["benefit_estimate"] == pytest.approx(1 / 0.82)
