@@ -47,7 +47,9 @@ def read_records(data: bytes) -> tuple[str, list[dict[str, Any]], list[ParseIssu
             "not a bibliographic file this pipeline reads: PubMed XML (<PubmedArticleSet>), a PubMed CSV export (PMID,Title,… header), RIS (TY  - …) or MEDLINE (PMID- …)",
             1,
         )
-    return record_format, *_READERS[record_format](decode(data, "bibliographic file"))
+    text, encoding_issue = decode(data, "bibliographic file")
+    records, issues = _READERS[record_format](text)
+    return record_format, records, [encoding_issue, *issues] if encoding_issue else issues
 
 
 def load_bibliography(

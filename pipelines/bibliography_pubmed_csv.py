@@ -7,11 +7,10 @@ its title or citation says so, which is all the export shows.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from typing import Any
 
+from pipelines.csv_rows import Row, read_csv_rows
 from pipelines.errors import FileError, ParseIssue
 from pipelines.text import mentions_retraction, month_number, year_number
 
@@ -24,25 +23,14 @@ _DOI = re.compile(r"\bdoi:\s*(10\.\S+?)\.?(?:\s|$)")
 
 
 def read_pubmed_csv(text: str) -> tuple[list[dict[str, Any]], list[ParseIssue]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [name.strip() for name in next(reader, [])]
+    header, rows, issues = read_csv_rows(text)
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         raise FileError("unknown_format", f"CSV header lacks {missing}: not a PubMed CSV export", 1)
-    records, issues = [], []
-    line_no = reader.line_num + 1
-    for cells in reader:
-        if len(cells) != len(header) and any(cell.strip() for cell in cells):
-            message = f"row has {len(cells)} cells but the header has {len(header)}; quote cells that hold commas"
-            issues.append(ParseIssue(line_no, "record_shape", message))
-        elif any(cell.strip() for cell in cells):
-            records.append(_record(line_no, header, cells))
-        line_no = reader.line_num + 1
-    return records, issues
+    return [_record(line_no, row) for line_no, row in rows], issues
 
 
-def _record(line_no: int, header: list[str], cells: list[str]) -> dict[str, Any]:
-    row = {name: cell.strip() or None for name, cell in zip(header, cells, strict=True)}
+def _record(line_no: int, row: Row) -> dict[str, Any]:
     citation = _CITATION.match(row.get("Citation") or "")
     doi = row.get("DOI") or (_DOI.search(row.get("Citation") or "") or [None, None])[1]
     authors = [a.strip() for a in (row.get("Authors") or "").rstrip(".").split(",") if a.strip()]

@@ -10,15 +10,14 @@ whichever way and on whichever event the source reported it.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 from typing import Any
 
 import polars as pl
 
-from pipelines.errors import FileError, decode
+from pipelines.csv_rows import Row, read_csv_rows
+from pipelines.errors import FileError, ParseIssue, decode
 from pipelines.sources import PulledFile, SourceError
 from pipelines.text import mentions_retraction, stable_id
 from pipelines.treatments import treatment, treatment_columns
@@ -51,17 +50,16 @@ def load_estimates(
     errors: list[SourceError] = []
     for pulled in files:
         try:
-            rows, issues = read_estimates_csv(
-                decode(pulled.path.read_bytes(), "CSV of effect estimates")
-            )
+            text, encoding_issue = decode(pulled.path.read_bytes(), "CSV of effect estimates")
+            rows, issues = read_estimates_csv(text)
         except FileError as exc:
             errors.append(
                 SourceError(pulled.source_id, pulled.file, exc.line_no, exc.error, str(exc))
             )
             continue
         errors += [
-            SourceError(pulled.source_id, pulled.file, line_no, "record_shape", message)
-            for line_no, message in issues
+            SourceError(pulled.source_id, pulled.file, issue.line_no, issue.error, issue.message)
+            for issue in ([encoding_issue] if encoding_issue else []) + issues
         ]
         for position, (line_no, row) in enumerate(rows, 1):
             raw_rows.append(
@@ -88,12 +86,8 @@ def load_estimates(
     return frames, quarantine + checked.quarantine, errors
 
 
-def read_estimates_csv(
-    text: str,
-) -> tuple[list[tuple[int, dict[str, str | None]]], list[tuple[int, str]]]:
-    """Rows with the line they start on (quoted cells may span lines); ragged rows are issues."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [name.strip() for name in next(reader, [])]
+def read_estimates_csv(text: str) -> tuple[list[tuple[int, Row]], list[ParseIssue]]:
+    header, rows, issues = read_csv_rows(text)
     missing = [name for name in RAW_COLUMNS if name not in header]
     unknown = [name for name in header if name not in RAW_COLUMNS]
     if missing or unknown:
@@ -102,24 +96,6 @@ def read_estimates_csv(
             f"header does not match an estimates CSV: missing {missing}, unknown {unknown}; the columns are {', '.join(RAW_COLUMNS)}",
             1,
         )
-    rows, issues = [], []
-    line_no = reader.line_num + 1
-    for cells in reader:
-        if len(cells) != len(header) and any(cell.strip() for cell in cells):
-            issues.append(
-                (
-                    line_no,
-                    f"row has {len(cells)} cells but the header has {len(header)}; quote cells that hold commas",
-                )
-            )
-        elif any(cell.strip() for cell in cells):
-            rows.append(
-                (
-                    line_no,
-                    {name: cell.strip() or None for name, cell in zip(header, cells, strict=True)},
-                )
-            )
-        line_no = reader.line_num + 1
     return rows, issues
 
 

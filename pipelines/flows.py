@@ -30,7 +30,13 @@ from pipelines.checks import run_checks
 from pipelines.estimates import load_estimates
 from pipelines.evidence import assess
 from pipelines.load import build_database, swap_in
-from pipelines.publish import prune_releases, release_id_for, switch_exports, write_release
+from pipelines.publish import (
+    prune_releases,
+    reconcile_exports,
+    release_id_for,
+    switch_exports,
+    write_release,
+)
 from pipelines.report import RunSummary, markdown, run_history, write_report
 from pipelines.resolve import RecordIndex
 from pipelines.sources import PulledFile, SourceError, load_registry, pull
@@ -183,6 +189,7 @@ def build_warehouse(
     summary = RunSummary(run_id=_run_id(), started_at=datetime.now(UTC), strict=strict)
     with layout.lock():
         layout.remove_leftovers()
+        reconcile_exports(layout.database, layout.releases, layout.exports)
         with _stage(summary, "pull"):
             pulled, pull_errors = pull_sources(Path(sources).resolve())
             guides = _of_kind(pulled, "guide")

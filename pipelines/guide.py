@@ -124,9 +124,34 @@ class ParsedGuide:
             self.cite_url = cite.group("url")
         return cite is not None
 
-    def require_content(self) -> None:
+    def finish(self) -> None:
+        """Whole-document checks: it must look like a guide; odd tables are reported, kept."""
         if self.title is None and not self.tables:
             raise FileError(
                 "not_a_guide",
                 "no title heading and no 'Table N:' table found: not a comparative guide",
             )
+        first_line: dict[int, int] = {}
+        for table in self.tables:
+            if table.table_no in first_line:
+                self.issues.append(
+                    ParseIssue(
+                        table.line_no,
+                        "table_number",
+                        f"Table {table.table_no} also appears at line {first_line[table.table_no]}; both are kept, told apart by their position",
+                    )
+                )
+            first_line.setdefault(table.table_no, table.line_no)
+            repeated = sorted({name for name in table.header if table.header.count(name) > 1})
+            if repeated:
+                self.issues.append(
+                    ParseIssue(
+                        table.line_no,
+                        "table_header",
+                        f"Table {table.table_no} repeats the column(s) {repeated}; the first of each is read",
+                    )
+                )
+            if table.header and not table.rows:
+                self.issues.append(
+                    ParseIssue(table.line_no, "table_empty", f"Table {table.table_no} has no rows")
+                )

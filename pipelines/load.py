@@ -99,16 +99,20 @@ def _insert(
     con: duckdb.DuckDBPyConnection, dataset: Dataset, files: list[str], extra: pl.DataFrame | None
 ) -> None:
     columns = ", ".join(f'"{name}"' for name in dataset.columns())
-    sources = []
-    if files:
-        sources.append(f"SELECT {columns} FROM read_parquet({files!r})")
+    sources, parameters = [], []
+    if files:  # bound, not spliced: a warehouse path may hold quotes
+        sources.append(f"SELECT {columns} FROM read_parquet($files)")
+        parameters = {"files": files}
     if extra is not None and extra.height:
         con.register("extra_rows", extra.select(list(dataset.columns())))
         sources.append(f"SELECT {columns} FROM extra_rows")
     if sources:
         order = ", ".join(f'"{name}"' for name in dataset.sort_columns)
         union = " UNION ALL ".join(sources)
-        con.execute(f"INSERT INTO {dataset.name} SELECT * FROM ({union}) ORDER BY {order}")
+        con.execute(
+            f"INSERT INTO {dataset.name} SELECT * FROM ({union}) ORDER BY {order}",
+            parameters or None,
+        )
     if extra is not None:
         con.unregister("extra_rows")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.errors import decode
+from pipelines.errors import FileError, decode
 from pipelines.guide import ParsedGuide
 from pipelines.parse_html import GUIDE_HTML, parse_guide_html
 from pipelines.parse_text import GUIDE_TEXT, parse_guide_text
@@ -15,9 +15,21 @@ _HTML_TAG = re.compile(
 )
 
 
+MAX_GUIDE_BYTES = 128 * 1024 * 1024
+
+
 def parse_guide(data: bytes) -> ParsedGuide:
-    text = decode(data, "text guide")
-    return parse_guide_html(text) if sniff(text) == GUIDE_HTML else parse_guide_text(text)
+    """A guide is read whole, so its size is capped: memory is about six times the file size."""
+    if len(data) > MAX_GUIDE_BYTES:
+        raise FileError(
+            "too_large",
+            f"{len(data) / 2**20:.0f} MB is over the {MAX_GUIDE_BYTES // 2**20} MB limit for one guide; split the file",
+        )
+    text, encoding_issue = decode(data, "text guide")
+    guide = parse_guide_html(text) if sniff(text) == GUIDE_HTML else parse_guide_text(text)
+    if encoding_issue:
+        guide.issues.insert(0, encoding_issue)
+    return guide
 
 
 def sniff(text: str) -> str:

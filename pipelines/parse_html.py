@@ -36,18 +36,20 @@ _MAX_SPAN = 1000
 
 def parse_guide_html(text: str) -> ParsedGuide:
     """Walk the page's content in document order, as the text reader walks lines."""
+    parser = html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
     try:
-        root = html.document_fromstring(
-            text, parser=html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
-        )
+        root = html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise FileError("unreadable", f"cannot be parsed as HTML: {exc}") from exc
     _remove_chrome(root)
     _mark_citations(root)
     reader = _Reader(ParsedGuide(format=GUIDE_HTML))
+    for error in parser.error_log.filter_from_fatals():
+        message = f"the page could not be read past this point ({error.message.strip()}); what came before was read"
+        reader.guide.issues.append(ParseIssue(error.line, "markup", message))
     reader.visit(_content(root))
     reader.flush_title()
-    reader.guide.require_content()
+    reader.guide.finish()
     return reader.guide
 
 

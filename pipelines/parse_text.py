@@ -41,7 +41,7 @@ def parse_guide_text(text: str) -> ParsedGuide:
         else:
             guide.read_body_line(line_no, line, section)
         index += 1
-    guide.require_content()
+    guide.finish()
     return guide
 
 

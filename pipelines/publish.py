@@ -74,24 +74,47 @@ def switch_exports(exports: Path, release: Path) -> None:
     os.replace(temporary, exports)
 
 
+def reconcile_exports(database: Path, releases_dir: Path, exports: Path) -> Path | None:
+    """Point `exports` at the release the live warehouse records, when a run was killed between
+    swapping the warehouse in and switching the exports (the one window two renames leave)."""
+    if not database.exists():
+        return None
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        latest = con.sql(
+            "SELECT release_id FROM meta.runs WHERE release_id IS NOT NULL"
+            " ORDER BY finished_at DESC NULLS LAST LIMIT 1"
+        ).fetchall()
+    finally:
+        con.close()
+    release = releases_dir / latest[0][0] if latest else None
+    if release is None or not release.is_dir() or verify_release(release):
+        return None
+    if exports.exists() and exports.resolve() == release.resolve():
+        return None
+    switch_exports(exports, release)
+    return release
+
+
 def prune_releases(releases_dir: Path, keep: int, current: Path) -> list[str]:
-    """Delete all but the newest `keep` releases (never the current one) and any leftover staging folder."""
+    """Delete all but the newest `keep` releases (never the current one)."""
     releases = sorted(
         p for p in releases_dir.iterdir() if p.is_dir() and not p.name.startswith(".")
     )
     doomed = [
         p for p in releases[: max(len(releases) - keep, 0)] if p.resolve() != current.resolve()
     ]
-    doomed += [
-        p for p in releases_dir.iterdir() if p.name.startswith(".") and p.name.endswith(".tmp")
-    ]
-    for path in doomed:
-        shutil.rmtree(path, ignore_errors=True)
+    for path in doomed:  # renamed away first, so a kill mid-delete leaves no half release
+        hidden = path.with_name(f".{path.name}.deleting")
+        path.rename(hidden)
+        shutil.rmtree(hidden, ignore_errors=True)
     return sorted(p.name for p in doomed)
 
 
 def verify_release(release: Path) -> list[str]:
     """Problems with a release: files missing or not matching the manifest's checksums."""
+    if not (release / MANIFEST).is_file():
+        return [f"{MANIFEST}: missing"]
     manifest = json.loads((release / MANIFEST).read_text())
     problems = []
     for entry in manifest["files"]:

@@ -111,11 +111,11 @@ def issue_lines(summary: RunSummary) -> list[str]:
 
 def write_report(summary: RunSummary, reports_dir: Path) -> Path:
     reports_dir.mkdir(parents=True, exist_ok=True)
-    (reports_dir / f"{summary.run_id}.md").write_text(markdown(summary), encoding="utf-8")
-    path = reports_dir / f"{summary.run_id}.json"
-    temporary = path.with_suffix(".json.tmp")
-    temporary.write_text(summary.to_json(), encoding="utf-8")
-    temporary.replace(path)
+    for suffix, text in ((".md", markdown(summary)), (".json", summary.to_json())):
+        path = reports_dir / f"{summary.run_id}{suffix}"
+        temporary = path.with_name(f".{path.name}.tmp")
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(path)
     return path
 
 

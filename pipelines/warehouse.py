@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -43,10 +44,22 @@ class Layout:
         return self.root / f".{self.database.name}.{run_id}.building"
 
     def remove_leftovers(self) -> list[Path]:
-        """Half-built warehouses of runs that died; only ever called while holding the lock."""
-        leftovers = sorted(self.root.glob(self.building("*").name))
+        """What runs that died left behind: half-built warehouses (and their WAL), release and
+        shard staging folders, releases half pruned, a symlink not yet renamed into place.
+        Only ever called while holding the lock."""
+        leftovers = sorted(
+            [
+                *self.root.glob(f"{self.building('*').name}*"),
+                *self.releases.glob(".*"),
+                *self.shards.glob(".*.tmp"),
+                *self.root.glob(f".{self.exports.name}.tmp"),
+            ]
+        )
         for path in leftovers:
-            path.unlink(missing_ok=True)
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
         return leftovers
 
     def create(self) -> None:

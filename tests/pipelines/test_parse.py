@@ -7,7 +7,7 @@ from tests.conftest import SEED
 
 @pytest.fixture(scope="module")
 def guide():
-    return parse_guide_text(decode(SEED.read_bytes(), "text guide"))
+    return parse_guide_text(decode(SEED.read_bytes(), "text guide")[0])
 
 
 def test_metadata_strings_are_read_as_printed(guide):
@@ -70,12 +70,18 @@ def test_a_file_without_title_or_tables_is_not_a_guide():
     assert raised.value.error == "not_a_guide"
 
 
-def test_non_utf8_and_binary_files_are_unreadable_with_a_line():
-    with pytest.raises(FileError) as raised:
-        decode("# Title\nline two\ncaf\xe9\n".encode("latin-1"), "text guide")
-    assert (raised.value.error, raised.value.line_no) == ("unreadable", 3)
+def test_non_utf8_text_is_read_with_an_issue_and_binary_is_refused():
+    text, issue = decode("# Title\nline two\ncaf\xe9 \u20ac\n".encode("cp1252"), "text guide")
+    assert text == "# Title\nline two\ncaf\xe9 \u20ac\n"
+    assert (issue.line_no, issue.error) == (3, "encoding")
+    assert issue.message.startswith("not UTF-8 (first non-UTF-8 byte at offset 20); read as cp1252")
+    latin1, issue = decode("caf\xe9 \x81".encode("latin-1"), "text guide")
+    assert latin1 == "caf\xe9 \x81" and "; read as latin-1," in issue.message
+    utf16, issue = decode("\ufeff# T\n".encode("utf-16-le"), "text guide")
+    assert (utf16, issue.error) == ("# T\n", "encoding")
+    assert decode("\ufeff# T".encode("utf-8"), "text guide") == ("# T", None)
     with pytest.raises(FileError):
-        decode(b"\x00\x01\x02binary", "text guide")
+        decode(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "text guide")
 
 
 def test_a_row_with_too_many_cells_is_reported_and_its_siblings_kept():

@@ -1,0 +1,234 @@
+"""Fault injection: run `dermevidence run` and SIGKILL it at each stage boundary and at random
+moments, then check what a consumer could see.
+
+    .venv/bin/python -m tests.faults --kills 50 [--seed 7] [--api-url URL]
+
+Stage boundaries are watched from outside, on the file system, as a consumer would: the lock taken,
+a parse shard started, the new DuckDB file started, a release staged, a release in place, the
+warehouse swapped, the exports switched. After every kill: `evidence.duckdb` opens read-only and is
+a complete warehouse, `exports` points at a complete release whose files match its manifest,
+no release folder is partial, and the next run succeeds and leaves no debris. Exit code 0 when
+every check held, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from pipelines import prefect_env
+from pipelines.publish import MANIFEST, verify_release
+from pipelines.warehouse import Layout
+
+ROOT = Path(__file__).resolve().parent.parent
+BOUNDARIES = ("locked", "parse", "load", "release-staged", "release-ready", "swapped", "switched")
+
+
+@dataclass
+class Outcome:
+    kills: Counter[str] = field(default_factory=Counter)
+    finished_before_kill: Counter[str] = field(default_factory=Counter)
+    exports_behind: int = 0
+    violations: list[str] = field(default_factory=list)
+
+
+class Harness:
+    def __init__(self, workdir: Path, api_url: str) -> None:
+        self.project = workdir / "project"
+        shutil.copytree(ROOT / "raw", self.project / "raw")
+        self.layout = Layout(workdir / "project" / "warehouse")
+        self.env = {**os.environ, "PREFECT_API_URL": api_url, **prefect_env.DEFAULTS}
+        self.runs = 0
+
+    def start(self) -> subprocess.Popen[bytes]:
+        self.runs += 1
+        return subprocess.Popen(
+            [str(Path(sys.executable).parent / "dermevidence"), "run", "--sources",
+             str(self.project / "raw" / "sources.toml"), "--warehouse", str(self.layout.root)],
+            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+
+    def run_to_end(self) -> int:
+        return self.start().wait(timeout=600)
+
+    def touch_input(self) -> None:
+        """Change one guide so the next run re-parses, not only reloads."""
+        guide = next((self.project / "raw" / "guides").glob("*.txt"))
+        guide.write_text(guide.read_text() + "\n")
+
+    def boundary_reached(self, boundary: str, before: dict[str, object]) -> bool:
+        root, releases = self.layout.root, self.layout.releases
+        if boundary == "locked":
+            return (root / ".lock").exists() and (root / ".lock").stat().st_mtime_ns != before[
+                "lock"
+            ]
+        if boundary == "parse":
+            return (
+                any(self.layout.shards.glob(".*.tmp"))
+                or _names(self.layout.shards) != before["shards"]
+            )
+        if boundary == "load":
+            return any(root.glob(".evidence.duckdb.*.building"))
+        if boundary == "release-staged":
+            return any(releases.glob(".*.tmp"))
+        if boundary == "release-ready":
+            return _names(releases) - before["releases"] != set()
+        if boundary == "swapped":
+            return _inode(self.layout.database) != before["database"]
+        return _target(self.layout.exports) != before["exports"]
+
+    def snapshot(self) -> dict[str, object]:
+        lock = self.layout.root / ".lock"
+        return {
+            "lock": lock.stat().st_mtime_ns if lock.exists() else None,
+            "shards": _names(self.layout.shards),
+            "releases": _names(self.layout.releases),
+            "database": _inode(self.layout.database),
+            "exports": _target(self.layout.exports),
+        }
+
+    def kill_when(self, reached: Callable[[], bool], deadline: float) -> bool:
+        """Start a run and SIGKILL it once `reached()`; False when it finished first."""
+        process = self.start()
+        while process.poll() is None and time.monotonic() < deadline:
+            if reached():
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+                return True
+            time.sleep(0.002)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            return True
+        return False
+
+    def check(self, label: str, outcome: Outcome) -> None:
+        """What a consumer sees must be whole."""
+        problems = []
+        try:
+            con = duckdb.connect(str(self.layout.database), read_only=True)
+            try:
+                findings = con.sql("SELECT count(*) FROM core.findings").fetchall()[0][0]
+                release = con.sql(
+                    "SELECT release_id FROM meta.runs WHERE release_id IS NOT NULL"
+                    " ORDER BY finished_at DESC LIMIT 1"
+                ).fetchall()[0][0]
+            finally:
+                con.close()
+            if findings != 10:
+                problems.append(f"warehouse holds {findings} findings, not 10")
+        except duckdb.Error as exc:
+            problems.append(f"warehouse does not open read-only: {exc}")
+            release = None
+        exports = self.layout.exports
+        if not exports.is_dir():
+            problems.append("exports does not point at a folder")
+        else:
+            problems += [f"exports: {p}" for p in verify_release(exports)]
+            manifest = json.loads((exports / MANIFEST).read_text())
+            if manifest["release_id"] != exports.resolve().name:
+                problems.append("exports manifest names another release")
+            if release and manifest["release_id"] != release:
+                outcome.exports_behind += 1
+        for folder in self.layout.releases.iterdir():
+            if not folder.name.startswith("."):
+                problems += [f"release {folder.name}: {p}" for p in verify_release(folder)]
+        outcome.violations += [f"{label}: {p}" for p in problems]
+
+
+def _names(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+
+
+def _inode(path: Path) -> int | None:
+    return path.stat().st_ino if path.exists() else None
+
+
+def _target(path: Path) -> str | None:
+    return os.readlink(path) if path.is_symlink() else None
+
+
+def inject(
+    kills: int, seed: int, workdir: Path, api_url: str, log: Callable[[str], None]
+) -> Outcome:
+    """`kills` runs killed (every boundary in turn, then random moments), each followed by checks."""
+    rng = random.Random(seed)
+    harness = Harness(workdir, api_url)
+    outcome = Outcome()
+    started = time.monotonic()
+    if harness.run_to_end() not in (0, 3):
+        outcome.violations.append("the first run failed")
+        return outcome
+    typical = time.monotonic() - started
+    for number in range(kills):
+        if number % 2:
+            harness.touch_input()
+        boundary = BOUNDARIES[number] if number < len(BOUNDARIES) else "random"
+        if boundary == "random":
+            moment = time.monotonic() + rng.uniform(0, typical)
+            killed = harness.kill_when(
+                lambda moment=moment: time.monotonic() >= moment, moment + 600
+            )
+        else:
+            before = harness.snapshot()
+            killed = harness.kill_when(
+                lambda boundary=boundary, before=before: harness.boundary_reached(boundary, before),
+                time.monotonic() + 600,
+            )
+        (outcome.kills if killed else outcome.finished_before_kill)[boundary] += 1
+        harness.check(f"kill {number + 1} ({boundary})", outcome)
+        log(f"kill {number + 1}/{kills} at {boundary}: {'killed' if killed else 'finished first'}")
+    code = harness.run_to_end()
+    if code not in (0, 3):
+        outcome.violations.append(f"the run after the last kill exited {code}")
+    harness.check("after the final run", outcome)
+    debris = [
+        *harness.layout.root.glob(".evidence.duckdb.*"),
+        *harness.layout.releases.glob(".*"),
+        *harness.layout.shards.glob(".*.tmp"),
+    ]
+    outcome.violations += [f"debris after the final run: {p.name}" for p in debris]
+    return outcome
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--kills", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--api-url", help="A running Prefect server (default: start one).")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="dermevidence-faults-") as workdir:
+        home = Path(workdir) / "prefect"
+        api_url = args.api_url or prefect_env.start_server(home, port=4299, timeout=180)
+        try:
+            started = time.monotonic()
+            outcome = inject(args.kills, args.seed, Path(workdir), api_url, print)
+        finally:
+            if not args.api_url:
+                prefect_env.stop_server(home)
+    print(
+        f"{sum(outcome.kills.values())} kills {dict(outcome.kills)}; finished before the kill: {dict(outcome.finished_before_kill)}"
+    )
+    print(f"exports one release behind the warehouse after a kill: {outcome.exports_behind}")
+    print(f"violations: {len(outcome.violations)}; {time.monotonic() - started:.0f} s")
+    for violation in outcome.violations:
+        print(f"  {violation}")
+    return 1 if outcome.violations else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,35 @@
+"""Crash safety in CI: ten SIGKILLs of real `dermevidence run` processes (tests/faults.py runs 50+)."""
+
+import duckdb
+
+from pipelines.publish import reconcile_exports, switch_exports, verify_release
+from tests.faults import BOUNDARIES, Harness, inject
+
+
+def test_ten_kills_at_every_stage_boundary_and_at_random_leave_nothing_partial(
+    prefect_api, tmp_path
+):
+    outcome = inject(10, seed=11, workdir=tmp_path, api_url=prefect_api, log=lambda _: None)
+    assert outcome.violations == []
+    assert sum(outcome.kills.values()) + sum(outcome.finished_before_kill.values()) == 10
+    assert set(outcome.kills) >= set(BOUNDARIES)
+
+
+def test_exports_left_behind_by_a_kill_are_brought_level_with_the_warehouse(prefect_api, tmp_path):
+    harness = Harness(tmp_path, prefect_api)
+    assert harness.run_to_end() == 0
+    first = harness.layout.exports.resolve()
+    harness.touch_input()
+    assert harness.run_to_end() == 0
+    second = harness.layout.exports.resolve()
+    switch_exports(harness.layout.exports, first)  # as a kill between the two renames leaves it
+    assert (
+        reconcile_exports(harness.layout.database, harness.layout.releases, harness.layout.exports)
+        == second
+    )
+    assert harness.layout.exports.resolve() == second and verify_release(second) == []
+    con = duckdb.connect(str(harness.layout.database), read_only=True)
+    try:
+        assert con.sql("SELECT max(release_id) FROM meta.runs").fetchall()[0][0] == second.name
+    finally:
+        con.close()
