@@ -69,6 +69,11 @@ def run(
     ] = 5,
 ) -> None:
     """Build the warehouse and publish a release from the registered sources."""
+    from pipelines.warehouse import Layout
+
+    busy = Layout(warehouse.resolve()).holder()
+    if busy:
+        _fail(Exit.LOCKED, busy)
     api_url = prefect_env.configure()
     from pipelines import progress
     from pipelines.flows import NoSources, build_warehouse
@@ -154,6 +159,16 @@ def query(
         _fail(Exit.USAGE, f"--format must be table, csv or json, not {output!r}")
     if not database.exists():
         _fail(Exit.CONFIG, f"{database} does not exist yet; run `dermevidence run` first")
+    try:
+        kinds = {statement.type.name for statement in duckdb.extract_statements(sql)}
+    except duckdb.Error as exc:
+        _fail(Exit.ERROR, f"query failed: {exc}")
+    if kinds - {"SELECT", "EXPLAIN"}:
+        refused = ", ".join(sorted(kinds - {"SELECT", "EXPLAIN"}))
+        _fail(
+            Exit.ERROR,
+            f"dermevidence query runs SELECT statements only ({refused} refused), so that neither the warehouse nor its exports can change",
+        )
     con = duckdb.connect(str(database), read_only=True)
     try:
         result = con.sql(sql)

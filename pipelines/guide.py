@@ -153,5 +153,9 @@ class ParsedGuide:
                 )
             if table.header and not table.rows:
                 self.issues.append(
-                    ParseIssue(table.line_no, "table_empty", f"Table {table.table_no} has no rows")
+                    ParseIssue(
+                        table.line_no,
+                        "table_empty",
+                        f"Table {table.table_no} has a header but no rows; nothing was read from it",
+                    )
                 )

@@ -220,6 +220,14 @@ class _Reader:
                     )
                 )
                 continue
+            if len(cells) < len(header):
+                self.guide.issues.append(
+                    ParseIssue(
+                        line_no,
+                        "table_shape",
+                        f"row has {len(cells)} cells but the header has {len(header)} columns; the missing cells are read as empty",
+                    )
+                )
             padding = tuple(Cell("", line_no) for _ in range(len(header) - len(cells)))
             rows.append(Row(len(rows) + 1, line_no, tuple(cells) + padding))
         if not header:

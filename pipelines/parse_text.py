@@ -122,5 +122,13 @@ def _fit_row(
             for cell in above.cells[:carried]
         )
         return Row(row_no, line_no, inherited + tuple(filled))
+    if carried:
+        issues.append(
+            ParseIssue(
+                line_no,
+                "table_shape",
+                f"row has {len(filled)} cells but the header has {len(header)} columns; the missing cells are read as empty",
+            )
+        )
     padding = tuple(Cell("", line_no) for _ in range(carried))
     return Row(row_no, line_no, tuple(filled) + padding)

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 
 class WarehouseLocked(Exception):
@@ -68,21 +69,39 @@ class Layout:
 
     @contextmanager
     def lock(self) -> Iterator[None]:
-        """An exclusive flock: released by the kernel when the holder dies, so no stale locks."""
+        """An exclusive flock: released by the kernel when the holder dies, so a lock left by a
+        killed run is simply taken over."""
         self.create()
-        handle = (self.root / ".lock").open("a+")
+        handle = self._lock_file.open("a+")
         try:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError as exc:
-                handle.seek(0)
-                holder = handle.read().strip() or "another process"
-                raise WarehouseLocked(
-                    f"{self.root} is being built by {holder}; wait for it to finish"
-                ) from exc
+                raise WarehouseLocked(self._locked_by(handle)) from exc
             handle.truncate(0)
             handle.write(f"pid {os.getpid()}")
             handle.flush()
             yield
         finally:
             handle.close()
+
+    def holder(self) -> str | None:
+        """Why a run cannot start now, or None: takes the lock and drops it at once, so a
+        second run can exit before it spends seconds starting a flow."""
+        if not self._lock_file.exists():
+            return None
+        with self._lock_file.open("a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return self._locked_by(handle)
+        return None
+
+    @property
+    def _lock_file(self) -> Path:
+        return self.root / ".lock"
+
+    def _locked_by(self, handle: IO[str]) -> str:
+        handle.seek(0)
+        holder = handle.read().strip() or "another process"
+        return f"{self.root} is being built by {holder}; wait for that run to finish (a killed run's lock is taken over automatically)"

@@ -5,6 +5,7 @@ import re
 import shutil
 
 import duckdb
+import polars as pl
 from typer.testing import CliRunner
 
 from pipelines.cli import Exit, app
@@ -55,10 +56,15 @@ def test_query_is_read_only_and_formats(seed_run):
         ],
     )
     assert result.output.splitlines()[0] == "direction" and len(result.output.splitlines()) == 3
-    result = runner.invoke(
-        app, ["query", "delete from core.findings", "--warehouse", str(warehouse)]
-    )
-    assert result.exit_code == Exit.ERROR and "read-only" in result.output
+    exports_file = warehouse / "exports" / "core" / "findings.parquet"
+    for statement in (
+        "delete from core.findings",
+        f"select 1; copy (select 1 as x) to '{exports_file}' (format parquet)",
+        "attach ':memory:' as scratch",
+    ):
+        result = runner.invoke(app, ["query", statement, "--warehouse", str(warehouse)])
+        assert result.exit_code == Exit.ERROR and "SELECT statements only" in result.output
+    assert pl.read_parquet(exports_file).height == 10
     con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
     assert con.sql("select count(*) from core.findings").fetchall()[0][0] == 10
     con.close()

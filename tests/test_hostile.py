@@ -1,0 +1,163 @@
+"""Hostile inputs through one real run: each problem recorded where a person can act on it, the
+good rows of the same file published, nothing hangs, memory bounded."""
+
+import os
+import resource
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines import prefect_env
+from tests.conftest import DATA, ROOT
+
+HOSTILE = DATA / "hostile"
+REGISTRY = """
+[[source]]
+id = "vocab"
+kind = "vocab"
+path = "vocab/*.csv"
+
+[[source]]
+id = "guides"
+kind = "guide"
+path = "guides/*"
+
+[[source]]
+id = "references"
+kind = "references"
+path = "references/*"
+
+[[source]]
+id = "estimates"
+kind = "estimates"
+path = "estimates/*"
+"""
+# file → (where the problem is recorded, its error or check, (dataset, good rows kept from the file))
+CASES = {
+    "guides/empty.txt": ("source_errors", "not_a_guide", None),
+    "guides/binary.txt": ("source_errors", "unreadable", None),
+    "guides/cp1252.txt": ("source_errors", "encoding", ("core.findings", 1)),
+    "guides/latin1.txt": ("source_errors", "encoding", ("core.findings", 1)),
+    "guides/utf16-bom.txt": ("source_errors", "encoding", ("core.findings", 1)),
+    "guides/crlf.txt": (None, None, ("core.findings", 1)),
+    "guides/generated-50mb.txt": (None, None, ("core.findings", 1)),
+    "guides/generated-1mb-line.txt": (None, None, ("core.findings", 1)),
+    "guides/extra-columns.txt": ("source_errors", "table_shape", ("core.findings", 1)),
+    "guides/missing-columns.txt": ("source_errors", "table_shape", ("core.findings", 1)),
+    "guides/duplicated-columns.txt": ("source_errors", "table_header", ("core.findings", 1)),
+    "guides/table-without-rows.txt": ("source_errors", "table_empty", ("core.findings", 1)),
+    "guides/duplicate-table-numbers.txt": ("source_errors", "table_number", ("core.findings", 2)),
+    "guides/unknown-grade.txt": ("quarantine", "in_vocabulary_evidence_grades", ("core.findings", 1)),
+    "guides/unknown-outcome.txt": ("quarantine", "in_vocabulary_outcomes", ("core.findings", 1)),
+    "guides/marker-without-reference.txt": ("quarantine", "reference_exists", ("core.findings", 2)),
+    "guides/references-without-numbers.txt": ("source_errors", "reference_unnumbered", ("core.references", 1)),
+    "guides/formula-cells.txt": ("quarantine", "in_vocabulary_outcomes", ("core.findings", 1)),
+    "guides/sql-looking.txt": (None, None, ("core.findings", 2)),
+    "guides/script.html": (None, None, ("core.findings", 1)),
+    "guides/deeply-nested.html": ("source_errors", "markup", ("core.findings", 1)),
+    "guides/broken-tags.html": (None, None, ("core.findings", 1)),
+    "references/billion-laughs.xml": ("source_errors", "unsafe_xml", None),
+    "references/xxe.xml": ("source_errors", "unsafe_xml", None),
+    "references/quoted-newlines.csv": (None, None, ("core.bibliographic_records", 2)),
+    "references/ragged.csv": ("source_errors", "record_shape", ("core.bibliographic_records", 1)),
+    "references/not-bibliographic.txt": ("source_errors", "unknown_format", None),
+    "estimates/nan.csv": ("quarantine", "number", ("core.effect_estimates", 1)),
+    "estimates/negative.csv": ("quarantine", "a ratio measure needs estimate, ci_low and ci_high above 0", ("core.effect_estimates", 1)),
+    "estimates/non-numeric.csv": ("quarantine", "number", ("core.effect_estimates", 1)),
+    "estimates/formula.csv": ("quarantine", "in_vocabulary_compounds", ("core.effect_estimates", 1)),
+    "estimates/quoted-newlines.csv": (None, None, ("core.effect_estimates", 2)),
+    "estimates/ragged.csv": ("source_errors", "record_shape", ("core.effect_estimates", 1)),
+    "estimates/interval-misses-estimate.csv": ("quarantine", "ci_low <= estimate <= ci_high does not hold", ("core.effect_estimates", 1)),
+}  # fmt: skip
+FILE_COLUMN = {"core.findings": "file", "core.references": "file", "core.bibliographic_records": "file", "core.effect_estimates": "file"}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def hostile_run(prefect_api, tmp_path_factory):
+    """One `dermevidence run` over every hostile file, in its own process (so its memory is its own)."""
+    raw = tmp_path_factory.mktemp("hostile") / "raw"
+    shutil.copytree(HOSTILE, raw)
+    shutil.copytree(ROOT / "raw" / "vocab", raw / "vocab")
+    (raw / "sources.toml").write_text(REGISTRY)
+    crlf = (raw / "guides" / "crlf.txt").read_bytes().decode().replace("\r\n", "\n")
+    head, table = crlf.split("Table 1:")
+    paragraph = "Filler prose about topical treatments that cites nothing. " * 12 + "\n\n"
+    big = f"{head}{paragraph * (50 * 2**20 // len(paragraph))}Table 1:{table}"
+    (raw / "guides" / "generated-50mb.txt").write_text(big)
+    line = f"{head}{'one very long line ' * (2**20 // 19)}\n\nTable 1:{table}"
+    (raw / "guides" / "generated-1mb-line.txt").write_text(line)
+    env = {**os.environ, **prefect_env.DEFAULTS, "PREFECT_API_URL": prefect_api}
+    command = [str(Path(sys.executable).parent / "dermevidence"), "run", "--sources", str(raw / "sources.toml"), "--warehouse", str(raw.parent / "warehouse")]  # fmt: skip
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    con = duckdb.connect(str(raw.parent / "warehouse" / "evidence.duckdb"), read_only=True)
+    yield result, peak_mb, con
+    con.close()
+
+
+def test_the_run_finishes_with_issues_and_memory_stays_bounded(hostile_run):
+    result, peak_mb, _ = hostile_run
+    assert result.returncode == 3, result.stdout[-2000:] + result.stderr[-2000:]
+    assert peak_mb < 1024  # a 50 MB guide is read whole; about 6 times its size at the peak
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_each_hostile_file_is_recorded_and_its_good_rows_kept(hostile_run, name):
+    _, _, con = hostile_run
+    place, what, kept = CASES[name]
+    file = name
+    if place == "source_errors":
+        rows = con.execute(
+            "SELECT error, message FROM quality.source_errors WHERE file = ?", [file]
+        ).fetchall()
+        assert what in [error for error, _ in rows], rows
+        assert all(len(message) > 20 for _, message in rows)
+    elif place == "quarantine":
+        rows = con.execute(
+            'SELECT "check", message FROM quality.quarantine WHERE file = ?', [file]
+        ).fetchall()
+        assert what in [check for check, _ in rows], rows
+        assert all(message.startswith(f"{file}:") for _, message in rows)
+    else:
+        problems = con.execute(
+            "SELECT message FROM quality.source_errors WHERE file = ? UNION ALL SELECT message FROM quality.quarantine WHERE file = ?",
+            [file, file],
+        ).fetchall()
+        assert problems == []
+    if kept:
+        dataset, count = kept
+        got = con.execute(
+            f"SELECT count(*) FROM {dataset} WHERE {FILE_COLUMN[dataset]} = ?", [file]
+        ).fetchall()[0][0]
+        assert got == count
+
+
+def test_hostile_text_is_stored_verbatim_and_never_executed(hostile_run):
+    _, _, con = hostile_run
+    claims = con.execute(
+        "SELECT claim_text FROM core.claims WHERE file = 'guides/sql-looking.txt'"
+    ).fetchall()
+    assert claims == [("'; DELETE FROM core.sources; --",)]
+    results = con.execute(
+        "SELECT result_text FROM core.findings WHERE file = 'guides/sql-looking.txt' ORDER BY row_no"
+    ).fetchall()
+    assert results[1] == ("Robert'); DROP TABLE core.findings;-- is no worse.",)
+    assert con.sql("SELECT count(*) FROM core.sources").fetchall()[0][0] >= 18
+    titles = [
+        t
+        for (t,) in con.sql(
+            "SELECT title FROM core.tables WHERE file = 'guides/script.html'"
+        ).fetchall()
+    ]
+    assert titles == ["Tacrolimus vs. Pimecrolimus in Atopic Dermatitis"]
+    newline_title = con.sql(
+        "SELECT title FROM core.bibliographic_records WHERE pmid = '900001'"
+    ).fetchall()
+    assert newline_title == [("A synthetic title\nthat spans two lines, with a comma",)]
+    assert con.sql(
+        "SELECT count(*) FROM core.bibliographic_records WHERE title LIKE '%lol%' OR title LIKE '%root:%'"
+    ).fetchall() == [(0,)]
