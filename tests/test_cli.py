@@ -148,3 +148,12 @@ def test_run_success_prints_summary(prefect_api, project):
     )
     assert result.exit_code == Exit.OK, result.output
     assert "core.findings" in result.output and "quarantined rows: 0" in result.output
+
+
+def test_run_exit_codes_for_quarantined_rows_and_strict(prefect_api, project):
+    shutil.copy(DATA / "guide_with_bad_rows.txt", project / "raw" / "guides" / "bad-rows.txt")
+    arguments = ["run", "--sources", str(project / "raw" / "sources.toml"), "--warehouse", str(project / "warehouse")]  # fmt: skip
+    published = runner.invoke(app, arguments)
+    assert published.exit_code == Exit.ISSUES and "quarantined rows: 2" in published.output
+    strict = runner.invoke(app, [*arguments, "--strict"])
+    assert strict.exit_code == Exit.STRICT_FAILED and "nothing was published" in strict.output

@@ -193,3 +193,32 @@ def test_two_runs_give_identical_ids_and_parquet_data(prefect_api, project):
         assert con.sql("select count(*) from meta.runs").fetchall()[0][0] == 2
     finally:
         con.close()
+
+
+def test_input_order_and_batch_size_change_no_id_no_row_and_no_byte(prefect_api, project):
+    shutil.copy(
+        DATA / "benchchem-ascomycin-b7888174.html", project / "raw" / "guides" / "page.html"
+    )
+    shutil.copy(DATA / "guide_with_bad_rows.txt", project / "raw" / "guides" / "bad-rows.txt")
+    registry = (project / "raw" / "sources.toml").read_text()
+    entries = registry.split("[[source]]")
+    reversed_registry = entries[0] + "[[source]]" + "[[source]]".join(reversed(entries[1:]))
+    (project / "raw" / "reversed.toml").write_text(reversed_registry)
+    releases = []
+    for sources, batch_size, warehouse in (
+        ("sources.toml", 1, "warehouse-a"),
+        ("reversed.toml", 200, "warehouse-b"),
+    ):
+        build_warehouse(
+            sources=str(project / "raw" / sources),
+            warehouse=str(project / warehouse),
+            batch_size=batch_size,
+        )
+        releases.append((project / warehouse / "exports").resolve())
+    manifests = [json.loads((release / "manifest.json").read_text()) for release in releases]
+    for manifest in manifests:
+        for varying in ("run_id", "release_id", "created_at"):
+            manifest.pop(varying)
+    assert manifests[0] == manifests[1]
+    by_dataset = {entry["dataset"]: entry["rows"] for entry in manifests[0]["files"]}
+    assert by_dataset["core.findings"] == 21 and by_dataset["core.sources"] == 3
