@@ -8,11 +8,14 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from pipelines.errors import FileError
+from pipelines.evidence import assess
 from pipelines.normalize import DATASETS as GUIDE_DATASETS
 from pipelines.normalize import Rows, normalize_guide
 from pipelines.parse import parse_guide
@@ -52,10 +55,39 @@ def code_version() -> str:
 
 
 def process_batch(
-    files: list[PulledFile], vocab: Vocabulary, records: RecordIndex
+    files: list[PulledFile],
+    vocab: Vocabulary,
+    records: RecordIndex,
+    estimates: Sequence[dict[str, Any]] = (),
 ) -> dict[str, pl.DataFrame]:
-    """Parse, normalize, resolve references and validate every document of a batch; return one
-    frame per dataset."""
+    """Parse, normalize, resolve references, validate and judge against the effect estimates
+    every document of a batch; return one frame per dataset."""
+    rows = normalize_batch(files, vocab, records)
+    frames: dict[str, pl.DataFrame] = {}
+    quarantine: list[dict] = []
+    for name in GUIDE_DATASETS:
+        checked = validate_rows(BY_NAME[name], BY_NAME[name].frame(rows[name]), dict(vocab.ids))
+        frames[name] = checked.frame
+        quarantine += checked.quarantine
+    citing_ids = {
+        *frames["core.claims"]["claim_id"],
+        *frames["core.findings"]["finding_id"],
+        *frames["core.preclinical_findings"]["preclinical_finding_id"],
+    }
+    citations = orphan_citations(
+        frames["core.citations"], frames["core.references"], citing_ids, BY_NAME["core.citations"]
+    )
+    frames["core.citations"] = citations.frame
+    frames["quality.quarantine"] = BY_NAME["quality.quarantine"].frame(
+        quarantine + citations.quarantine
+    )
+    checks = assess(frames["core.findings"].to_dicts(), estimates, vocab)
+    frames["core.evidence_checks"] = BY_NAME["core.evidence_checks"].frame(checks)
+    return frames
+
+
+def normalize_batch(files: list[PulledFile], vocab: Vocabulary, records: RecordIndex) -> Rows:
+    """The rows of every dataset for a batch, before validation: parse, normalize, resolve."""
     rows: Rows = {name: [] for name in GUIDE_DATASETS}
     for pulled in files:
         try:
@@ -75,25 +107,7 @@ def process_batch(
             rows[name].extend(dataset_rows)
     for reference in rows["core.references"]:
         reference.update(records.resolve(reference["title"]).columns())
-    frames: dict[str, pl.DataFrame] = {}
-    quarantine: list[dict] = []
-    for name in GUIDE_DATASETS:
-        checked = validate_rows(BY_NAME[name], BY_NAME[name].frame(rows[name]), dict(vocab.ids))
-        frames[name] = checked.frame
-        quarantine += checked.quarantine
-    citing_ids = {
-        *frames["core.claims"]["claim_id"],
-        *frames["core.findings"]["finding_id"],
-        *frames["core.preclinical_findings"]["preclinical_finding_id"],
-    }
-    citations = orphan_citations(
-        frames["core.citations"], frames["core.references"], citing_ids, BY_NAME["core.citations"]
-    )
-    frames["core.citations"] = citations.frame
-    frames["quality.quarantine"] = BY_NAME["quality.quarantine"].frame(
-        quarantine + citations.quarantine
-    )
-    return frames
+    return rows
 
 
 def shard_complete(directory: Path) -> bool:

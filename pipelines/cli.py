@@ -67,8 +67,20 @@ def run(
     keep_releases: Annotated[
         int, typer.Option("--keep-releases", min=1, help="Releases kept under warehouse/releases.")
     ] = 5,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers", min=1, help="Parse on a local Dask cluster of N worker processes."
+        ),
+    ] = None,
+    dask_address: Annotated[
+        str | None,
+        typer.Option("--dask-address", help="Parse on an existing Dask cluster (tcp://host:8786)."),
+    ] = None,
 ) -> None:
-    """Build the warehouse and publish a release from the registered sources."""
+    """Build the warehouse and publish a release from the registered sources.
+
+    Batches are parsed in processes on the local cores, or on Dask with --workers/--dask-address."""
     from pipelines.warehouse import Layout
 
     busy = Layout(warehouse.resolve()).holder()
@@ -76,7 +88,7 @@ def run(
         _fail(Exit.LOCKED, busy)
     api_url = prefect_env.configure()
     from pipelines import progress
-    from pipelines.flows import NoSources, build_warehouse
+    from pipelines.flows import NoSources, build_warehouse, task_runner
     from pipelines.sources import ConfigError
     from pipelines.warehouse import WarehouseLocked
 
@@ -102,7 +114,8 @@ def run(
     progress.subscribe(show)
     try:
         with bar:
-            summary = build_warehouse(
+            flow = build_warehouse.with_options(task_runner=task_runner(workers, dask_address))
+            summary = flow(
                 sources=str(sources),
                 warehouse=str(warehouse),
                 strict=strict,
@@ -188,6 +201,14 @@ def query(
         for row in frame.iter_rows():
             table.add_row(*("" if value is None else str(value) for value in row))
         console.print(table)
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def bench(context: typer.Context) -> None:
+    """Run the benchmark (benchmarks/run.py); its options follow, e.g. --sizes 1000 10000."""
+    from benchmarks.run import main
+
+    raise typer.Exit(main(context.args))
 
 
 @app.command()

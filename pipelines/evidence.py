@@ -11,6 +11,7 @@ named but never counted.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from pipelines.vocab import Vocabulary
@@ -23,7 +24,7 @@ _NULL_CLAIMS = ("no_difference", "comparable")
 
 
 def assess(
-    findings: list[dict[str, Any]], estimates: list[dict[str, Any]], vocab: Vocabulary
+    findings: Sequence[dict[str, Any]], estimates: Sequence[dict[str, Any]], vocab: Vocabulary
 ) -> list[dict[str, Any]]:
     """core.evidence_checks rows, one per finding, in the findings' order."""
     by_topic: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)

@@ -1,11 +1,14 @@
 """The Prefect flow `build_warehouse`: pull → vocabularies, bibliography, estimates → parse (mapped
-over batches) → load → evidence → check → publish → report.
+over batches; each batch also judges its findings against the estimates) → load → check →
+publish → report.
 
 Tasks are thin wrappers over the pure stage functions; they add logging, progress and artifacts.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import time
 import uuid
 from collections.abc import Iterator
@@ -21,26 +24,34 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 from prefect.exceptions import MissingContextError
 from prefect.futures import as_completed
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 from prefect.utilities.annotations import unmapped
 
 from pipelines import progress
-from pipelines.batches import batch_key, plan_batches, process_batch, shard_complete, write_shard
+from pipelines.batches import (
+    batch_key,
+    code_version,
+    plan_batches,
+    process_batch,
+    shard_complete,
+    write_shard,
+)
 from pipelines.bibliography import load_bibliography
 from pipelines.checks import run_checks
 from pipelines.estimates import load_estimates
-from pipelines.evidence import assess
-from pipelines.load import build_database, swap_in
+from pipelines.load import build_database, swap_in, table_counts
 from pipelines.publish import (
     prune_releases,
     reconcile_exports,
     release_id_for,
+    release_input_key,
     switch_exports,
     write_release,
 )
 from pipelines.report import RunSummary, markdown, run_history, write_report
 from pipelines.resolve import RecordIndex
 from pipelines.sources import PulledFile, SourceError, load_registry, pull
-from pipelines.vocab import VOCAB_DATASETS, build_vocabulary, load_vocabularies, read_vocabulary
+from pipelines.vocab import load_vocabularies, read_vocabulary
 from pipelines.warehouse import Layout
 from schemas import BY_NAME
 
@@ -85,17 +96,17 @@ def reference_shard(
 
 @task(name="parse-batch", cache_policy=NO_CACHE)
 def parse_batch(
-    files: list[PulledFile], vocab_dir: Path, records_dir: Path, shard_root: Path
+    files: list[PulledFile], reference_dirs: tuple[Path, Path, Path], directory: Path
 ) -> Path:
-    """Parse, normalize and validate one batch, unless a shard for the same content exists."""
-    directory = shard_root / batch_key(files, f"{vocab_dir.name}|{records_dir.name}")
-    if not shard_complete(directory):
-        records = pl.read_parquet(records_dir / "core.bibliographic_records.parquet")
-        write_shard(
-            process_batch(files, read_vocabulary((vocab_dir,)), RecordIndex(records.to_dicts())),
-            directory,
-        )
-    return directory
+    """Parse, normalize, validate and judge one batch into its shard (keyed by the files, the
+    vocabulary, records and estimates shards, and the code)."""
+    vocab_dir, records_dir, estimates_dir = reference_dirs
+    records = pl.read_parquet(records_dir / "core.bibliographic_records.parquet")
+    estimates = pl.read_parquet(estimates_dir / "core.effect_estimates.parquet")
+    frames = process_batch(
+        files, read_vocabulary((vocab_dir,)), RecordIndex(records.to_dicts()), estimates.to_dicts()
+    )
+    return write_shard(frames, directory)
 
 
 @task(name="load", cache_policy=NO_CACHE)
@@ -103,24 +114,6 @@ def load_warehouse(
     building: Path, shard_dirs: list[Path], frames: dict[str, pl.DataFrame]
 ) -> dict[str, int]:
     return build_database(building, shard_dirs, frames)
-
-
-@task(name="evidence", cache_policy=NO_CACHE)
-def assess_evidence(building: Path) -> int:
-    """Judge every loaded finding against the loaded effect estimates into core.evidence_checks."""
-    con = duckdb.connect(str(building))
-    try:
-        vocab = build_vocabulary(
-            {name: con.sql(f"FROM {name}").pl() for name in VOCAB_DATASETS.values()}
-        )
-        findings = con.sql("FROM core.findings ORDER BY finding_id").pl().to_dicts()
-        estimates = con.sql("FROM core.effect_estimates ORDER BY estimate_id").pl().to_dicts()
-        dataset = BY_NAME["core.evidence_checks"]
-        con.register("check_rows", dataset.frame(assess(findings, estimates, vocab)))
-        con.execute("INSERT INTO core.evidence_checks SELECT * FROM check_rows ORDER BY finding_id")
-        return len(findings)
-    finally:
-        con.close()
 
 
 @task(name="check", cache_policy=NO_CACHE)
@@ -132,22 +125,32 @@ def check_warehouse(building: Path, summary: RunSummary) -> None:
         con.register("check_rows", BY_NAME["quality.checks"].frame(summary.checks))
         con.execute("INSERT INTO quality.checks SELECT * FROM check_rows ORDER BY check_name")
         summary.rows["quality.checks"] = len(summary.checks)
-        summary.quarantine_sample = _sample(
-            con, "SELECT dataset, file, line_no, message FROM quality.quarantine"
-        )
-        summary.source_error_sample = _sample(
-            con, "SELECT source_id, file, line_no, error, message FROM quality.source_errors"
-        )
+        _sample_issues(con, summary)
     finally:
         con.close()
 
 
+@task(name="reuse", cache_policy=NO_CACHE)
+def reuse_release(layout: Layout, summary: RunSummary) -> None:
+    """Inputs and code are those the live release was built from: report it, rebuild nothing."""
+    con = duckdb.connect(str(layout.database), read_only=True)
+    try:
+        summary.rows = table_counts(con)
+        summary.checks = con.sql("FROM quality.checks ORDER BY check_name").pl().to_dicts()
+        _sample_issues(con, summary)
+    finally:
+        con.close()
+    summary.release_id = layout.exports.resolve().name
+
+
 @task(name="publish", cache_policy=NO_CACHE)
-def publish_release(building: Path, layout: Layout, summary: RunSummary, keep_releases: int) -> str:
+def publish_release(
+    building: Path, layout: Layout, summary: RunSummary, keep_releases: int, input_key: str
+) -> str:
     """Write the release, record the run, then swap the warehouse and the exports in."""
     release_id = release_id_for(summary.run_id, summary.started_at)
     release = write_release(
-        building, layout.releases, release_id, summary.run_id, datetime.now(UTC)
+        building, layout.releases, release_id, summary.run_id, datetime.now(UTC), input_key
     )
     summary.release_id = release_id
     summary.finished_at = datetime.now(UTC)
@@ -176,7 +179,19 @@ def report_run(summary: RunSummary, layout: Layout) -> Path:
     return path
 
 
-@flow(name="build_warehouse")
+def task_runner(workers: int | None = None, dask_address: str | None = None) -> TaskRunner:
+    """Processes on the local cores by default (parsing is CPU-bound under the GIL); a Dask
+    cluster at an address, or a local one of `workers` processes, when asked."""
+    if dask_address or workers:
+        from prefect_dask import DaskTaskRunner
+
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1})
+    return ProcessPoolTaskRunner(max_workers=os.cpu_count())
+
+
+@flow(name="build_warehouse", task_runner=task_runner())
 def build_warehouse(
     sources: str = "raw/sources.toml",
     warehouse: str = "warehouse",
@@ -207,46 +222,81 @@ def build_warehouse(
             )
         with _stage(summary, "parse"):
             batches = plan_batches(guides, batch_size)
-            shard_dirs = _parse_batches(batches, vocab_dir, records_dir, layout.shards)
-        building = layout.building(summary.run_id)
-        with _stage(summary, "load"):
-            frames = {
-                "meta.pulled_files": _frame("meta.pulled_files", pulled),
-                "quality.source_errors": _frame("quality.source_errors", pull_errors),
-                "meta.runs": run_history(layout.reports),
-            }
-            shards = [vocab_dir, records_dir, estimates_dir, *shard_dirs]
-            summary.rows = load_warehouse(building, shards, frames)
-        with _stage(summary, "evidence"):
-            summary.rows["core.evidence_checks"] = assess_evidence(building)
-        with _stage(summary, "check"):
-            check_warehouse(building, summary)
+            references = (vocab_dir, records_dir, estimates_dir)
+            shard_dirs = _parse_batches(batches, references, layout.shards)
+        input_key = _input_key([*references, *shard_dirs], pull_errors)
+        if input_key == release_input_key(layout.exports):
+            with _stage(summary, "reuse"):
+                reuse_release(layout, summary)
+            summary.message = (
+                f"inputs and code unchanged since release {summary.release_id}: nothing rebuilt"
+            )
+        else:
+            building = layout.building(summary.run_id)
+            with _stage(summary, "load"):
+                frames = {
+                    "meta.pulled_files": _frame("meta.pulled_files", pulled),
+                    "quality.source_errors": _frame("quality.source_errors", pull_errors),
+                    "meta.runs": run_history(layout.reports),
+                }
+                summary.rows = load_warehouse(building, [*references, *shard_dirs], frames)
+            with _stage(summary, "check"):
+                check_warehouse(building, summary)
         if strict and summary.has_issues:
             summary.status = "failed_strict"
+            summary.release_id = None
             summary.message = "--strict: nothing was published because rows were quarantined, sources failed or checks failed."
-            building.unlink(missing_ok=True)
+            layout.building(summary.run_id).unlink(missing_ok=True)
         else:
             summary.status = "success_with_issues" if summary.has_issues else "success"
-            with _stage(summary, "publish"):
-                publish_release(building, layout, summary, keep_releases)
+            if summary.release_id is None:
+                with _stage(summary, "publish"):
+                    publish_release(building, layout, summary, keep_releases, input_key)
         summary.finished_at = summary.finished_at or datetime.now(UTC)
         report_run(summary, layout)
     return summary
 
 
 def _parse_batches(
-    batches: list[list[PulledFile]], vocab_dir: Path, records_dir: Path, shard_root: Path
+    batches: list[list[PulledFile]], reference_dirs: tuple[Path, Path, Path], shard_root: Path
 ) -> list[Path]:
-    futures = parse_batch.map(
-        batches,
-        vocab_dir=unmapped(vocab_dir),
-        records_dir=unmapped(records_dir),
-        shard_root=unmapped(shard_root),
+    """Shards for every batch; only batches without a complete shard are parsed, in worker
+    processes when there are several (an unchanged rerun starts none)."""
+    salt = "|".join(d.name for d in reference_dirs)
+    shard_dirs = [shard_root / batch_key(batch, salt) for batch in batches]
+    todo = [(b, d) for b, d in zip(batches, shard_dirs, strict=True) if not shard_complete(d)]
+    progress.emit("parse", len(batches) - len(todo), len(batches))
+    if len(todo) == 1:
+        parse_batch(todo[0][0], reference_dirs, todo[0][1])
+    elif todo:
+        futures = parse_batch.map(
+            [batch for batch, _ in todo],
+            reference_dirs=unmapped(reference_dirs),
+            directory=[directory for _, directory in todo],
+        )
+        for done, future in enumerate(as_completed(futures), len(batches) - len(todo) + 1):
+            future.result()
+            progress.emit("parse", done, len(batches))
+    return shard_dirs
+
+
+def _input_key(shard_dirs: list[Path], pull_errors: list[SourceError]) -> str:
+    """What a warehouse is built from: the content-keyed shards, the pull errors and the code."""
+    digest = hashlib.sha256(code_version().encode())
+    for name in sorted(d.name for d in shard_dirs):
+        digest.update(name.encode())
+    for error in pull_errors:
+        digest.update(f"{error.source_id}|{error.file}|{error.error}|{error.message}".encode())
+    return digest.hexdigest()[:24]
+
+
+def _sample_issues(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> None:
+    summary.quarantine_sample = _sample(
+        con, "SELECT dataset, file, line_no, message FROM quality.quarantine"
     )
-    progress.emit("parse", 0, len(batches))
-    for done, _ in enumerate(as_completed(futures), 1):
-        progress.emit("parse", done, len(batches))
-    return [future.result() for future in futures]
+    summary.source_error_sample = _sample(
+        con, "SELECT source_id, file, line_no, error, message FROM quality.source_errors"
+    )
 
 
 def _sample(con: duckdb.DuckDBPyConnection, query: str) -> list[dict]:

@@ -79,13 +79,15 @@ def build_database(
             _insert(con, dataset, files, extra)
         for name, query in VIEWS.items():
             con.execute(f"CREATE VIEW {name} AS {query}")
-        counts = {
-            d.name: con.sql(f"SELECT count(*) FROM {d.name}").fetchall()[0][0] for d in DATASETS
-        }
+        counts = table_counts(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()
     return counts
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    return {d.name: con.sql(f"SELECT count(*) FROM {d.name}").fetchall()[0][0] for d in DATASETS}
 
 
 def swap_in(building: Path, live: Path) -> None:

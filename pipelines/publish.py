@@ -9,7 +9,6 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
-import pyarrow.parquet as pq
 
 from pipelines.sources import sha256_file
 from schemas import DATASETS, SCHEMA_VERSION
@@ -24,7 +23,12 @@ def release_id_for(run_id: str, started_at: datetime) -> str:
 
 
 def write_release(
-    database: Path, releases_dir: Path, release_id: str, run_id: str, created_at: datetime
+    database: Path,
+    releases_dir: Path,
+    release_id: str,
+    run_id: str,
+    created_at: datetime,
+    input_key: str,
 ) -> Path:
     """Write every published dataset from the built warehouse into a new release folder."""
     staging = releases_dir / f".{release_id}.tmp"
@@ -33,19 +37,24 @@ def write_release(
     files = []
     con = duckdb.connect(str(database), read_only=True)
     try:
+        con.execute("SET threads TO 1")  # one writer thread: the same bytes on every run
         for dataset in (d for d in DATASETS if d.published):
             relative = f"{dataset.schema}/{dataset.table}.parquet"
             target = staging / relative
             target.parent.mkdir(exist_ok=True)
             order = ", ".join(f'"{c}"' for c in dataset.sort_columns)
-            table = con.sql(f"SELECT * FROM {dataset.name} ORDER BY {order}").to_arrow_table()
-            table = table.cast(dataset.empty().to_arrow().schema)
-            pq.write_table(table, target, compression="zstd", write_statistics=True)
+            # DuckDB streams the table to Parquet: memory stays flat however many rows there are.
+            con.execute(
+                f"COPY (SELECT * FROM {dataset.name} ORDER BY {order}) TO $target"
+                " (FORMAT parquet, COMPRESSION zstd)",
+                {"target": str(target)},
+            )
+            rows = con.sql(f"SELECT count(*) FROM {dataset.name}").fetchall()[0][0]
             files.append(
                 {
                     "dataset": dataset.name,
                     "path": relative,
-                    "rows": table.num_rows,
+                    "rows": rows,
                     "bytes": target.stat().st_size,
                     "sha256": sha256_file(target),
                 }
@@ -57,6 +66,7 @@ def write_release(
         "run_id": run_id,
         "created_at": created_at.isoformat(),
         "schema_version": SCHEMA_VERSION,
+        "input_key": input_key,
         "files": files,
     }
     _write_json(staging / MANIFEST, manifest)
@@ -72,6 +82,12 @@ def switch_exports(exports: Path, release: Path) -> None:
     temporary.unlink(missing_ok=True)
     temporary.symlink_to(os.path.relpath(release, exports.parent), target_is_directory=True)
     os.replace(temporary, exports)
+
+
+def release_input_key(exports: Path) -> str | None:
+    """What the current release was built from (a hash of its shards and the code)."""
+    manifest = exports / MANIFEST
+    return json.loads(manifest.read_text()).get("input_key") if manifest.is_file() else None
 
 
 def reconcile_exports(database: Path, releases_dir: Path, exports: Path) -> Path | None:
