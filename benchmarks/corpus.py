@@ -215,28 +215,6 @@ def render_html(guide: dict) -> str:
     return "\n".join(parts) + "\n"
 
 
-REGISTRY = """[[source]]
-id = "vocab"
-kind = "vocab"
-path = "vocab/*.csv"
-
-[[source]]
-id = "guides"
-kind = "guide"
-path = "guides/*"
-
-[[source]]
-id = "pubmed"
-kind = "references"
-path = "references/pubmed-*"
-
-[[source]]
-id = "estimates"
-kind = "estimates"
-path = "estimates/*.csv"
-"""
-
-
 def generate(out: Path, guides: int, seed: int = 1, html_share: float = 0.5,
              defective_rows: float = 0.02, defective_files: float = 0.01) -> Path:  # fmt: skip
     """Write OUT/raw and OUT/expected.jsonl; returns the registry path."""
@@ -245,7 +223,7 @@ def generate(out: Path, guides: int, seed: int = 1, html_share: float = 0.5,
     for folder in ("vocab", "references", "estimates"):
         shutil.copytree(ROOT / "raw" / folder, raw / folder)
     (raw / "guides").mkdir(parents=True)
-    (raw / "sources.toml").write_text(REGISTRY)
+    shutil.copy(ROOT / "raw" / "sources.toml", raw / "sources.toml")
     generator = Generator(seed, defective_rows)
     with (out / "expected.jsonl").open("w") as expected:
         for number in range(1, guides + 1):

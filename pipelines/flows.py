@@ -39,7 +39,7 @@ from pipelines.batches import (
 from pipelines.bibliography import load_bibliography
 from pipelines.checks import run_checks
 from pipelines.estimates import load_estimates
-from pipelines.load import build_database, swap_in, table_counts
+from pipelines.load import build_database, connect, swap_in, table_counts
 from pipelines.publish import (
     prune_releases,
     reconcile_exports,
@@ -119,7 +119,7 @@ def load_warehouse(
 @task(name="check", cache_policy=NO_CACHE)
 def check_warehouse(building: Path, summary: RunSummary) -> None:
     """Run the cross-dataset checks into quality.checks and sample the issues for the report."""
-    con = duckdb.connect(str(building))
+    con = connect(building)
     try:
         summary.checks = run_checks(con)
         con.register("check_rows", BY_NAME["quality.checks"].frame(summary.checks))
@@ -133,7 +133,7 @@ def check_warehouse(building: Path, summary: RunSummary) -> None:
 @task(name="reuse", cache_policy=NO_CACHE)
 def reuse_release(layout: Layout, summary: RunSummary) -> None:
     """Inputs and code are those the live release was built from: report it, rebuild nothing."""
-    con = duckdb.connect(str(layout.database), read_only=True)
+    con = connect(layout.database, read_only=True)
     try:
         summary.rows = table_counts(con)
         summary.checks = con.sql("FROM quality.checks ORDER BY check_name").pl().to_dicts()
@@ -154,7 +154,7 @@ def publish_release(
     )
     summary.release_id = release_id
     summary.finished_at = datetime.now(UTC)
-    con = duckdb.connect(str(building))
+    con = connect(building)
     try:
         con.register("run_row", BY_NAME["meta.runs"].frame([summary.run_row()]))
         con.execute("INSERT INTO meta.runs SELECT * FROM run_row")

@@ -58,12 +58,22 @@ VIEWS = {
 }
 
 
+# DuckDB takes 80 % of RAM by default; capped, it spills big sorts to disk beside the database
+# file instead, so a run's memory stays flat as the corpus grows.
+MEMORY_LIMIT = "512MB"
+
+
+def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection to a warehouse file with the pipeline's memory cap."""
+    return duckdb.connect(str(path), read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
+
+
 def build_database(
     path: Path, shard_dirs: list[Path], frames: dict[str, pl.DataFrame]
 ) -> dict[str, int]:
     """Create every table from the schemas, fill it with one statement per dataset, add the views."""
     path.unlink(missing_ok=True)
-    con = duckdb.connect(str(path))
+    con = connect(path)
     try:
         for schema in WAREHOUSE_SCHEMAS:
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")

@@ -8,8 +8,7 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
-
+from pipelines.load import connect
 from pipelines.sources import sha256_file
 from schemas import DATASETS, SCHEMA_VERSION
 from schemas.render import datapackage
@@ -35,7 +34,7 @@ def write_release(
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     files = []
-    con = duckdb.connect(str(database), read_only=True)
+    con = connect(database, read_only=True)
     try:
         con.execute("SET threads TO 1")  # one writer thread: the same bytes on every run
         for dataset in (d for d in DATASETS if d.published):
@@ -95,7 +94,7 @@ def reconcile_exports(database: Path, releases_dir: Path, exports: Path) -> Path
     swapping the warehouse in and switching the exports (the one window two renames leave)."""
     if not database.exists():
         return None
-    con = duckdb.connect(str(database), read_only=True)
+    con = connect(database, read_only=True)
     try:
         latest = con.sql(
             "SELECT release_id FROM meta.runs WHERE release_id IS NOT NULL"
