@@ -9,6 +9,7 @@ import hashlib
 import os
 import shutil
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from pipelines.normalize import DATASETS as GUIDE_DATASETS
 from pipelines.normalize import Rows, normalize_guide
 from pipelines.parse import parse_guide
 from pipelines.resolve import RecordIndex
-from pipelines.sources import PulledFile
+from pipelines.sources import PulledFile, SourceError
 from pipelines.validate import orphan_citations, validate_rows
 from pipelines.vocab import Vocabulary
 from schemas import BY_NAME
@@ -93,15 +94,7 @@ def normalize_batch(files: list[PulledFile], vocab: Vocabulary, records: RecordI
         try:
             guide = parse_guide(pulled.path.read_bytes())
         except FileError as exc:
-            rows["quality.source_errors"].append(
-                {
-                    "source_id": pulled.source_id,
-                    "file": pulled.file,
-                    "line_no": exc.line_no,
-                    "error": exc.error,
-                    "message": str(exc),
-                }
-            )
+            rows["quality.source_errors"].append(asdict(SourceError.of(pulled, exc)))
             continue
         for name, dataset_rows in normalize_guide(pulled, guide, vocab).items():
             rows[name].extend(dataset_rows)

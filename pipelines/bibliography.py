@@ -62,14 +62,9 @@ def load_bibliography(
         try:
             record_format, records, issues = read_records(pulled.path.read_bytes())
         except FileError as exc:
-            errors.append(
-                SourceError(pulled.source_id, pulled.file, exc.line_no, exc.error, str(exc))
-            )
+            errors.append(SourceError.of(pulled, exc))
             continue
-        errors += [
-            SourceError(pulled.source_id, pulled.file, issue.line_no, issue.error, issue.message)
-            for issue in issues
-        ]
+        errors += [SourceError.of(pulled, issue) for issue in issues]
         for position, record in enumerate(records, 1):
             rows.append(
                 {

@@ -53,12 +53,10 @@ def load_estimates(
             text, encoding_issue = decode(pulled.path.read_bytes(), "CSV of effect estimates")
             rows, issues = read_estimates_csv(text)
         except FileError as exc:
-            errors.append(
-                SourceError(pulled.source_id, pulled.file, exc.line_no, exc.error, str(exc))
-            )
+            errors.append(SourceError.of(pulled, exc))
             continue
         errors += [
-            SourceError(pulled.source_id, pulled.file, issue.line_no, issue.error, issue.message)
+            SourceError.of(pulled, issue)
             for issue in ([encoding_issue] if encoding_issue else []) + issues
         ]
         for position, (line_no, row) in enumerate(rows, 1):

@@ -7,11 +7,11 @@ quarantines them with the offending text instead of this module guessing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from pipelines.guide import ParsedGuide, Row, Table
-from pipelines.sources import PulledFile
+from pipelines.sources import PulledFile, SourceError
 from pipelines.text import citation_numbers, clean, fold, month_number, sentences, stable_id
 from pipelines.treatments import Treatment, treatment, treatment_columns
 from pipelines.vocab import Match, Vocabulary
@@ -57,10 +57,7 @@ def normalize_guide(pulled: PulledFile, guide: ParsedGuide, vocab: Vocabulary) -
     rows: Rows = {name: [] for name in DATASETS}
     context = {"source_id": pulled.source_id, "file": pulled.file}
     rows["core.sources"].append(_source(pulled, guide))
-    for issue in guide.issues:
-        rows["quality.source_errors"].append(
-            {**context, "line_no": issue.line_no, "error": issue.error, "message": issue.message}
-        )
+    rows["quality.source_errors"] += [asdict(SourceError.of(pulled, i)) for i in guide.issues]
     for position, table in enumerate(guide.tables, 1):
         kind, columns = _table_kind(table, vocab)
         rows["core.tables"].append(_table(context, table, kind, position))

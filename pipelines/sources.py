@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pipelines.errors import FileError, ParseIssue
+
 KINDS = ("guide", "references", "estimates", "vocab")
 
 
@@ -43,6 +45,12 @@ class SourceError:
     line_no: int | None
     error: str
     message: str
+
+    @classmethod
+    def of(cls, pulled: PulledFile, problem: FileError | ParseIssue) -> SourceError:
+        """The quality.source_errors row for a file that failed, or a part of it."""
+        message = problem.message if isinstance(problem, ParseIssue) else str(problem)
+        return cls(pulled.source_id, pulled.file, problem.line_no, problem.error, message)
 
 
 def load_registry(registry: Path) -> list[RegistryEntry]:
