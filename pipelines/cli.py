@@ -16,6 +16,8 @@ from rich.table import Table
 from pipelines import prefect_env
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from pipelines.report import RunSummary
 
 
@@ -48,6 +50,7 @@ class Exit(IntEnum):
 
 SourcesOption = Annotated[Path, typer.Option("--sources", help="Sources registry (TOML).")]
 WarehouseOption = Annotated[Path, typer.Option("--warehouse", help="Warehouse folder.")]
+FormatOption = Annotated[str, typer.Option("--format", help="table, csv or json.")]
 
 
 @app.command()
@@ -162,14 +165,13 @@ def validate(
 def query(
     sql: Annotated[str, typer.Argument(help="SQL to run against the warehouse (read-only).")],
     warehouse: WarehouseOption = Path("warehouse"),
-    output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    output: FormatOption = "table",
 ) -> None:
     """Run read-only SQL against warehouse/evidence.duckdb."""
     import duckdb
 
     database = warehouse / "evidence.duckdb"
-    if output not in ("table", "csv", "json"):
-        _fail(Exit.USAGE, f"--format must be table, csv or json, not {output!r}")
+    _check_format(output)
     if not database.exists():
         _fail(Exit.CONFIG, f"{database} does not exist yet; run `dermevidence run` first")
     try:
@@ -190,8 +192,16 @@ def query(
         _fail(Exit.ERROR, f"query failed: {exc}")
     finally:
         con.close()
-    if frame is None:
-        return
+    if frame is not None:
+        _print_frame(frame, output)
+
+
+def _check_format(output: str) -> None:
+    if output not in ("table", "csv", "json"):
+        _fail(Exit.USAGE, f"--format must be table, csv or json, not {output!r}")
+
+
+def _print_frame(frame: pl.DataFrame, output: str) -> None:
     if output == "csv":
         sys.stdout.write(frame.write_csv())
     elif output == "json":
@@ -201,6 +211,40 @@ def query(
         for row in frame.iter_rows():
             table.add_row(*("" if value is None else str(value) for value in row))
         console.print(table)
+
+
+@app.command()
+def history(
+    warehouse: WarehouseOption = Path("warehouse"),
+    limit: Annotated[int, typer.Option("--limit", min=1, help="How many recent runs.")] = 10,
+    output: FormatOption = "table",
+) -> None:
+    """The recent runs, newest first: status, release, time taken, quarantined rows, source errors.
+
+    Read from warehouse/reports/, so runs that published nothing (--strict failures) are listed."""
+    import polars as pl
+
+    from pipelines.report import run_history
+    from pipelines.warehouse import Layout
+
+    _check_format(output)
+    runs = run_history(Layout(warehouse.resolve()).reports)
+    if runs.is_empty():
+        _fail(Exit.CONFIG, f"{warehouse} has no runs yet; run `dermevidence run` first")
+    seconds = (pl.col("finished_at") - pl.col("started_at")).dt.total_milliseconds() / 1000
+    recent = (
+        runs.sort("started_at", descending=True)
+        .head(limit)
+        .select(
+            "started_at",
+            "status",
+            "release_id",
+            seconds.alias("seconds"),
+            "quarantined",
+            "source_errors",
+        )
+    )
+    _print_frame(recent, output)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

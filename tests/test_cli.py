@@ -18,7 +18,7 @@ def test_every_command_and_option_is_in_the_readme():
     readme = (ROOT / "README.md").read_text()
     help_text = runner.invoke(app, ["--help"]).output
     commands = re.findall(r"│ (\w+)\s{2,}", help_text)
-    assert {"run", "validate", "query", "docs", "server"} <= set(commands)
+    assert {"run", "validate", "query", "docs", "server", "history", "bench"} <= set(commands)
     for command in [*commands, "server start", "server stop", "server status"]:
         assert f"dermevidence {command}" in readme, command
         options = re.findall(
@@ -157,3 +157,14 @@ def test_run_exit_codes_for_quarantined_rows_and_strict(prefect_api, project):
     assert published.exit_code == Exit.ISSUES and "quarantined rows: 2" in published.output
     strict = runner.invoke(app, [*arguments, "--strict"])
     assert strict.exit_code == Exit.STRICT_FAILED and "nothing was published" in strict.output
+    history = runner.invoke(
+        app, ["history", "--warehouse", str(project / "warehouse"), "--format", "json"]
+    )
+    runs = json.loads(history.output)
+    assert history.exit_code == Exit.OK
+    assert [(r["status"], r["quarantined"]) for r in runs] == [
+        ("failed_strict", 2),
+        ("success_with_issues", 2),
+    ]
+    assert runs[0]["release_id"] is None
+    assert runs[1]["release_id"] == published.output.split("release: ")[1].split(";")[0]
