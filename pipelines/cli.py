@@ -236,10 +236,10 @@ def history(
         runs.sort("started_at", descending=True)
         .head(limit)
         .select(
-            "started_at",
+            pl.col("started_at").dt.strftime("%Y-%m-%d %H:%M:%S"),
             "status",
             "release_id",
-            seconds.alias("seconds"),
+            seconds.round(1).alias("seconds"),
             "quarantined",
             "source_errors",
         )
