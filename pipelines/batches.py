@@ -5,6 +5,7 @@ Pure work, no Prefect: the flow wraps process_batch in a task and maps it over b
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import shutil
@@ -46,7 +47,9 @@ def batch_key(files: list[PulledFile], salt: str) -> str:
     return digest.hexdigest()[:24]
 
 
+@functools.cache
 def code_version() -> str:
+    """Hash of the pipeline's own source: read once per process, not once per batch key."""
     digest = hashlib.sha256()
     for package in _CODE_PACKAGES:
         for path in sorted(package.glob("*.py")):

@@ -22,7 +22,7 @@ from pipelines.sources import PulledFile, SourceError
 from pipelines.text import mentions_retraction, stable_id
 from pipelines.treatments import treatment, treatment_columns
 from pipelines.validate import quarantine_row, validate_rows
-from pipelines.vocab import Vocabulary
+from pipelines.vocab import TermMatcher, Vocabulary
 from schemas import BY_NAME
 
 RAW = BY_NAME["raw.effect_estimates"]
@@ -217,7 +217,7 @@ def _number(text: str, *, whole: bool) -> float | int | None:
     return value
 
 
-def _term(matcher: Any, text: str | None) -> str | None:
+def _term(matcher: TermMatcher, text: str | None) -> str | None:
     """A vocabulary id for the text; the text itself when none matches (validation names it)."""
     if not text:
         return None

@@ -7,6 +7,7 @@ Tasks are thin wrappers over the pure stage functions; they add logging, progres
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import time
@@ -51,7 +52,7 @@ from pipelines.publish import (
 from pipelines.report import RunSummary, markdown, run_history, write_report
 from pipelines.resolve import RecordIndex
 from pipelines.sources import PulledFile, SourceError, load_registry, pull
-from pipelines.vocab import load_vocabularies, read_vocabulary
+from pipelines.vocab import Vocabulary, load_vocabularies, read_vocabulary
 from pipelines.warehouse import Layout
 from schemas import BY_NAME
 
@@ -100,13 +101,19 @@ def parse_batch(
 ) -> Path:
     """Parse, normalize, validate and judge one batch into its shard (keyed by the files, the
     vocabulary, records and estimates shards, and the code)."""
+    return write_shard(process_batch(files, *_reference_data(reference_dirs)), directory)
+
+
+@functools.lru_cache(maxsize=1)
+def _reference_data(
+    reference_dirs: tuple[Path, Path, Path],
+) -> tuple[Vocabulary, RecordIndex, list[dict]]:
+    """Vocabulary matchers, record index and estimates, built once per worker process: the shard
+    names are content keys, so the same names always mean the same data."""
     vocab_dir, records_dir, estimates_dir = reference_dirs
     records = pl.read_parquet(records_dir / "core.bibliographic_records.parquet")
     estimates = pl.read_parquet(estimates_dir / "core.effect_estimates.parquet")
-    frames = process_batch(
-        files, read_vocabulary((vocab_dir,)), RecordIndex(records.to_dicts()), estimates.to_dicts()
-    )
-    return write_shard(frames, directory)
+    return read_vocabulary((vocab_dir,)), RecordIndex(records.to_dicts()), estimates.to_dicts()
 
 
 @task(name="load", cache_policy=NO_CACHE)

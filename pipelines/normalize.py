@@ -63,8 +63,11 @@ def normalize_guide(pulled: PulledFile, guide: ParsedGuide, vocab: Vocabulary) -
         rows["core.tables"].append(_table(context, table, kind, position))
         rows["raw.table_cells"].extend(_cells(context, table))
         if kind == "comparative":
+            condition = _condition(
+                vocab, table.title, table.section or "", guide.title or ""
+            ) or clean(table.title)
             for row in table.rows:
-                _findings(rows, context, guide, (position, table, row), columns, vocab)
+                _findings(rows, context, (position, table, row), columns, condition, vocab)
         elif kind == "preclinical":
             compound = _profiled_compound(table.title, vocab)
             for row in table.rows:
@@ -204,9 +207,9 @@ def _cells(context: dict, table: Table) -> list[dict[str, Any]]:
 def _findings(
     rows: Rows,
     context: dict,
-    guide: ParsedGuide,
     where: tuple[int, Table, Row],
     columns: dict[str, int],
+    condition: str,
     vocab: Vocabulary,
 ) -> None:
     position, table, row = where
@@ -216,9 +219,6 @@ def _findings(
 
     outcome_text = clean(cell("outcome"))
     outcome = vocab.outcome_terms.exact(outcome_text) or outcome_text
-    condition = _condition(vocab, table.title, table.section or "", guide.title or "") or clean(
-        table.title
-    )
     grade_text = clean(cell("evidence_grade"))
     grade = vocab.grade_terms.exact(grade_text) or grade_text
     comparison, qualifiers = _strip_qualifiers(clean(cell("comparison")))
