@@ -83,7 +83,7 @@ def _bare_batch(arguments: tuple) -> Path:
 def bare_work(registry: Path, workdir: Path, batch_size: int, workers: int) -> float:
     """The same parse, normalize and load code, called directly: no Prefect, no pandera."""
     started = time.perf_counter()
-    pulled, _ = pull(load_registry(registry), registry.parent)
+    pulled, _ = pull(load_registry(registry).local, registry.parent)
     vocab = build_vocabulary(load_vocabularies([p for p in pulled if p.kind == "vocab"])[0])
     batches = plan_batches([p for p in pulled if p.kind == "guide"], batch_size)
     jobs = [(batch, vocab, workdir / f"bare-{n}") for n, batch in enumerate(batches)]

@@ -19,7 +19,7 @@ from pipelines.vocab import VOCAB_DATASETS, build_vocabulary, load_vocabularies
 
 def check_files(paths: list[Path], registry: Path) -> list[str]:
     """Problems as 'file:line: message' lines; vocabularies and records taken from the registry."""
-    entries = [e for e in load_registry(registry) if e.kind in ("vocab", "references")]
+    entries = [e for e in load_registry(registry).local if e.kind in ("vocab", "references")]
     registered, _ = pull(entries, registry.parent)
     frames, _, _ = load_vocabularies([p for p in registered if p.kind == "vocab"])
     vocab = build_vocabulary(frames)

@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from pipelines import prefect_env
@@ -51,19 +58,28 @@ class Exit(IntEnum):
 SourcesOption = Annotated[Path, typer.Option("--sources", help="Sources registry (TOML).")]
 WarehouseOption = Annotated[Path, typer.Option("--warehouse", help="Warehouse folder.")]
 FormatOption = Annotated[str, typer.Option("--format", help="table, csv or json.")]
+StrictOption = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Fail and publish nothing if any row is quarantined, any source fails or any check fails.",
+    ),
+]
+OfflineOption = Annotated[
+    bool,
+    typer.Option(
+        "--offline",
+        help="Fetch nothing: serve URL sources from the landing cache and report those it lacks.",
+    ),
+]
 
 
 @app.command()
 def run(
     sources: SourcesOption = Path("raw/sources.toml"),
     warehouse: WarehouseOption = Path("warehouse"),
-    strict: Annotated[
-        bool,
-        typer.Option(
-            "--strict",
-            help="Fail and publish nothing if any row is quarantined, any source fails or any check fails.",
-        ),
-    ] = False,
+    strict: StrictOption = False,
+    offline: OfflineOption = False,
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, help="Documents per parse task.")
     ] = 200,
@@ -80,6 +96,13 @@ def run(
         str | None,
         typer.Option("--dask-address", help="Parse on an existing Dask cluster (tcp://host:8786)."),
     ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also show Prefect's own log lines.")
+    ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="No stage lines: only problems and the result line."),
+    ] = False,
 ) -> None:
     """Build the warehouse and publish a release from the registered sources.
 
@@ -89,13 +112,15 @@ def run(
     busy = Layout(warehouse.resolve()).holder()
     if busy:
         _fail(Exit.LOCKED, busy)
-    api_url = prefect_env.configure()
+    if verbose and quiet:
+        _fail(Exit.USAGE, "--verbose and --quiet exclude each other")
+    api_url = prefect_env.configure(console_level="INFO" if verbose else None)
     from pipelines import progress
     from pipelines.flows import NoSources, build_warehouse, task_runner
     from pipelines.sources import ConfigError
     from pipelines.warehouse import WarehouseLocked
 
-    if api_url is None:
+    if api_url is None and not quiet:
         errors.print(
             "[dim]No Prefect server running: starting a temporary one (about 15-30 s). `dermevidence server start` makes runs start in seconds.[/dim]"
         )
@@ -105,16 +130,25 @@ def run(
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=errors,
-        transient=False,
+        transient=True,
+        disable=quiet,
     )
-    stages: dict[str, int] = {}
+    batches: dict[str, TaskID] = {}
 
-    def show(stage: str, done: int, total: int) -> None:
-        if stage not in stages:
-            stages[stage] = bar.add_task(stage, total=total)
-        bar.update(stages[stage], completed=done, total=total)
+    def show(event: progress.Event) -> None:
+        """One line per finished stage; a bar while a stage counts batches."""
+        if event.seconds is not None:
+            if event.stage in batches:
+                bar.remove_task(batches.pop(event.stage))
+            line = f"{event.stage:<13}{event.seconds:>8.2f} s  {event.detail}"
+            bar.console.print(line.rstrip(), markup=False, highlight=False, soft_wrap=True)
+        elif event.total > 1:
+            if event.stage not in batches:
+                batches[event.stage] = bar.add_task(event.stage, total=event.total)
+            bar.update(batches[event.stage], completed=event.done)
 
-    progress.subscribe(show)
+    if not quiet:
+        progress.subscribe(show)
     try:
         with bar:
             flow = build_warehouse.with_options(task_runner=task_runner(workers, dask_address))
@@ -124,6 +158,7 @@ def run(
                 strict=strict,
                 batch_size=batch_size,
                 keep_releases=keep_releases,
+                offline=offline,
             )
     except ConfigError as exc:
         _fail(Exit.CONFIG, str(exc))
@@ -132,8 +167,9 @@ def run(
     except WarehouseLocked as exc:
         _fail(Exit.LOCKED, str(exc))
     finally:
-        progress.unsubscribe(show)
-    _print_summary(summary)
+        if not quiet:
+            progress.unsubscribe(show)
+    _print_summary(summary, quiet)
     code = {
         "success": Exit.OK,
         "success_with_issues": Exit.ISSUES,
@@ -224,7 +260,7 @@ def history(
     Read from warehouse/reports/, so runs that published nothing (--strict failures) are listed."""
     import polars as pl
 
-    from pipelines.report import run_history
+    from pipelines.history import run_history
     from pipelines.warehouse import Layout
 
     _check_format(output)
@@ -268,6 +304,51 @@ def docs(
     console.print(f"wrote {output}")
 
 
+@app.command()
+def serve(
+    cron: Annotated[
+        str, typer.Option("--cron", help="When to run, as cron in UTC, e.g. '0 6 * * *'.")
+    ],
+    name: Annotated[str, typer.Option("--name", help="Deployment name.")] = "dermevidence",
+    sources: SourcesOption = Path("raw/sources.toml"),
+    warehouse: WarehouseOption = Path("warehouse"),
+    strict: StrictOption = False,
+    offline: OfflineOption = False,
+) -> None:
+    """Serve build_warehouse as a Prefect deployment on a cron schedule until stopped (Ctrl-C).
+
+    Needs a Prefect server that outlives this process: `dermevidence server start`, or
+    PREFECT_API_URL set to your own server or Prefect Cloud."""
+    from pydantic import ValidationError
+
+    api_url = prefect_env.configure(console_level="INFO")
+    if api_url is None:
+        _fail(
+            Exit.CONFIG,
+            "serve needs a Prefect server to keep the schedule: run `dermevidence server start`, or set PREFECT_API_URL to your Prefect server or Prefect Cloud workspace",
+        )
+    from prefect.client.schemas.schedules import CronSchedule
+
+    from pipelines.flows import build_warehouse
+
+    try:
+        CronSchedule(cron=cron)
+    except ValidationError:
+        _fail(Exit.USAGE, f"--cron {cron!r} is not a cron expression like '0 6 * * *'")
+    parameters = {
+        "sources": str(sources.resolve()),
+        "warehouse": str(warehouse.resolve()),
+        "strict": strict,
+        "offline": offline,
+    }
+    errors.print(
+        f"serving deployment build_warehouse/{name} on {api_url}, schedule {cron!r} (UTC)",
+        markup=False,
+        highlight=False,
+    )
+    build_warehouse.serve(name=name, cron=cron, parameters=parameters)
+
+
 @server_app.command("start")
 def server_start(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = prefect_env.DEFAULT_PORT,
@@ -297,21 +378,24 @@ def server_status() -> None:
     console.print(url, markup=False, highlight=False)
 
 
-def _print_summary(summary: RunSummary) -> None:
+def _print_summary(summary: RunSummary, quiet: bool) -> None:
     from pipelines.report import issue_lines
 
-    table = Table(
-        "dataset", "rows", title=f"run {summary.status}", caption=f"run id {summary.run_id}"
-    )
-    for name, count in sorted(summary.rows.items()):
-        table.add_row(name, str(count))
-    console.print(table)
+    if not quiet:
+        table = Table(
+            "dataset", "rows", title=f"run {summary.status}", caption=f"run id {summary.run_id}"
+        )
+        for name, count in sorted(summary.rows.items()):
+            table.add_row(name, str(count))
+        console.print(table)
     for line in issue_lines(summary):
         console.print(line, markup=False, highlight=False)
     if summary.message:
         console.print(summary.message)
     console.print(
-        f"release: {summary.release_id or 'none'}; quarantined rows: {summary.quarantined}; source errors: {summary.source_errors}"
+        f"{summary.status}: release {summary.release_id or 'none'}; quarantined rows: {summary.quarantined}; source errors: {summary.source_errors}",
+        markup=False,
+        highlight=False,
     )
 
 

@@ -1,6 +1,6 @@
-"""The Prefect flow `build_warehouse`: pull → vocabularies, bibliography, estimates → parse (mapped
-over batches; each batch also judges its findings against the estimates) → load → check →
-publish → report.
+"""The Prefect flow `build_warehouse`: pull (local files; URLs fetched with retries) →
+vocabularies, bibliography, estimates → parse (mapped over batches; each batch also judges its
+findings against the estimates) → load → check → publish → report.
 
 Tasks are thin wrappers over the pure stage functions; they add logging, progress and artifacts.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import shutil
 import time
 import uuid
 from collections.abc import Iterator
@@ -20,8 +21,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import State, TaskRun
 from prefect.context import get_run_context
 from prefect.exceptions import MissingContextError
 from prefect.futures import as_completed
@@ -40,6 +42,8 @@ from pipelines.batches import (
 from pipelines.bibliography import load_bibliography
 from pipelines.checks import run_checks
 from pipelines.estimates import load_estimates
+from pipelines.fetch import FetchError, FetchSettings, Landed, LandingCache, fetch, serve_offline
+from pipelines.history import pulled_frame, record_history, write_pulled
 from pipelines.load import build_database, connect, swap_in, table_counts
 from pipelines.publish import (
     prune_releases,
@@ -49,9 +53,17 @@ from pipelines.publish import (
     switch_exports,
     write_release,
 )
-from pipelines.report import RunSummary, markdown, run_history, write_report
+from pipelines.report import RunSummary, markdown, write_report
 from pipelines.resolve import RecordIndex
-from pipelines.sources import PulledFile, SourceError, load_registry, pull
+from pipelines.sources import (
+    PulledFile,
+    Registry,
+    RegistryEntry,
+    SourceError,
+    landed_file,
+    load_registry,
+    pull,
+)
 from pipelines.vocab import Vocabulary, load_vocabularies, read_vocabulary
 from pipelines.warehouse import Layout
 from schemas import BY_NAME
@@ -64,10 +76,45 @@ class NoSources(Exception):
 
 
 @task(name="pull", cache_policy=NO_CACHE)
-def pull_sources(registry: Path) -> tuple[list[PulledFile], list[SourceError]]:
-    pulled, errors = pull(load_registry(registry), registry.parent)
+def pull_sources(
+    registry_path: Path, cache: LandingCache, offline: bool
+) -> tuple[list[PulledFile], list[SourceError]]:
+    """Local files, then every URL: fetched (retrying what is transient) or, offline, served from
+    the landing cache. A source that cannot be had is a source error; the others carry on."""
+    registry = load_registry(registry_path)
+    pulled, errors = pull(registry.local, registry_path.parent)
+    for entry in registry.remote:
+        try:
+            if offline:
+                landed = serve_offline(str(entry.url), cache, entry.sha256)
+            else:
+                landed = _fetch(registry, entry, cache)
+        except FetchError as exc:
+            errors.append(SourceError(entry.id, entry.url, None, exc.error, str(exc)))
+        else:
+            pulled.append(landed_file(entry, landed))
     get_run_logger().info("pulled %d files, %d source errors", len(pulled), len(errors))
     return pulled, errors
+
+
+def _transient(_task: object, _run: TaskRun, state: State) -> bool:
+    """Retry network errors, timeouts, 5xx and cut-off bodies; not 404s, pins or size limits."""
+    return getattr(state.data, "transient", False)
+
+
+@task(
+    name="fetch", task_run_name="fetch {url}", cache_policy=NO_CACHE, retry_condition_fn=_transient
+)
+def fetch_source(url: str, cache: LandingCache, settings: FetchSettings, pin: str | None) -> Landed:
+    return fetch(url, cache, settings, pin)
+
+
+def _fetch(registry: Registry, entry: RegistryEntry, cache: LandingCache) -> Landed:
+    settings = registry.settings_for(entry)
+    attempts = fetch_source.with_options(
+        retries=settings.retries, retry_delay_seconds=settings.delays() or 0
+    )
+    return attempts(str(entry.url), cache, settings, entry.sha256)
 
 
 # Reference data: each stage validates one registry kind into a shard; estimates need the vocabulary.
@@ -152,7 +199,12 @@ def reuse_release(layout: Layout, summary: RunSummary) -> None:
 
 @task(name="publish", cache_policy=NO_CACHE)
 def publish_release(
-    building: Path, layout: Layout, summary: RunSummary, keep_releases: int, input_key: str
+    building: Path,
+    layout: Layout,
+    summary: RunSummary,
+    keep_releases: int,
+    input_key: str,
+    pulled: pl.DataFrame,
 ) -> str:
     """Write the release, record the run, then swap the warehouse and the exports in."""
     release_id = release_id_for(summary.run_id, summary.started_at)
@@ -161,28 +213,49 @@ def publish_release(
     )
     summary.release_id = release_id
     summary.finished_at = datetime.now(UTC)
-    con = connect(building)
-    try:
-        con.register("run_row", BY_NAME["meta.runs"].frame([summary.run_row()]))
-        con.execute("INSERT INTO meta.runs SELECT * FROM run_row")
-        summary.rows["meta.runs"] += 1
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
+    _record(building, layout, summary, pulled)
     swap_in(building, layout.database)
     switch_exports(layout.exports, release)
     prune_releases(layout.releases, keep_releases, release)
     return release_id
 
 
+@task(name="record", cache_policy=NO_CACHE)
+def record_run(layout: Layout, summary: RunSummary, pulled: pl.DataFrame) -> None:
+    """A run that built nothing new still enters meta.runs: a copy of the live warehouse gets the
+    history and is swapped in, its data and release untouched."""
+    building = layout.building(summary.run_id)
+    shutil.copyfile(layout.database, building)
+    summary.finished_at = datetime.now(UTC)
+    _record(building, layout, summary, pulled)
+    swap_in(building, layout.database)
+
+
+def _record(building: Path, layout: Layout, summary: RunSummary, pulled: pl.DataFrame) -> None:
+    con = connect(building)
+    try:
+        summary.rows.update(record_history(con, layout.reports, summary, pulled))
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
 @task(name="report", cache_policy=NO_CACHE)
-def report_run(summary: RunSummary, layout: Layout) -> Path:
+def report_run(summary: RunSummary, layout: Layout, pulled: pl.DataFrame) -> Path:
+    write_pulled(layout.reports, summary.run_id, pulled)
     path = write_report(summary, layout.reports)
     create_markdown_artifact(
         markdown=markdown(summary),
         key="dermevidence-run-summary",
         description="dermevidence run summary",
     )
+    if summary.quarantine_sample:
+        create_table_artifact(
+            table=summary.quarantine_sample,
+            key="dermevidence-quarantine",
+            description=f"Quarantined rows: the first {len(summary.quarantine_sample)} of "
+            f"{summary.quarantined}; all of them are in quality.quarantine",
+        )
     return path
 
 
@@ -205,6 +278,7 @@ def build_warehouse(
     strict: bool = False,
     batch_size: int = 200,
     keep_releases: int = 5,
+    offline: bool = False,
 ) -> RunSummary:
     """Turn the registered sources into a validated DuckDB warehouse and a Parquet release."""
     layout = Layout(Path(warehouse).resolve())
@@ -212,11 +286,15 @@ def build_warehouse(
     with layout.lock():
         layout.remove_leftovers()
         reconcile_exports(layout.database, layout.releases, layout.exports)
-        with _stage(summary, "pull"):
-            pulled, pull_errors = pull_sources(Path(sources).resolve())
+        with _stage(summary, "pull") as detail:
+            pulled, pull_errors = pull_sources(
+                Path(sources).resolve(), LandingCache(layout.landing), offline
+            )
+            detail.append(_pull_detail(pulled, pull_errors, offline))
             guides = _of_kind(pulled, "guide")
             if not guides:
                 raise NoSources(f'{sources}: no guide file found; register one with kind = "guide"')
+        files = pulled_frame(summary.run_id, pulled)
         with _stage(summary, "vocabularies"):
             vocab_dir = reference_shard("vocabularies", _of_kind(pulled, "vocab"), layout.shards)
         with _stage(summary, "bibliography"):
@@ -227,28 +305,28 @@ def build_warehouse(
             estimates_dir = reference_shard(
                 "estimates", _of_kind(pulled, "estimates"), layout.shards, (vocab_dir,)
             )
-        with _stage(summary, "parse"):
+        with _stage(summary, "parse") as detail:
             batches = plan_batches(guides, batch_size)
             references = (vocab_dir, records_dir, estimates_dir)
-            shard_dirs = _parse_batches(batches, references, layout.shards)
+            shard_dirs = _parse_batches(batches, references, layout.shards, detail)
         input_key = _input_key([*references, *shard_dirs], pull_errors)
-        if input_key == release_input_key(layout.exports):
-            with _stage(summary, "reuse"):
+        built = input_key != release_input_key(layout.exports)
+        if not built:
+            with _stage(summary, "reuse") as detail:
                 reuse_release(layout, summary)
+                detail.append("inputs and code unchanged")
             summary.message = (
                 f"inputs and code unchanged since release {summary.release_id}: nothing rebuilt"
             )
         else:
             building = layout.building(summary.run_id)
-            with _stage(summary, "load"):
-                frames = {
-                    "meta.pulled_files": _frame("meta.pulled_files", pulled),
-                    "quality.source_errors": _frame("quality.source_errors", pull_errors),
-                    "meta.runs": run_history(layout.reports),
-                }
+            with _stage(summary, "load") as detail:
+                frames = {"quality.source_errors": _frame("quality.source_errors", pull_errors)}
                 summary.rows = load_warehouse(building, [*references, *shard_dirs], frames)
-            with _stage(summary, "check"):
+                detail.append(f"{sum(summary.rows.values()):,} rows in {len(summary.rows)} tables")
+            with _stage(summary, "check") as detail:
                 check_warehouse(building, summary)
+                detail.append(_check_detail(summary))
         if strict and summary.has_issues:
             summary.status = "failed_strict"
             summary.release_id = None
@@ -256,16 +334,23 @@ def build_warehouse(
             layout.building(summary.run_id).unlink(missing_ok=True)
         else:
             summary.status = "success_with_issues" if summary.has_issues else "success"
-            if summary.release_id is None:
-                with _stage(summary, "publish"):
-                    publish_release(building, layout, summary, keep_releases, input_key)
+        if built and summary.status != "failed_strict":
+            with _stage(summary, "publish") as detail:
+                publish_release(building, layout, summary, keep_releases, input_key, files)
+                detail.append(f"release {summary.release_id}")
+        elif layout.database.exists():
+            with _stage(summary, "record"):
+                record_run(layout, summary, files)
         summary.finished_at = summary.finished_at or datetime.now(UTC)
-        report_run(summary, layout)
+        report_run(summary, layout, files)
     return summary
 
 
 def _parse_batches(
-    batches: list[list[PulledFile]], reference_dirs: tuple[Path, Path, Path], shard_root: Path
+    batches: list[list[PulledFile]],
+    reference_dirs: tuple[Path, Path, Path],
+    shard_root: Path,
+    detail: list[str],
 ) -> list[Path]:
     """Shards for every batch; only batches without a complete shard are parsed, in worker
     processes when there are several (an unchanged rerun starts none)."""
@@ -273,6 +358,8 @@ def _parse_batches(
     shard_dirs = [shard_root / batch_key(batch, salt) for batch in batches]
     todo = [(b, d) for b, d in zip(batches, shard_dirs, strict=True) if not shard_complete(d)]
     progress.emit("parse", len(batches) - len(todo), len(batches))
+    documents = sum(len(batch) for batch in batches)
+    detail.append(f"{documents} documents in {len(batches)} batches, {len(todo)} parsed")
     if len(todo) == 1:
         parse_batch(todo[0][0], reference_dirs, todo[0][1])
     elif todo:
@@ -311,12 +398,34 @@ def _sample(con: duckdb.DuckDBPyConnection, query: str) -> list[dict]:
 
 
 @contextmanager
-def _stage(summary: RunSummary, name: str) -> Iterator[None]:
+def _stage(summary: RunSummary, name: str) -> Iterator[list[str]]:
+    """Time a stage and log one line for it: to the Prefect run, and to the CLI's listeners."""
     progress.emit(name, 0, 1)
     started = time.perf_counter()
-    yield
-    summary.stage_seconds[name] = round(time.perf_counter() - started, 3)
-    progress.emit(name, 1, 1)
+    detail: list[str] = []
+    yield detail
+    seconds = round(time.perf_counter() - started, 3)
+    summary.stage_seconds[name] = seconds
+    text = "; ".join(detail)
+    get_run_logger().info("%s %.2f s%s", name, seconds, f": {text}" if text else "")
+    progress.finished(name, seconds, text)
+
+
+def _pull_detail(pulled: list[PulledFile], errors: list[SourceError], offline: bool) -> str:
+    origins = [p.origin for p in pulled if p.origin != "local"]
+    text = f"{len(pulled)} files, {len(errors)} source errors"
+    if origins:
+        counts = ", ".join(f"{origins.count(o)} {o}" for o in sorted(set(origins)))
+        text += f"; URLs: {counts}"
+    unserved = [e.source_id for e in errors if e.error == "offline"]
+    if offline and unserved:
+        text += f"; offline, not in the cache: {', '.join(unserved)}"
+    return text
+
+
+def _check_detail(summary: RunSummary) -> str:
+    statuses = [check["status"] for check in summary.checks]
+    return ", ".join(f"{statuses.count(s)} {s}" for s in ("pass", "warn", "fail") if s in statuses)
 
 
 def _run_id() -> str:

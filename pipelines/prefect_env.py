@@ -13,23 +13,30 @@ import time
 import urllib.request
 from pathlib import Path
 
+# Run logs (one line per stage) reach the Prefect server and its UI at INFO; the terminal's
+# console handler shows only CRITICAL, so Prefect's own lines stay out of the user's way.
 DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
-    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_LOGGING_LEVEL": "INFO",
+    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "CRITICAL",
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
     "PREFECT_SERVER_LOGGING_LEVEL": "ERROR",
 }
+CONSOLE_LEVEL = "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"
 SERVER_HOME = Path(
     os.environ.get("DERMEVIDENCE_SERVER_HOME", Path.home() / ".dermevidence" / "prefect-server")
 )
 DEFAULT_PORT = 4242
 
 
-def configure(server_home: Path = SERVER_HOME) -> str | None:
-    """Set quiet defaults; use the local server `dermevidence server start` left running, if any."""
+def configure(server_home: Path = SERVER_HOME, console_level: str | None = None) -> str | None:
+    """Set quiet defaults (or show Prefect's logs at `console_level`); use the local server
+    `dermevidence server start` left running, if any."""
     for name, value in DEFAULTS.items():
         os.environ.setdefault(name, value)
+    if console_level:
+        os.environ[CONSOLE_LEVEL] = console_level
     if os.environ.get("PREFECT_API_URL"):
         return os.environ["PREFECT_API_URL"]
     url = running_server_url(server_home)

@@ -1,10 +1,24 @@
-"""Stage and batch progress events, so the CLI can draw a bar without the flow knowing about terminals."""
+"""Stage and batch progress events, so the CLI can draw bars and print stage lines without the
+flow knowing about terminals."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
-Listener = Callable[[str, int, int], None]
+
+@dataclass(frozen=True)
+class Event:
+    """`done` of `total` units of a stage; `seconds` is set once the stage has finished."""
+
+    stage: str
+    done: int
+    total: int
+    seconds: float | None = None
+    detail: str = ""
+
+
+Listener = Callable[[Event], None]
 _listeners: list[Listener] = []
 
 
@@ -17,5 +31,13 @@ def unsubscribe(listener: Listener) -> None:
 
 
 def emit(stage: str, done: int, total: int) -> None:
+    _send(Event(stage, done, total))
+
+
+def finished(stage: str, seconds: float, detail: str) -> None:
+    _send(Event(stage, 1, 1, seconds, detail))
+
+
+def _send(event: Event) -> None:
     for listener in list(_listeners):
-        listener(stage, done, total)
+        listener(event)

@@ -7,10 +7,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-import polars as pl
-
-from schemas import BY_NAME
-
 
 @dataclass
 class RunSummary:
@@ -117,15 +113,6 @@ def write_report(summary: RunSummary, reports_dir: Path) -> Path:
         temporary.write_text(text, encoding="utf-8")
         temporary.replace(path)
     return path
-
-
-def run_history(reports_dir: Path) -> pl.DataFrame:
-    """meta.runs, rebuilt from the report of every earlier run (failed ones included)."""
-    rows = [
-        RunSummary.from_json(path.read_text(encoding="utf-8")).run_row()
-        for path in sorted(reports_dir.glob("*.json"))
-    ]
-    return BY_NAME["meta.runs"].frame(rows)
 
 
 def _isoformat(value: object) -> str:

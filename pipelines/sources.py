@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 
 from pipelines.errors import FileError, ParseIssue
+from pipelines.fetch import FetchSettings, Landed
 
 KINDS = ("guide", "references", "estimates", "vocab")
 
@@ -24,6 +26,26 @@ class RegistryEntry:
     path: str | None
     url: str | None
     sha256: str | None
+    max_bytes: int | None = None
+
+
+@dataclass(frozen=True)
+class Registry:
+    entries: list[RegistryEntry]
+    fetch: FetchSettings
+
+    @property
+    def local(self) -> list[RegistryEntry]:
+        return [entry for entry in self.entries if entry.url is None]
+
+    @property
+    def remote(self) -> list[RegistryEntry]:
+        return [entry for entry in self.entries if entry.url is not None]
+
+    def settings_for(self, entry: RegistryEntry) -> FetchSettings:
+        if entry.max_bytes is None:
+            return self.fetch
+        return FetchSettings(**{**asdict(self.fetch), "max_bytes": entry.max_bytes})
 
 
 @dataclass(frozen=True)
@@ -36,6 +58,14 @@ class PulledFile:
     bytes: int
     sha256: str
     pulled_at: datetime
+    origin: str = "local"
+
+    @property
+    def name(self) -> str:
+        """The file's name, also for a URL (whose bytes sit in the cache under their checksum)."""
+        return (
+            PurePosixPath(urlsplit(self.file).path).name if "://" in self.file else self.path.name
+        )
 
 
 @dataclass(frozen=True)
@@ -53,7 +83,7 @@ class SourceError:
         return cls(pulled.source_id, pulled.file, problem.line_no, problem.error, message)
 
 
-def load_registry(registry: Path) -> list[RegistryEntry]:
+def load_registry(registry: Path) -> Registry:
     """Read and check the registry; every problem is a ConfigError naming the file."""
     try:
         document = tomllib.loads(registry.read_text(encoding="utf-8"))
@@ -67,27 +97,16 @@ def load_registry(registry: Path) -> list[RegistryEntry]:
         if entry.id in seen:
             raise ConfigError(f"{registry}: source id {entry.id!r} is used twice")
         seen.add(entry.id)
-    return entries
+    return Registry(entries, _fetch_settings(registry, document.get("fetch", {})))
 
 
 def pull(
     entries: list[RegistryEntry], registry_dir: Path
 ) -> tuple[list[PulledFile], list[SourceError]]:
-    """Resolve every entry to files, hash them and verify pins; failures are recorded, not raised."""
+    """Resolve local entries to files, hash them and verify pins; failures are recorded, not raised."""
     pulled: list[PulledFile] = []
     errors: list[SourceError] = []
     for entry in entries:
-        if entry.url is not None:
-            errors.append(
-                SourceError(
-                    entry.id,
-                    entry.url,
-                    None,
-                    "unsupported",
-                    "remote (http) sources are not supported yet; download the file into raw/ and register its path",
-                )
-            )
-            continue
         paths = _expand(entry, registry_dir)
         if not paths:
             errors.append(
@@ -118,6 +137,21 @@ def pull(
                 continue
             pulled.append(record)
     return pulled, errors
+
+
+def landed_file(entry: RegistryEntry, landed: Landed) -> PulledFile:
+    """What meta.pulled_files records for a URL: its bytes live in the landing cache."""
+    return PulledFile(
+        source_id=entry.id,
+        registry_id=entry.id,
+        kind=entry.kind,
+        path=landed.path,
+        file=landed.url,
+        bytes=landed.bytes,
+        sha256=landed.sha256,
+        pulled_at=datetime.now(UTC),
+        origin=landed.origin,
+    )
 
 
 def describe_file(
@@ -154,10 +188,32 @@ def _entry(registry: Path, number: int, raw: dict) -> RegistryEntry:
         )
     if ("path" in raw) == ("url" in raw):
         raise ConfigError(f"{where} ({raw['id']}): give exactly one of 'path' or 'url'")
-    unknown = set(raw) - {"id", "kind", "path", "url", "sha256"}
+    unknown = set(raw) - {"id", "kind", "path", "url", "sha256", "max_bytes"}
     if unknown:
         raise ConfigError(f"{where} ({raw['id']}): unknown keys {sorted(unknown)}")
-    return RegistryEntry(raw["id"], raw["kind"], raw.get("path"), raw.get("url"), raw.get("sha256"))
+    url = raw.get("url")
+    if url is not None and urlsplit(str(url)).scheme not in ("http", "https"):
+        raise ConfigError(f"{where} ({raw['id']}): url must start with http:// or https://")
+    max_bytes = raw.get("max_bytes")
+    if max_bytes is not None and (not isinstance(max_bytes, int) or max_bytes <= 0):
+        raise ConfigError(f"{where} ({raw['id']}): max_bytes must be a positive whole number")
+    return RegistryEntry(raw["id"], raw["kind"], raw.get("path"), url, raw.get("sha256"), max_bytes)
+
+
+def _fetch_settings(registry: Path, raw: object) -> FetchSettings:
+    """The [fetch] table: timeouts, size limit and retries for every url entry."""
+    defaults = asdict(FetchSettings())
+    if not isinstance(raw, dict) or set(raw) - set(defaults):
+        raise ConfigError(
+            f"{registry}: [fetch] takes only {', '.join(defaults)}; got {sorted(raw) if isinstance(raw, dict) else raw!r}"
+        )
+    for key, value in raw.items():
+        whole = key in ("retries", "max_bytes")
+        if isinstance(value, bool) or not isinstance(value, int if whole else int | float):
+            raise ConfigError(f"{registry}: [fetch] {key} must be a number, not {value!r}")
+        if value < 0:
+            raise ConfigError(f"{registry}: [fetch] {key} must not be negative, not {value!r}")
+    return FetchSettings(**{**defaults, **raw})
 
 
 def _is_glob(pattern: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import polars as pl
 
@@ -86,7 +86,7 @@ def load_vocabularies(
     quarantine: list[dict] = []
     errors: list[SourceError] = []
     for pulled in files:
-        name = VOCAB_DATASETS.get(pulled.path.stem)
+        name = VOCAB_DATASETS.get(PurePosixPath(pulled.name).stem)
         if name is None:
             errors.append(
                 SourceError(
@@ -94,7 +94,7 @@ def load_vocabularies(
                     pulled.file,
                     None,
                     "unknown_vocabulary",
-                    f"no vocabulary is called {pulled.path.stem!r}; known: {', '.join(VOCAB_DATASETS)}",
+                    f"no vocabulary is called {PurePosixPath(pulled.name).stem!r}; known: {', '.join(VOCAB_DATASETS)}",
                 )
             )
             continue

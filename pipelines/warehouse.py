@@ -40,13 +40,19 @@ class Layout:
     def shards(self) -> Path:
         return self.root / "cache" / "shards"
 
+    @property
+    def landing(self) -> Path:
+        """The landing cache of fetched URLs (pipelines.fetch.LandingCache)."""
+        return self.root / "cache" / "landing"
+
     def building(self, run_id: str) -> Path:
         """Where a run builds its warehouse before renaming it over the live one."""
         return self.root / f".{self.database.name}.{run_id}.building"
 
     def remove_leftovers(self) -> list[Path]:
         """What runs that died left behind: half-built warehouses (and their WAL), release and
-        shard staging folders, releases half pruned, a symlink not yet renamed into place.
+        shard staging folders, releases half pruned, a symlink not yet renamed into place,
+        partial downloads and report files not yet renamed.
         Only ever called while holding the lock."""
         leftovers = sorted(
             [
@@ -54,6 +60,9 @@ class Layout:
                 *self.releases.glob(".*"),
                 *self.shards.glob(".*.tmp"),
                 *self.root.glob(f".{self.exports.name}.tmp"),
+                *self.landing.glob("tmp/*"),
+                *self.landing.glob("index/.*.tmp"),
+                *self.reports.glob(".*.tmp"),
             ]
         )
         for path in leftovers:

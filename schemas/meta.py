@@ -31,6 +31,7 @@ class Runs(Model):
 
 
 class PulledFiles(Model):
+    run_id: str = pa.Field(description="The run that read the file (meta.runs).")
     source_id: str = pa.Field(description="Document id.")
     registry_id: str = pa.Field(description="Registry entry the file was found through.")
     kind: str = pa.Field(description="Registry kind.")
@@ -38,6 +39,11 @@ class PulledFiles(Model):
     bytes: int = pa.Field(ge=0, description="Size in bytes.")
     sha256: str = pa.Field(str_matches=r"^[0-9a-f]{64}$", description="SHA-256 of the bytes.")
     pulled_at: UTC_TIME = pa.Field(description="When the run read the file (UTC).")
+    origin: str = pa.Field(
+        isin=["local", "downloaded", "not_modified", "cache"],
+        description="Where the bytes came from: a local path; a URL downloaded, or revalidated "
+        "as unchanged (HTTP 304), or served from the landing cache by an --offline run.",
+    )
 
 
 DATASETS = (
@@ -52,8 +58,8 @@ DATASETS = (
     Dataset(
         name="meta.pulled_files",
         model=PulledFiles,
-        description="Every file the current warehouse was built from.",
-        key=("source_id",),
+        description="Every file every run read, with its checksum: which version of each source a run used.",
+        key=("run_id", "source_id"),
         published=False,
     ),
 )

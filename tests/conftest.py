@@ -27,7 +27,9 @@ def registered(kind: str) -> list:
     from pipelines.sources import load_registry, pull
 
     registry = ROOT / "raw" / "sources.toml"
-    pulled, errors = pull([e for e in load_registry(registry) if e.kind == kind], registry.parent)
+    pulled, errors = pull(
+        [e for e in load_registry(registry).local if e.kind == kind], registry.parent
+    )
     assert errors == []
     return pulled
 

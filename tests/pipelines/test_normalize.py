@@ -12,7 +12,9 @@ from tests.conftest import ROOT
 @pytest.fixture(scope="module")
 def seed(vocab, records):
     registry = ROOT / "raw" / "sources.toml"
-    pulled, _ = pull([e for e in load_registry(registry) if e.kind == "guide"], registry.parent)
+    pulled, _ = pull(
+        [e for e in load_registry(registry).local if e.kind == "guide"], registry.parent
+    )
     return process_batch(pulled, vocab, records)
 
 

@@ -1,0 +1,263 @@
+"""Remote sources: one http(s) URL fetched into the content-addressed landing cache.
+
+One attempt per call; the pull task retries the attempts whose FetchError is transient.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+REDIRECTS = {301, 302, 303, 307, 308}
+MAX_REDIRECTS = 5
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """The registry's [fetch] table; the defaults suit a product page or a PubMed export."""
+
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    max_bytes: int = 128 * 2**20
+    retries: int = 3
+    backoff_seconds: float = 2.0
+
+    def delays(self) -> list[float]:
+        """Seconds before each retry: backoff, twice that, four times…"""
+        return [self.backoff_seconds * 2**n for n in range(self.retries)]
+
+
+class FetchError(Exception):
+    """A fetch that failed; transient ones (network, timeouts, 5xx, cut-off bodies) are retried."""
+
+    def __init__(self, error: str, message: str, *, transient: bool) -> None:
+        super().__init__(message)
+        self.error = error
+        self.transient = transient
+
+
+@dataclass(frozen=True)
+class Landed:
+    """A URL's bytes in the cache and how they got there."""
+
+    url: str
+    path: Path
+    sha256: str
+    bytes: int
+    origin: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class LandingCache:
+    """objects/<sha256> holds bytes; index/<sha256 of the URL>.json says which bytes a URL last had
+    and its validators. Both are written to a temporary name and renamed, so a killed run leaves
+    at most a file under tmp/, which the next run removes."""
+
+    root: Path
+
+    def lookup(self, url: str) -> Landed | None:
+        try:
+            entry = json.loads(self._index(url).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        path = self.root / "objects" / entry["sha256"]
+        if not path.is_file() or path.stat().st_size != entry["bytes"]:
+            return None
+        return Landed(
+            url,
+            path,
+            entry["sha256"],
+            entry["bytes"],
+            "cache",
+            entry.get("etag"),
+            entry.get("last_modified"),
+        )
+
+    def temporary(self) -> Path:
+        folder = self.root / "tmp"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f"{os.getpid()}-{datetime.now(UTC).timestamp():.6f}.part"
+
+    def store(self, landed: Landed, partial: Path) -> Landed:
+        objects = self.root / "objects"
+        objects.mkdir(parents=True, exist_ok=True)
+        path = objects / landed.sha256
+        partial.replace(path)
+        index = self._index(landed.url)
+        index.parent.mkdir(parents=True, exist_ok=True)
+        entry = {k: v for k, v in asdict(landed).items() if k not in ("path", "origin")}
+        entry["fetched_at"] = datetime.now(UTC).isoformat()
+        temporary = index.with_name(f".{index.name}.tmp")
+        temporary.write_text(json.dumps(entry, indent=2) + "\n", encoding="utf-8")
+        temporary.replace(index)
+        return Landed(**{**asdict(landed), "path": path})
+
+    def _index(self, url: str) -> Path:
+        return self.root / "index" / f"{hashlib.sha256(url.encode()).hexdigest()}.json"
+
+
+def fetch(url: str, cache: LandingCache, settings: FetchSettings, pin: str | None) -> Landed:
+    """Download `url` unless the cached copy is still current (ETag / Last-Modified answered 304)."""
+    cached = cache.lookup(url)
+    headers = {"Accept-Encoding": "identity", "User-Agent": "dermevidence"}
+    if cached and cached.etag:
+        headers["If-None-Match"] = cached.etag
+    if cached and cached.last_modified:
+        headers["If-Modified-Since"] = cached.last_modified
+    timeout = httpx.Timeout(
+        settings.read_timeout, connect=settings.connect_timeout, pool=settings.connect_timeout
+    )
+    try:
+        with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=True) as client:
+            response = _follow(client, url, headers)
+            try:
+                if response.status_code == 304 and cached:
+                    return _checked(
+                        Landed(**{**asdict(cached), "origin": "not_modified"}), pin, url
+                    )
+                _raise_for_status(response, url)
+                return _download(response, url, cache, settings, pin)
+            finally:
+                response.close()
+    except httpx.TimeoutException as exc:
+        raise FetchError(
+            "timeout",
+            f"{url}: no answer within {_timeout_text(settings)} ({type(exc).__name__})",
+            transient=True,
+        ) from exc
+    except httpx.RemoteProtocolError as exc:
+        raise FetchError(
+            "truncated", f"{url}: the connection broke off mid-response: {exc}", transient=True
+        ) from exc
+    except httpx.TransportError as exc:
+        raise FetchError("network", f"{url}: {exc or type(exc).__name__}", transient=True) from exc
+
+
+def serve_offline(url: str, cache: LandingCache, pin: str | None) -> Landed:
+    """The cached copy of `url`, for --offline runs."""
+    cached = cache.lookup(url)
+    if cached is None:
+        raise FetchError(
+            "offline",
+            f"{url}: --offline and not in the landing cache; run once online to fetch it",
+            transient=False,
+        )
+    return _checked(cached, pin, url)
+
+
+def _follow(client: httpx.Client, url: str, headers: dict[str, str]) -> httpx.Response:
+    """Follow redirects ourselves so that one to file:, ftp: or any non-http(s) URL is refused."""
+    for _ in range(MAX_REDIRECTS + 1):
+        _check_scheme(url)
+        response = client.send(client.build_request("GET", url, headers=headers), stream=True)
+        if response.status_code not in REDIRECTS:
+            return response
+        response.close()
+        location = response.headers.get("Location")
+        if not location:
+            raise FetchError(
+                "redirect", f"{url}: redirect without a Location header", transient=False
+            )
+        target = urljoin(url, location)
+        if urlsplit(target).scheme not in ("http", "https"):
+            raise FetchError(
+                "redirect",
+                f"{url}: redirect to {target!r} refused; only http and https are followed",
+                transient=False,
+            )
+        url = target
+    raise FetchError("redirect", f"{url}: more than {MAX_REDIRECTS} redirects", transient=False)
+
+
+def _check_scheme(url: str) -> None:
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise FetchError(
+            "unsupported", f"{url}: only http and https URLs can be fetched", transient=False
+        )
+
+
+def _raise_for_status(response: httpx.Response, url: str) -> None:
+    status = response.status_code
+    if status >= 500 or status == 429:
+        raise FetchError(
+            "http", f"{url}: server answered {status} {response.reason_phrase}", transient=True
+        )
+    if status != 200:
+        raise FetchError(
+            "http", f"{url}: server answered {status} {response.reason_phrase}", transient=False
+        )
+
+
+def _download(
+    response: httpx.Response,
+    url: str,
+    cache: LandingCache,
+    settings: FetchSettings,
+    pin: str | None,
+) -> Landed:
+    declared = response.headers.get("Content-Length")
+    if declared and declared.isdigit() and int(declared) > settings.max_bytes:
+        raise _too_large(url, f"declares {int(declared):,} bytes, more", settings)
+    partial = cache.temporary()
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with partial.open("wb") as handle:
+            for block in response.iter_bytes(1 << 20):
+                size += len(block)
+                if size > settings.max_bytes:
+                    raise _too_large(url, "sent more", settings)
+                digest.update(block)
+                handle.write(block)
+        received = response.num_bytes_downloaded
+        if declared and declared.isdigit() and received != int(declared):
+            raise FetchError(
+                "truncated",
+                f"{url}: received {received:,} of the {int(declared):,} bytes announced",
+                transient=True,
+            )
+        landed = Landed(
+            url,
+            partial,
+            digest.hexdigest(),
+            size,
+            "downloaded",
+            response.headers.get("ETag"),
+            response.headers.get("Last-Modified"),
+        )
+        _checked(landed, pin, url)
+        return cache.store(landed, partial)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _checked(landed: Landed, pin: str | None, url: str) -> Landed:
+    if pin and landed.sha256 != pin.lower():
+        raise FetchError(
+            "checksum",
+            f"{url}: sha256 is {landed.sha256}, the registry pins {pin.lower()}; the file changed "
+            "upstream: check it, then update the pin",
+            transient=False,
+        )
+    return landed
+
+
+def _too_large(url: str, what: str, settings: FetchSettings) -> FetchError:
+    return FetchError(
+        "too_large",
+        f"{url}: {what} than max_bytes = {settings.max_bytes:,}; raise max_bytes in the registry if this is expected",
+        transient=False,
+    )
+
+
+def _timeout_text(settings: FetchSettings) -> str:
+    return f"connect {settings.connect_timeout:g} s / read {settings.read_timeout:g} s"
