@@ -389,13 +389,14 @@ def _print_summary(summary: RunSummary, quiet: bool) -> None:
             table.add_row(name, str(count))
         console.print(table)
     for line in issue_lines(summary):
-        console.print(line, markup=False, highlight=False)
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
     if summary.message:
-        console.print(summary.message)
+        console.print(summary.message, markup=False, highlight=False, soft_wrap=True)
     console.print(
         f"{summary.status}: release {summary.release_id or 'none'}; quarantined rows: {summary.quarantined}; source errors: {summary.source_errors}",
         markup=False,
         highlight=False,
+        soft_wrap=True,
     )
 
 

@@ -155,8 +155,28 @@ def test_run_exit_codes_for_quarantined_rows_and_strict(prefect_api, project):
     arguments = ["run", "--sources", str(project / "raw" / "sources.toml"), "--warehouse", str(project / "warehouse")]  # fmt: skip
     published = runner.invoke(app, arguments)
     assert published.exit_code == Exit.ISSUES and "quarantined rows: 2" in published.output
+    release = re.search(r"^success_with_issues: release (\S+);", published.output, re.M)[1]
+    stage_lines = re.findall(r"^([a-z]+) +\d+\.\d\d s(?:  (.*))?$", published.output, re.M)
+    assert [stage for stage, _ in stage_lines] == [
+        "pull", "vocabularies", "bibliography", "estimates", "parse", "load", "check", "publish",
+    ]  # fmt: skip
+    assert stage_lines[0][1] == "17 files, 0 source errors"
+    assert stage_lines[-1][1] == f"release {release}"
+    assert "Finished in state" not in published.output
+    quiet = runner.invoke(app, [*arguments, "--quiet"])
+    assert quiet.exit_code == Exit.ISSUES
+    assert not re.search(r"^(pull|reuse|record) ", quiet.output, re.M)
+    assert quiet.output.splitlines()[-1].startswith(f"success_with_issues: release {release};")
     strict = runner.invoke(app, [*arguments, "--strict"])
     assert strict.exit_code == Exit.STRICT_FAILED and "nothing was published" in strict.output
+    con = duckdb.connect(str(project / "warehouse" / "evidence.duckdb"), read_only=True)
+    recorded = con.sql("SELECT status, release_id FROM meta.runs ORDER BY started_at").fetchall()
+    con.close()
+    assert recorded == [
+        ("success_with_issues", release),
+        ("success_with_issues", release),
+        ("failed_strict", None),
+    ]
     history = runner.invoke(
         app, ["history", "--warehouse", str(project / "warehouse"), "--format", "json"]
     )
@@ -165,6 +185,7 @@ def test_run_exit_codes_for_quarantined_rows_and_strict(prefect_api, project):
     assert [(r["status"], r["quarantined"]) for r in runs] == [
         ("failed_strict", 2),
         ("success_with_issues", 2),
+        ("success_with_issues", 2),
     ]
     assert runs[0]["release_id"] is None
-    assert runs[1]["release_id"] == published.output.split("release: ")[1].split(";")[0]
+    assert runs[1]["release_id"] == runs[2]["release_id"] == release
