@@ -70,7 +70,8 @@ class LandingCache:
         except (OSError, ValueError):
             return None
         path = self.root / "objects" / entry["sha256"]
-        if not path.is_file() or path.stat().st_size != entry["bytes"]:
+        # Hashed on every use, so bytes damaged on disk are fetched again rather than served.
+        if not path.is_file() or sha256_file(path) != entry["sha256"]:
             return None
         return Landed(
             url,
@@ -249,6 +250,14 @@ def _checked(landed: Landed, pin: str | None, url: str) -> Landed:
             transient=False,
         )
     return landed
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _too_large(url: str, what: str, settings: FetchSettings) -> FetchError:

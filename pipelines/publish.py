@@ -8,8 +8,8 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
+from pipelines.fetch import sha256_file
 from pipelines.load import connect
-from pipelines.sources import sha256_file
 from schemas import DATASETS, SCHEMA_VERSION
 from schemas.render import datapackage
 

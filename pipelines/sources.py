@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import tomllib
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -10,7 +9,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from pipelines.errors import FileError, ParseIssue
-from pipelines.fetch import FetchSettings, Landed
+from pipelines.fetch import FetchSettings, Landed, sha256_file
 
 KINDS = ("guide", "references", "estimates", "vocab")
 
@@ -168,14 +167,6 @@ def describe_file(
         sha256=sha256_file(path),
         pulled_at=datetime.now(UTC),
     )
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _entry(registry: Path, number: int, raw: dict) -> RegistryEntry:

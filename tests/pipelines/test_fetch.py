@@ -163,11 +163,16 @@ def test_offline_serves_the_cache_and_names_what_it_lacks(
     assert sum(server.script.requests.values()) == before
 
 
-def test_a_cache_entry_whose_object_is_gone_is_fetched_unconditionally(
-    server: RemoteServer, cache: LandingCache
+@pytest.mark.parametrize("damage", ["deleted", "overwritten"])
+def test_a_cache_entry_whose_object_is_gone_or_damaged_is_fetched_unconditionally(
+    server: RemoteServer, cache: LandingCache, damage: str
 ) -> None:
     landed = fetch(server.url("/guide.txt"), cache, FAST, None)
-    landed.path.unlink()
+    if damage == "deleted":
+        landed.path.unlink()
+    else:
+        landed.path.write_bytes(b"X" * len(BODY))
+    assert cache.lookup(server.url("/guide.txt")) is None
     again = fetch(server.url("/guide.txt"), cache, FAST, None)
     assert again.origin == "downloaded" and again.path.read_bytes() == BODY
     assert server.script.conditional["/guide.txt"] == 0
