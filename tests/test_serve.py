@@ -59,7 +59,7 @@ def test_served_deployment_keeps_its_schedule_and_a_triggered_run_builds_the_war
         assert started.returncode == 0, started.stderr
         assert started.stdout.splitlines()[-1] == url
         assert cli("server", "status").stdout.strip() == url
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/deployments", timeout=30) as page:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as page:
             assert page.status == 200 and b"<html" in page.read().lower()
         log = (tmp_path / "serve.log").open("w")
         serving = subprocess.Popen(
