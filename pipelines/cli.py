@@ -322,19 +322,19 @@ def serve(
     from pydantic import ValidationError
 
     api_url = prefect_env.configure(console_level="INFO")
-    if api_url is None:
-        _fail(
-            Exit.CONFIG,
-            "serve needs a Prefect server to keep the schedule: run `dermevidence server start`, or set PREFECT_API_URL to your Prefect server or Prefect Cloud workspace",
-        )
     from prefect.client.schemas.schedules import CronSchedule
-
-    from pipelines.flows import build_warehouse
 
     try:
         CronSchedule(cron=cron)
     except ValidationError:
         _fail(Exit.USAGE, f"--cron {cron!r} is not a cron expression like '0 6 * * *'")
+    if api_url is None:
+        _fail(
+            Exit.CONFIG,
+            "serve needs a Prefect server to keep the schedule: run `dermevidence server start`, or set PREFECT_API_URL to your Prefect server or Prefect Cloud workspace",
+        )
+    from pipelines.flows import build_warehouse
+
     parameters = {
         "sources": str(sources.resolve()),
         "warehouse": str(warehouse.resolve()),

@@ -93,7 +93,6 @@ def pull_sources(
             errors.append(SourceError(entry.id, entry.url, None, exc.error, str(exc)))
         else:
             pulled.append(landed_file(entry, landed))
-    get_run_logger().info("pulled %d files, %d source errors", len(pulled), len(errors))
     return pulled, errors
 
 

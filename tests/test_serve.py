@@ -109,3 +109,20 @@ def test_served_deployment_keeps_its_schedule_and_a_triggered_run_builds_the_war
         stopped = cli("server", "stop")
     assert stopped.stdout.strip() == "stopped"
     assert cli("server", "status").returncode == 1
+
+
+def test_serve_refuses_a_bad_cron_and_a_missing_server(tmp_path: Path) -> None:
+    env = {**os.environ, "DERMEVIDENCE_SERVER_HOME": str(tmp_path / "no-server")}
+    env.pop("PREFECT_API_URL", None)
+
+    def serve(cron: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [CLI, "serve", "--cron", cron], env=env, capture_output=True, text=True, timeout=120
+        )
+
+    bad = serve("61 6 * * *")
+    assert bad.returncode == 2
+    assert "--cron '61 6 * * *' is not a cron expression" in bad.stderr
+    alone = serve(CRON)
+    assert alone.returncode == 5
+    assert "serve needs a Prefect server" in alone.stderr
