@@ -97,7 +97,10 @@ def run(
         typer.Option("--dask-address", help="Parse on an existing Dask cluster (tcp://host:8786)."),
     ] = None,
     verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Also show Prefect's own log lines.")
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="Prefect's log in full instead of the stage lines alone."
+        ),
     ] = False,
     quiet: Annotated[
         bool,
@@ -131,8 +134,9 @@ def run(
         TimeElapsedColumn(),
         console=errors,
         transient=True,
-        disable=quiet,
+        disable=quiet or verbose,
     )
+    own_lines = not (quiet or verbose)  # --verbose: Prefect's log carries the stage lines
     batches: dict[str, TaskID] = {}
 
     def show(event: progress.Event) -> None:
@@ -147,7 +151,7 @@ def run(
                 batches[event.stage] = bar.add_task(event.stage, total=event.total)
             bar.update(batches[event.stage], completed=event.done)
 
-    if not quiet:
+    if own_lines:
         progress.subscribe(show)
     try:
         with bar:
@@ -167,7 +171,7 @@ def run(
     except WarehouseLocked as exc:
         _fail(Exit.LOCKED, str(exc))
     finally:
-        if not quiet:
+        if own_lines:
             progress.unsubscribe(show)
     _print_summary(summary, quiet)
     code = {

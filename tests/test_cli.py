@@ -1,8 +1,12 @@
 """The CLI as a user meets it: documented commands, exit codes, read-only queries, validate output."""
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -189,3 +193,20 @@ def test_run_exit_codes_for_quarantined_rows_and_strict(prefect_api, project):
     ]
     assert runs[0]["release_id"] is None
     assert runs[1]["release_id"] == runs[2]["release_id"] == release
+
+
+def test_verbose_shows_prefects_log_and_the_default_keeps_it_out(prefect_api, project):
+    """In a fresh process, as Prefect reads its logging settings once, at import."""
+    command = [str(Path(sys.executable).parent / "dermevidence"), "run", "--sources", str(project / "raw" / "sources.toml"), "--warehouse", str(project / "warehouse")]  # fmt: skip
+    environment = {**os.environ, "PREFECT_API_URL": prefect_api}
+    environment.pop("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", None)
+    default = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=300)
+    verbose = subprocess.run(
+        [*command, "--verbose"], env=environment, capture_output=True, text=True, timeout=300
+    )
+    assert (default.returncode, verbose.returncode) == (0, 0)
+    assert "Finished in state" not in default.stderr
+    assert re.search(r"^pull +\d+\.\d\d s  16 files, 0 source errors$", default.stderr, re.M)
+    assert "Task run 'pull" in verbose.stderr and "Finished in state Completed()" in verbose.stderr
+    assert re.search(r"Flow run '[\w-]+' - record \d+\.\d\d s$", verbose.stderr, re.M)
+    assert not re.search(r"^pull +\d", verbose.stderr, re.M)
