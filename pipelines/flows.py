@@ -46,10 +46,10 @@ from pipelines.fetch import FetchError, FetchSettings, Landed, LandingCache, fet
 from pipelines.history import pulled_frame, record_history, write_pulled
 from pipelines.load import build_database, connect, swap_in, table_counts
 from pipelines.publish import (
+    live_manifest,
     prune_releases,
     reconcile_exports,
     release_id_for,
-    release_input_key,
     switch_exports,
     write_release,
 )
@@ -66,7 +66,7 @@ from pipelines.sources import (
 )
 from pipelines.vocab import Vocabulary, load_vocabularies, read_vocabulary
 from pipelines.warehouse import Layout
-from schemas import BY_NAME
+from schemas import BY_NAME, SCHEMA_VERSION
 
 SAMPLE = 20
 
@@ -309,7 +309,8 @@ def build_warehouse(
             references = (vocab_dir, records_dir, estimates_dir)
             shard_dirs = _parse_batches(batches, references, layout.shards, detail)
         input_key = _input_key([*references, *shard_dirs], pull_errors)
-        built = input_key != release_input_key(layout.exports)
+        live = live_manifest(layout.exports)
+        built = input_key != live.get("input_key")
         if not built:
             with _stage(summary, "reuse") as detail:
                 reuse_release(layout, summary)
@@ -337,7 +338,7 @@ def build_warehouse(
             with _stage(summary, "publish") as detail:
                 publish_release(building, layout, summary, keep_releases, input_key, files)
                 detail.append(f"release {summary.release_id}")
-        elif layout.database.exists():
+        elif live.get("schema_version") == SCHEMA_VERSION:
             with _stage(summary, "record"):
                 record_run(layout, summary, files)
         summary.finished_at = summary.finished_at or datetime.now(UTC)

@@ -83,10 +83,11 @@ def switch_exports(exports: Path, release: Path) -> None:
     os.replace(temporary, exports)
 
 
-def release_input_key(exports: Path) -> str | None:
-    """What the current release was built from (a hash of its shards and the code)."""
+def live_manifest(exports: Path) -> dict:
+    """The current release's manifest (its input_key: what it was built from, a hash of its
+    shards and the code; its schema_version), or {} before the first release."""
     manifest = exports / MANIFEST
-    return json.loads(manifest.read_text()).get("input_key") if manifest.is_file() else None
+    return json.loads(manifest.read_text()) if manifest.is_file() else {}
 
 
 def reconcile_exports(database: Path, releases_dir: Path, exports: Path) -> Path | None:

@@ -227,3 +227,30 @@ def test_input_order_and_batch_size_change_no_id_no_row_and_no_byte(prefect_api,
     assert manifests[0] == manifests[1]
     by_dataset = {entry["dataset"]: entry["rows"] for entry in manifests[0]["files"]}
     assert by_dataset["core.findings"] == 21 and by_dataset["core.sources"] == 3
+
+
+def test_a_run_that_builds_nothing_records_itself_only_in_a_warehouse_of_its_schema(
+    prefect_api, project
+):
+    first = _run(project)
+    again = _run(project)
+    warehouse = project / "warehouse"
+
+    def recorded() -> list[str]:
+        con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
+        try:
+            return [
+                r[0] for r in con.sql("SELECT run_id FROM meta.runs ORDER BY started_at").fetchall()
+            ]
+        finally:
+            con.close()
+
+    assert "record" in again.stage_seconds and "load" not in again.stage_seconds
+    assert recorded() == [first.run_id, again.run_id]
+    manifest = (warehouse / "exports").resolve() / "manifest.json"
+    older = json.loads(manifest.read_text()) | {"schema_version": "1.1.0"}
+    manifest.write_text(json.dumps(older))
+    upgraded = _run(project)
+    assert "record" not in upgraded.stage_seconds
+    assert recorded() == [first.run_id, again.run_id]
+    assert len(list((warehouse / "reports").glob("*.pulled.parquet"))) == 3
