@@ -5,7 +5,8 @@ moments, then check what a consumer could see.
 
 Stage boundaries are watched from outside, on the file system, as a consumer would: the lock taken,
 a parse shard started, the new DuckDB file started, a release staged, a release in place, the
-warehouse swapped, the exports switched. After every kill: `evidence.duckdb` opens read-only and is
+warehouse swapped, the exports switched; and, in a run whose inputs are unchanged (it only records
+itself), the copy of the warehouse started and swapped in. After every kill: `evidence.duckdb` opens read-only and is
 a complete warehouse, `exports` points at a complete release whose files match its manifest,
 no release folder is partial, and the next run succeeds and leaves no debris. Exit code 0 when
 every check held, 1 otherwise.
@@ -35,7 +36,20 @@ from pipelines.publish import MANIFEST, verify_release
 from pipelines.warehouse import Layout
 
 ROOT = Path(__file__).resolve().parent.parent
-BOUNDARIES = ("locked", "parse", "load", "release-staged", "release-ready", "swapped", "switched")
+BOUNDARIES = (
+    "locked",
+    "parse",
+    "load",
+    "release-staged",
+    "release-ready",
+    "swapped",
+    "switched",
+    "unchanged-copy",
+    "unchanged-swapped",
+)
+# A run over unchanged inputs builds nothing: it copies the warehouse, records itself in meta and
+# swaps the copy in, watched as the same files as a build's.
+UNCHANGED = {"unchanged-copy": "load", "unchanged-swapped": "swapped"}
 
 
 @dataclass
@@ -72,6 +86,7 @@ class Harness:
 
     def boundary_reached(self, boundary: str, before: dict[str, object]) -> bool:
         root, releases = self.layout.root, self.layout.releases
+        boundary = UNCHANGED.get(boundary, boundary)
         if boundary == "locked":
             return (root / ".lock").exists() and (root / ".lock").stat().st_mtime_ns != before[
                 "lock"
@@ -175,8 +190,11 @@ def inject(
         return outcome
     typical = time.monotonic() - started
     for number in range(kills):
-        harness.touch_input()  # unchanged inputs are not rebuilt: give every run work
         boundary = BOUNDARIES[number] if number < len(BOUNDARIES) else "random"
+        if boundary in UNCHANGED:
+            harness.run_to_end()  # these inputs built and published: the next run only records
+        else:
+            harness.touch_input()  # unchanged inputs are not rebuilt: give every run work
         if boundary == "random":
             moment = time.monotonic() + rng.uniform(0, typical)
             killed = harness.kill_when(
