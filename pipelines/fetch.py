@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -100,7 +100,7 @@ class LandingCache:
         temporary = index.with_name(f".{index.name}.tmp")
         temporary.write_text(json.dumps(entry, indent=2) + "\n", encoding="utf-8")
         temporary.replace(index)
-        return Landed(**{**asdict(landed), "path": path})
+        return replace(landed, path=path)
 
     def _index(self, url: str) -> Path:
         return self.root / "index" / f"{hashlib.sha256(url.encode()).hexdigest()}.json"
@@ -122,9 +122,7 @@ def fetch(url: str, cache: LandingCache, settings: FetchSettings, pin: str | Non
             response = _follow(client, url, headers)
             try:
                 if response.status_code == 304 and cached:
-                    return _checked(
-                        Landed(**{**asdict(cached), "origin": "not_modified"}), pin, url
-                    )
+                    return _checked(replace(cached, origin="not_modified"), pin)
                 _raise_for_status(response, url)
                 return _download(response, url, cache, settings, pin)
             finally:
@@ -152,13 +150,13 @@ def serve_offline(url: str, cache: LandingCache, pin: str | None) -> Landed:
             f"{url}: --offline and not in the landing cache; run once online to fetch it",
             transient=False,
         )
-    return _checked(cached, pin, url)
+    return _checked(cached, pin)
 
 
 def _follow(client: httpx.Client, url: str, headers: dict[str, str]) -> httpx.Response:
     """Follow redirects ourselves so that one to file:, ftp: or any non-http(s) URL is refused."""
+    _require_http(url, "unsupported", f"{url}: only http and https URLs can be fetched")
     for _ in range(MAX_REDIRECTS + 1):
-        _check_scheme(url)
         response = client.send(client.build_request("GET", url, headers=headers), stream=True)
         if response.status_code not in REDIRECTS:
             return response
@@ -169,32 +167,27 @@ def _follow(client: httpx.Client, url: str, headers: dict[str, str]) -> httpx.Re
                 "redirect", f"{url}: redirect without a Location header", transient=False
             )
         target = urljoin(url, location)
-        if urlsplit(target).scheme not in ("http", "https"):
-            raise FetchError(
-                "redirect",
-                f"{url}: redirect to {target!r} refused; only http and https are followed",
-                transient=False,
-            )
+        _require_http(
+            target,
+            "redirect",
+            f"{url}: redirect to {target!r} refused; only http and https are followed",
+        )
         url = target
     raise FetchError("redirect", f"{url}: more than {MAX_REDIRECTS} redirects", transient=False)
 
 
-def _check_scheme(url: str) -> None:
+def _require_http(url: str, error: str, message: str) -> None:
     if urlsplit(url).scheme not in ("http", "https"):
-        raise FetchError(
-            "unsupported", f"{url}: only http and https URLs can be fetched", transient=False
-        )
+        raise FetchError(error, message, transient=False)
 
 
 def _raise_for_status(response: httpx.Response, url: str) -> None:
     status = response.status_code
-    if status >= 500 or status == 429:
-        raise FetchError(
-            "http", f"{url}: server answered {status} {response.reason_phrase}", transient=True
-        )
     if status != 200:
         raise FetchError(
-            "http", f"{url}: server answered {status} {response.reason_phrase}", transient=False
+            "http",
+            f"{url}: server answered {status} {response.reason_phrase}",
+            transient=status >= 500 or status == 429,
         )
 
 
@@ -205,9 +198,10 @@ def _download(
     settings: FetchSettings,
     pin: str | None,
 ) -> Landed:
-    declared = response.headers.get("Content-Length")
-    if declared and declared.isdigit() and int(declared) > settings.max_bytes:
-        raise _too_large(url, f"declares {int(declared):,} bytes, more", settings)
+    length = response.headers.get("Content-Length", "")
+    declared = int(length) if length.isdigit() else None
+    if declared is not None and declared > settings.max_bytes:
+        raise _too_large(url, f"declares {declared:,} bytes, more", settings)
     partial = cache.temporary()
     digest = hashlib.sha256()
     size = 0
@@ -220,10 +214,10 @@ def _download(
                 digest.update(block)
                 handle.write(block)
         received = response.num_bytes_downloaded
-        if declared and declared.isdigit() and received != int(declared):
+        if declared is not None and received != declared:
             raise FetchError(
                 "truncated",
-                f"{url}: received {received:,} of the {int(declared):,} bytes announced",
+                f"{url}: received {received:,} of the {declared:,} bytes announced",
                 transient=True,
             )
         landed = Landed(
@@ -235,17 +229,17 @@ def _download(
             response.headers.get("ETag"),
             response.headers.get("Last-Modified"),
         )
-        _checked(landed, pin, url)
+        _checked(landed, pin)
         return cache.store(landed, partial)
     finally:
         partial.unlink(missing_ok=True)
 
 
-def _checked(landed: Landed, pin: str | None, url: str) -> Landed:
+def _checked(landed: Landed, pin: str | None) -> Landed:
     if pin and landed.sha256 != pin.lower():
         raise FetchError(
             "checksum",
-            f"{url}: sha256 is {landed.sha256}, the registry pins {pin.lower()}; the file changed "
+            f"{landed.url}: sha256 is {landed.sha256}, the registry pins {pin.lower()}; the file changed "
             "upstream: check it, then update the pin",
             transient=False,
         )

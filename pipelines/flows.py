@@ -43,7 +43,7 @@ from pipelines.bibliography import load_bibliography
 from pipelines.checks import run_checks
 from pipelines.estimates import load_estimates
 from pipelines.fetch import FetchError, FetchSettings, Landed, LandingCache, fetch, serve_offline
-from pipelines.history import pulled_frame, record_history, write_pulled
+from pipelines.history import record_history, write_pulled
 from pipelines.load import build_database, connect, swap_in, table_counts
 from pipelines.publish import (
     live_manifest,
@@ -136,7 +136,7 @@ def reference_shard(
     if not shard_complete(directory):
         frames, quarantine, errors = REFERENCE_DATA[stage](files, inputs)
         frames["quality.quarantine"] = BY_NAME["quality.quarantine"].frame(quarantine)
-        frames["quality.source_errors"] = _frame("quality.source_errors", errors)
+        frames["quality.source_errors"] = BY_NAME["quality.source_errors"].of(errors)
         write_shard(frames, directory)
     return directory
 
@@ -293,7 +293,7 @@ def build_warehouse(
             guides = _of_kind(pulled, "guide")
             if not guides:
                 raise NoSources(f'{sources}: no guide file found; register one with kind = "guide"')
-        files = pulled_frame(summary.run_id, pulled)
+        files = BY_NAME["meta.pulled_files"].of(pulled, run_id=summary.run_id)
         with _stage(summary, "vocabularies"):
             vocab_dir = reference_shard("vocabularies", _of_kind(pulled, "vocab"), layout.shards)
         with _stage(summary, "bibliography"):
@@ -321,20 +321,21 @@ def build_warehouse(
         else:
             building = layout.building(summary.run_id)
             with _stage(summary, "load") as detail:
-                frames = {"quality.source_errors": _frame("quality.source_errors", pull_errors)}
+                frames = {"quality.source_errors": BY_NAME["quality.source_errors"].of(pull_errors)}
                 summary.rows = load_warehouse(building, [*references, *shard_dirs], frames)
                 detail.append(f"{sum(summary.rows.values()):,} rows in {len(summary.rows)} tables")
             with _stage(summary, "check") as detail:
                 check_warehouse(building, summary)
                 detail.append(_check_detail(summary))
-        if strict and summary.has_issues:
+        refused = strict and summary.has_issues
+        if refused:
             summary.status = "failed_strict"
             summary.release_id = None
             summary.message = "--strict: nothing was published because rows were quarantined, sources failed or checks failed."
             layout.building(summary.run_id).unlink(missing_ok=True)
         else:
             summary.status = "success_with_issues" if summary.has_issues else "success"
-        if built and summary.status != "failed_strict":
+        if built and not refused:
             with _stage(summary, "publish") as detail:
                 publish_release(building, layout, summary, keep_releases, input_key, files)
                 detail.append(f"release {summary.release_id}")
@@ -437,9 +438,3 @@ def _run_id() -> str:
 
 def _of_kind(pulled: list[PulledFile], kind: str) -> list[PulledFile]:
     return [p for p in pulled if p.kind == kind]
-
-
-def _frame(dataset_name: str, records: list[PulledFile] | list[SourceError]) -> pl.DataFrame:
-    """A dataset's frame from dataclass records carrying (at least) its columns."""
-    dataset = BY_NAME[dataset_name]
-    return dataset.frame([{name: getattr(r, name) for name in dataset.columns()} for r in records])

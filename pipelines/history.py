@@ -9,7 +9,6 @@ import duckdb
 import polars as pl
 
 from pipelines.report import RunSummary
-from pipelines.sources import PulledFile
 from schemas import BY_NAME
 
 RUNS = BY_NAME["meta.runs"]
@@ -24,13 +23,6 @@ def run_history(reports_dir: Path) -> pl.DataFrame:
         for path in sorted(reports_dir.glob("*.json"))
     ]
     return RUNS.frame(rows)
-
-
-def pulled_frame(run_id: str, pulled: list[PulledFile]) -> pl.DataFrame:
-    columns = [name for name in PULLED.columns() if name != "run_id"]
-    return PULLED.frame(
-        [{"run_id": run_id, **{name: getattr(p, name) for name in columns}} for p in pulled]
-    )
 
 
 def write_pulled(reports_dir: Path, run_id: str, frame: pl.DataFrame) -> Path:

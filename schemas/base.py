@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pandera.polars as pa
@@ -45,6 +46,12 @@ class Dataset:
     def frame(self, rows: list[dict]) -> pl.DataFrame:
         """Build a frame with this dataset's exact column order and dtypes."""
         return pl.DataFrame(rows, schema=self.polars_schema())
+
+    def of(self, records: Sequence[object], **fixed: object) -> pl.DataFrame:
+        """A frame from records (dataclasses) carrying its columns; `fixed` gives the same value
+        to every row for the columns they lack (a run id)."""
+        lacking = [name for name in self.columns() if name not in fixed]
+        return self.frame([{**fixed, **{n: getattr(r, n) for n in lacking}} for r in records])
 
 
 def vocab_field(vocabulary: str, description: str, *, nullable: bool = False) -> object:
