@@ -31,10 +31,10 @@ import polars as pl
 from benchmarks.corpus import generate
 from pipelines import prefect_env
 from pipelines.batches import normalize_batch, plan_batches, write_shard
-from pipelines.load import build_database
-from pipelines.resolve import RecordIndex
-from pipelines.sources import load_registry, pull
-from pipelines.vocab import build_vocabulary, load_vocabularies
+from pipelines.interpret.resolve import RecordIndex
+from pipelines.interpret.vocab import build_vocabulary, load_vocabularies
+from pipelines.pull.sources import load_registry, pull
+from pipelines.store.load import build_database
 from schemas import BY_NAME
 
 FINDING_COLUMNS = ["file", "table_no", "row_no", "statement_no", "outcome", "intervention", "intervention_strength_pct", "comparator", "comparator_strength_pct", "comparator_potency", "population", "severity", "direction", "evidence_grade", "condition"]  # fmt: skip

@@ -16,15 +16,15 @@ from typing import Any
 
 import polars as pl
 
-from pipelines.errors import FileError
-from pipelines.evidence import assess
-from pipelines.normalize import DATASETS as GUIDE_DATASETS
-from pipelines.normalize import Rows, normalize_guide
-from pipelines.parse import parse_guide
-from pipelines.resolve import RecordIndex
-from pipelines.sources import PulledFile, SourceError
+from pipelines.interpret.evidence import assess
+from pipelines.interpret.normalize import DATASETS as GUIDE_DATASETS
+from pipelines.interpret.normalize import Rows, normalize_guide
+from pipelines.interpret.resolve import RecordIndex
+from pipelines.interpret.vocab import Vocabulary
+from pipelines.pull.sources import PulledFile, SourceError
+from pipelines.read.errors import FileError
+from pipelines.read.guide import parse_guide
 from pipelines.validate import orphan_citations, validate_rows
-from pipelines.vocab import Vocabulary
 from schemas import BY_NAME
 
 _DONE = "_SUCCESS"
@@ -52,8 +52,8 @@ def code_version() -> str:
     """Hash of the pipeline's own source: read once per process, not once per batch key."""
     digest = hashlib.sha256()
     for package in _CODE_PACKAGES:
-        for path in sorted(package.glob("*.py")):
-            digest.update(path.name.encode())
+        for path in sorted(package.rglob("*.py")):
+            digest.update(path.relative_to(package).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

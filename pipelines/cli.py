@@ -25,7 +25,7 @@ from pipelines import prefect_env
 if TYPE_CHECKING:
     import polars as pl
 
-    from pipelines.report import RunSummary
+    from pipelines.store.report import RunSummary
 
 
 app = typer.Typer(
@@ -110,7 +110,7 @@ def run(
     """Build the warehouse and publish a release from the registered sources.
 
     Batches are parsed in processes on the local cores, or on Dask with --workers/--dask-address."""
-    from pipelines.warehouse import Layout
+    from pipelines.store.layout import Layout
 
     busy = Layout(warehouse.resolve()).holder()
     if busy:
@@ -120,8 +120,8 @@ def run(
     api_url = prefect_env.configure(console_level="INFO" if verbose else None)
     from pipelines import progress
     from pipelines.flows import NoSources, build_warehouse, task_runner
-    from pipelines.sources import ConfigError
-    from pipelines.warehouse import WarehouseLocked
+    from pipelines.pull.sources import ConfigError
+    from pipelines.store.layout import WarehouseLocked
 
     if api_url is None and not quiet:
         errors.print(
@@ -188,8 +188,8 @@ def validate(
     sources: SourcesOption = Path("raw/sources.toml"),
 ) -> None:
     """Parse and check files without loading them; problems print as file:line: message."""
-    from pipelines.checking import check_files
-    from pipelines.sources import ConfigError
+    from pipelines.file_checker import check_files
+    from pipelines.pull.sources import ConfigError
 
     try:
         problems = check_files(paths, sources)
@@ -264,8 +264,8 @@ def history(
     Read from warehouse/reports/, so runs that published nothing (--strict failures) are listed."""
     import polars as pl
 
-    from pipelines.history import run_history
-    from pipelines.warehouse import Layout
+    from pipelines.store.history import run_history
+    from pipelines.store.layout import Layout
 
     _check_format(output)
     runs = run_history(Layout(warehouse.resolve()).reports)
@@ -383,7 +383,7 @@ def server_status() -> None:
 
 
 def _print_summary(summary: RunSummary, quiet: bool) -> None:
-    from pipelines.report import issue_lines
+    from pipelines.store.report import issue_lines
 
     if not quiet:
         table = Table(

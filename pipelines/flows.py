@@ -39,23 +39,18 @@ from pipelines.batches import (
     shard_complete,
     write_shard,
 )
-from pipelines.bibliography import load_bibliography
-from pipelines.checks import run_checks
-from pipelines.estimates import load_estimates
-from pipelines.fetch import FetchError, FetchSettings, Landed, LandingCache, fetch, serve_offline
-from pipelines.history import record_history, write_pulled
-from pipelines.load import build_database, connect, swap_in, table_counts
-from pipelines.publish import (
-    live_manifest,
-    prune_releases,
-    reconcile_exports,
-    release_id_for,
-    switch_exports,
-    write_release,
+from pipelines.interpret.estimates import load_estimates
+from pipelines.interpret.resolve import RecordIndex
+from pipelines.interpret.vocab import Vocabulary, load_vocabularies, read_vocabulary
+from pipelines.pull.fetch import (
+    FetchError,
+    FetchSettings,
+    Landed,
+    LandingCache,
+    fetch,
+    serve_offline,
 )
-from pipelines.report import RunSummary, markdown, write_report
-from pipelines.resolve import RecordIndex
-from pipelines.sources import (
+from pipelines.pull.sources import (
     PulledFile,
     Registry,
     RegistryEntry,
@@ -64,8 +59,20 @@ from pipelines.sources import (
     load_registry,
     pull,
 )
-from pipelines.vocab import Vocabulary, load_vocabularies, read_vocabulary
-from pipelines.warehouse import Layout
+from pipelines.read.bibliography import load_bibliography
+from pipelines.store.checks import run_checks
+from pipelines.store.history import record_history, write_pulled
+from pipelines.store.layout import Layout
+from pipelines.store.load import build_database, connect, swap_in, table_counts
+from pipelines.store.publish import (
+    live_manifest,
+    prune_releases,
+    reconcile_exports,
+    release_id_for,
+    switch_exports,
+    write_release,
+)
+from pipelines.store.report import RunSummary, markdown, write_report
 from schemas import BY_NAME, SCHEMA_VERSION
 
 SAMPLE = 20

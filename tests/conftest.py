@@ -24,7 +24,7 @@ SEED = ROOT / "raw" / "guides" / "benchchem-ascomycin-clinical-validation-b78881
 
 def registered(kind: str) -> list:
     """The bundled registry's files of one kind."""
-    from pipelines.sources import load_registry, pull
+    from pipelines.pull.sources import load_registry, pull
 
     registry = ROOT / "raw" / "sources.toml"
     pulled, errors = pull(
@@ -36,7 +36,7 @@ def registered(kind: str) -> list:
 
 @pytest.fixture(scope="session")
 def vocab():
-    from pipelines.vocab import build_vocabulary, load_vocabularies
+    from pipelines.interpret.vocab import build_vocabulary, load_vocabularies
 
     frames, quarantine, errors = load_vocabularies(registered("vocab"))
     assert quarantine == [] and errors == []
@@ -46,8 +46,8 @@ def vocab():
 @pytest.fixture(scope="session")
 def records():
     """The bundled bibliographic records (raw/references), indexed for resolution."""
-    from pipelines.bibliography import load_bibliography
-    from pipelines.resolve import RecordIndex
+    from pipelines.interpret.resolve import RecordIndex
+    from pipelines.read.bibliography import load_bibliography
 
     frames, quarantine, errors = load_bibliography(registered("references"))
     assert quarantine == [] and errors == []
@@ -99,7 +99,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def estimates(vocab):
     """The 60 real effect estimates of raw/estimates, loaded and validated."""
-    from pipelines.estimates import load_estimates
+    from pipelines.interpret.estimates import load_estimates
 
     frames, quarantine, errors = load_estimates(registered("estimates"), vocab)
     assert quarantine == [] and errors == []

@@ -32,8 +32,8 @@ from pathlib import Path
 import duckdb
 
 from pipelines import prefect_env
-from pipelines.publish import MANIFEST, verify_release
-from pipelines.warehouse import Layout
+from pipelines.store.layout import Layout
+from pipelines.store.publish import MANIFEST, verify_release
 
 ROOT = Path(__file__).resolve().parent.parent
 BOUNDARIES = (

@@ -2,7 +2,7 @@
 
 import duckdb
 
-from pipelines.publish import reconcile_exports, switch_exports, verify_release
+from pipelines.store.publish import reconcile_exports, switch_exports, verify_release
 from tests.faults import BOUNDARIES, Harness, inject
 
 

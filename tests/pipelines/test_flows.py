@@ -10,7 +10,7 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from pipelines.flows import build_warehouse
-from pipelines.publish import verify_release
+from pipelines.store.publish import verify_release
 from tests.conftest import DATA
 
 DIRECTIONS = [

@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipelines.batches import process_batch
-from pipelines.errors import FileError
-from pipelines.parse import parse_guide
-from pipelines.parse_html import parse_guide_html
-from pipelines.parse_text import parse_guide_text
-from pipelines.sources import describe_file
+from pipelines.pull.sources import describe_file
+from pipelines.read.errors import FileError
+from pipelines.read.guide import parse_guide
+from pipelines.read.guide_html import parse_guide_html
+from pipelines.read.guide_text import parse_guide_text
 
 TAGS = ["html", "body", "main", "h1", "h2", "p", "div", "table", "caption", "thead", "tr", "td", "th", "ol", "li", "sup", "a", "script", "nav", "br"]  # fmt: skip
 PROSE = st.characters(blacklist_categories=("Cc", "Cs", "Cn", "Co", "Zl", "Zp"))

@@ -3,8 +3,8 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.batches import process_batch
-from pipelines.sources import PulledFile, describe_file
-from pipelines.vocab import load_vocabularies
+from pipelines.interpret.vocab import load_vocabularies
+from pipelines.pull.sources import PulledFile, describe_file
 from tests.conftest import DATA
 
 

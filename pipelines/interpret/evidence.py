@@ -1,0 +1,167 @@
+"""Findings (words) against effect estimates (numbers): one verdict per finding.
+
+An estimate bears on a finding when condition and outcome are the same, each of its arms is the
+finding's arm or a member of it (a class or a potency on the finding's side covers its members:
+'moderate/potent TCS' covers betamethasone valerate 0.1% and triamcinolone acetonide 0.1%), in
+either order, and the populations agree (unspecified on either side agrees with any). Estimates
+reported the other way round are turned round; retracted ones and ones without an interval are
+named but never counted.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from pipelines.interpret.vocab import Vocabulary
+
+_OPPOSITE = {
+    "favours_intervention": "favours_comparator",
+    "favours_comparator": "favours_intervention",
+}
+_NULL_CLAIMS = ("no_difference", "comparable")
+
+
+def assess(
+    findings: Sequence[dict[str, Any]], estimates: Sequence[dict[str, Any]], vocab: Vocabulary
+) -> list[dict[str, Any]]:
+    """core.evidence_checks rows, one per finding, in the findings' order."""
+    by_topic: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for estimate in estimates:
+        by_topic[(estimate["condition"], estimate["outcome"])].append(estimate)
+    checks = []
+    for finding in findings:
+        matched = []
+        for estimate in by_topic[(finding["condition"], finding["outcome"])]:
+            orientation = _orientation(finding, estimate, vocab)
+            if orientation is not None:
+                matched.append((estimate, orientation))
+        checks.append(_verdict(finding, matched))
+    return checks
+
+
+def _orientation(
+    finding: dict[str, Any], estimate: dict[str, Any], vocab: Vocabulary
+) -> str | None:
+    """'same' or 'reversed' when the estimate compares the finding's arms, else None."""
+    if "unspecified" not in (finding["population"], estimate["population"]) and (
+        finding["population"] != estimate["population"]
+    ):
+        return None
+    if _covers(finding, "intervention", estimate, "intervention", vocab) and _covers(
+        finding, "comparator", estimate, "comparator", vocab
+    ):
+        return "same"
+    if _covers(finding, "intervention", estimate, "comparator", vocab) and _covers(
+        finding, "comparator", estimate, "intervention", vocab
+    ):
+        return "reversed"
+    return None
+
+
+def _covers(
+    finding: dict[str, Any], f_arm: str, estimate: dict[str, Any], e_arm: str, vocab: Vocabulary
+) -> bool:
+    """The finding's arm is the estimate's arm, or a class or potency band that contains it."""
+    compound, member = finding[f_arm], estimate[e_arm]
+    if member != compound and vocab.class_of(member) != compound:
+        return False
+    strength = finding[f"{f_arm}_strength_pct"]
+    if strength is not None and estimate[f"{e_arm}_strength_pct"] != strength:
+        return False
+    band = finding[f"{f_arm}_potency"]
+    potency = estimate[f"{e_arm}_potency"]
+    return band is None or (potency is not None and set(potency.split("/")) <= set(band.split("/")))
+
+
+def _verdict(finding: dict[str, Any], matched: list[tuple[dict[str, Any], str]]) -> dict[str, Any]:
+    counted, excluded = [], []
+    for estimate, orientation in matched:
+        if estimate["retracted"] or estimate["direction"] == "not_testable":
+            excluded.append(estimate)
+        else:
+            counted.append((estimate, orientation))
+    sides = [_turned(e["direction"], o) for e, o in counted]
+    claim = finding["direction"]
+    if claim == "unclassified":
+        verdict, why = "unclassified", "the finding states no direction to test"
+    elif not counted:
+        verdict, why = "no_estimates", "no usable estimate matches the finding"
+    elif claim in _NULL_CLAIMS:
+        verdict, why = _null_claim(sides)
+    else:
+        verdict, why = _directional_claim(claim, sides, finding)
+    shown = [_describe(e, side, finding) for (e, _), side in zip(counted, sides, strict=True)]
+    reason = why + (": " + "; ".join(shown) if shown else "")
+    if excluded:
+        reason += ". Not counted: " + "; ".join(_excluded(e) for e in excluded)
+    return {
+        "finding_id": finding["finding_id"],
+        "verdict": verdict,
+        "reason": reason,
+        "estimate_ids": [e["estimate_id"] for e, _ in counted],
+        "excluded_estimate_ids": [e["estimate_id"] for e in excluded],
+    }
+
+
+def _directional_claim(claim: str, sides: list[str], finding: dict[str, Any]) -> tuple[str, str]:
+    n = len(sides)
+    if all(side == claim for side in sides):
+        return (
+            "supported",
+            f"{n} of {n} estimates exclude the null in favour of {_favoured(claim, finding)}",
+        )
+    if all(side == _OPPOSITE[claim] for side in sides):
+        other = _favoured(_OPPOSITE[claim], finding)
+        return "contradicted", f"{n} of {n} estimates exclude the null in favour of {other}"
+    if all(side == "no_difference" for side in sides):
+        return "not_supported", f"all {n} estimates include the null"
+    return "mixed", f"the {n} estimates disagree ({_tally(sides)})"
+
+
+def _null_claim(sides: list[str]) -> tuple[str, str]:
+    n = len(sides)
+    if all(side == "no_difference" for side in sides):
+        return "supported", f"{n} of {n} estimates include the null"
+    if not any(side == "no_difference" for side in sides):
+        return "contradicted", f"{n} of {n} estimates exclude the null ({_tally(sides)})"
+    return "mixed", f"the {n} estimates disagree ({_tally(sides)})"
+
+
+def _turned(direction: str, orientation: str) -> str:
+    return _OPPOSITE.get(direction, direction) if orientation == "reversed" else direction
+
+
+def _tally(sides: list[str]) -> str:
+    return ", ".join(f"{sides.count(side)} {side}" for side in sorted(set(sides)))
+
+
+def _favoured(side: str, finding: dict[str, Any]) -> str:
+    return _arm(finding, side.removeprefix("favours_"))
+
+
+def _arm(row: dict[str, Any], arm: str) -> str:
+    strength = row[f"{arm}_strength_pct"]
+    potency = row[f"{arm}_potency"]
+    text = row[arm] + (f" {strength:g}%" if strength is not None else "")
+    return f"{potency} {text}" if potency else text
+
+
+def _describe(estimate: dict[str, Any], side: str, finding: dict[str, Any]) -> str:
+    low, high = estimate["ci_low"], estimate["ci_high"]
+    complement = " of the complement (e.g. not improving)" if estimate["outcome_inverted"] else ""
+    result = f"favours {_favoured(side, finding)}" if side in _OPPOSITE else "includes the null"
+    return (
+        f"{estimate['estimate_id']} ({_arm(estimate, 'intervention')} vs {_arm(estimate, 'comparator')}) "
+        f"{estimate['measure'].upper()}{complement} {estimate['estimate']:g} [{low:g}, {high:g}] {result}"
+    )
+
+
+def _excluded(estimate: dict[str, Any]) -> str:
+    why = (
+        "retracted"
+        if estimate["retracted"]
+        else f"{estimate['measure']} without a testable interval"
+    )
+    return f"{estimate['estimate_id']} ({why})"

@@ -1,0 +1,66 @@
+"""One arm of a comparison as printed ('Pimecrolimus 1% cream', 'moderate- to high-potency TCS',
+'hydrocortisone butyrate 0.1% (trunk) + hydrocortisone acetate 1% (face)') → a Treatment."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pipelines.interpret.vocab import Vocabulary
+
+_STRENGTH = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+_SUSPENDED_HYPHEN = re.compile(r"(\w)-\s+(to|and|or)\b")
+
+
+@dataclass(frozen=True)
+class Treatment:
+    compound: str
+    strength_pct: float | None
+    formulation: str | None
+    potency: str | None
+
+
+def treatment(text: str, vocab: Vocabulary) -> Treatment:
+    """Compound or class, strength, formulation and corticosteroid potency of one arm.
+
+    An arm the vocabulary does not know keeps its text as compound, so validation quarantines it
+    with that text. A regimen of several compounds of one class ('A + B') is that class, with
+    the potencies of its parts.
+    """
+    text = _SUSPENDED_HYPHEN.sub(r"\1 \2", text)
+    parts = [_single(part, vocab) for part in text.split(" + ")]
+    classes = {vocab.class_of(part.compound) or part.compound for part in parts}
+    if len(parts) == 1 or len(classes) != 1:
+        return parts[0]
+    [shared] = classes
+    potencies = {p for part in parts if part.potency for p in part.potency.split("/")}
+    return Treatment(shared, None, None, _joined(potencies, vocab) or None)
+
+
+def treatment_columns(arm: str, arm_treatment: Treatment) -> dict[str, Any]:
+    return {
+        arm: arm_treatment.compound,
+        f"{arm}_strength_pct": arm_treatment.strength_pct,
+        f"{arm}_formulation": arm_treatment.formulation,
+        f"{arm}_potency": arm_treatment.potency,
+    }
+
+
+def _single(text: str, vocab: Vocabulary) -> Treatment:
+    compounds = vocab.compound_terms.find(text)
+    if not compounds:
+        return Treatment(text.strip(), None, None, None)
+    compound = compounds[0].term_id
+    is_class = (vocab.compounds.get(compound) or {}).get("kind") == "class"
+    strength = None if is_class else _STRENGTH.search(text)
+    formulation = next((m.term_id for m in vocab.formulation_terms.find(text)), None)
+    potency = None
+    if compound == "tcs" or vocab.class_of(compound) == "tcs":
+        named = {m.term_id for m in vocab.potency_terms.find(text)}
+        potency = _joined(named, vocab) or vocab.compounds[compound].get("potency")
+    return Treatment(compound, float(strength.group(1)) if strength else None, formulation, potency)
+
+
+def _joined(potencies: set[str], vocab: Vocabulary) -> str:
+    return "/".join(sorted(potencies, key=vocab.potency_rank.__getitem__))

@@ -1,0 +1,217 @@
+"""The sources registry (raw/sources.toml) and the pull stage that records every file read."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
+
+from pipelines.pull.fetch import FetchSettings, Landed, sha256_file
+from pipelines.read.errors import FileError, ParseIssue
+
+KINDS = ("guide", "references", "estimates", "vocab")
+
+
+class ConfigError(Exception):
+    """The registry itself is unusable: the run cannot start."""
+
+
+@dataclass(frozen=True)
+class RegistryEntry:
+    id: str
+    kind: str
+    path: str | None
+    url: str | None
+    sha256: str | None
+    max_bytes: int | None = None
+
+
+@dataclass(frozen=True)
+class Registry:
+    entries: list[RegistryEntry]
+    fetch: FetchSettings
+
+    @property
+    def local(self) -> list[RegistryEntry]:
+        return [entry for entry in self.entries if entry.url is None]
+
+    @property
+    def remote(self) -> list[RegistryEntry]:
+        return [entry for entry in self.entries if entry.url is not None]
+
+    def settings_for(self, entry: RegistryEntry) -> FetchSettings:
+        if entry.max_bytes is None:
+            return self.fetch
+        return FetchSettings(**{**asdict(self.fetch), "max_bytes": entry.max_bytes})
+
+
+@dataclass(frozen=True)
+class PulledFile:
+    source_id: str
+    registry_id: str
+    kind: str
+    path: Path
+    file: str
+    bytes: int
+    sha256: str
+    pulled_at: datetime
+    origin: str = "local"
+
+    @property
+    def name(self) -> str:
+        """The file's name, also for a URL (whose bytes sit in the cache under their checksum)."""
+        return (
+            PurePosixPath(urlsplit(self.file).path).name if "://" in self.file else self.path.name
+        )
+
+
+@dataclass(frozen=True)
+class SourceError:
+    source_id: str
+    file: str | None
+    line_no: int | None
+    error: str
+    message: str
+
+    @classmethod
+    def of(cls, pulled: PulledFile, problem: FileError | ParseIssue) -> SourceError:
+        """The quality.source_errors row for a file that failed, or a part of it."""
+        message = problem.message if isinstance(problem, ParseIssue) else str(problem)
+        return cls(pulled.source_id, pulled.file, problem.line_no, problem.error, message)
+
+
+def load_registry(registry: Path) -> Registry:
+    """Read and check the registry; every problem is a ConfigError naming the file."""
+    try:
+        document = tomllib.loads(registry.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{registry}: sources registry not found") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{registry}: not valid TOML: {exc}") from exc
+    entries = [_entry(registry, n, raw) for n, raw in enumerate(document.get("source", []), 1)]
+    seen: set[str] = set()
+    for entry in entries:
+        if entry.id in seen:
+            raise ConfigError(f"{registry}: source id {entry.id!r} is used twice")
+        seen.add(entry.id)
+    return Registry(entries, _fetch_settings(registry, document.get("fetch", {})))
+
+
+def pull(
+    entries: list[RegistryEntry], registry_dir: Path
+) -> tuple[list[PulledFile], list[SourceError]]:
+    """Resolve local entries to files, hash them and verify pins; failures are recorded, not raised."""
+    pulled: list[PulledFile] = []
+    errors: list[SourceError] = []
+    for entry in entries:
+        paths = _expand(entry, registry_dir)
+        if not paths:
+            errors.append(
+                SourceError(
+                    entry.id,
+                    entry.path,
+                    None,
+                    "missing",
+                    f"{entry.path!r} matches no file under {registry_dir}",
+                )
+            )
+        for path in paths:
+            source_id = f"{entry.id}/{path.name}" if _is_glob(entry.path or "") else entry.id
+            file = path.relative_to(registry_dir).as_posix()
+            record = describe_file(
+                path, source_id=source_id, registry_id=entry.id, kind=entry.kind, file=file
+            )
+            if entry.sha256 and record.sha256 != entry.sha256.lower():
+                errors.append(
+                    SourceError(
+                        record.source_id,
+                        record.file,
+                        None,
+                        "checksum",
+                        f"sha256 is {record.sha256}, the registry pins {entry.sha256}; update the pin or restore the file",
+                    )
+                )
+                continue
+            pulled.append(record)
+    return pulled, errors
+
+
+def landed_file(entry: RegistryEntry, landed: Landed) -> PulledFile:
+    """What meta.pulled_files records for a URL: its bytes live in the landing cache."""
+    return PulledFile(
+        source_id=entry.id,
+        registry_id=entry.id,
+        kind=entry.kind,
+        path=landed.path,
+        file=landed.url,
+        bytes=landed.bytes,
+        sha256=landed.sha256,
+        pulled_at=datetime.now(UTC),
+        origin=landed.origin,
+    )
+
+
+def describe_file(
+    path: Path, *, source_id: str, registry_id: str, kind: str, file: str
+) -> PulledFile:
+    """Size, checksum and read time of one input file: what meta.pulled_files records."""
+    return PulledFile(
+        source_id=source_id,
+        registry_id=registry_id,
+        kind=kind,
+        path=path.resolve(),
+        file=file,
+        bytes=path.stat().st_size,
+        sha256=sha256_file(path),
+        pulled_at=datetime.now(UTC),
+    )
+
+
+def _entry(registry: Path, number: int, raw: dict) -> RegistryEntry:
+    where = f"{registry}: [[source]] #{number}"
+    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str) or not raw["id"]:
+        raise ConfigError(f"{where}: needs a non-empty string 'id'")
+    if raw.get("kind") not in KINDS:
+        raise ConfigError(
+            f"{where} ({raw['id']}): kind must be one of {', '.join(KINDS)}, not {raw.get('kind')!r}"
+        )
+    if ("path" in raw) == ("url" in raw):
+        raise ConfigError(f"{where} ({raw['id']}): give exactly one of 'path' or 'url'")
+    unknown = set(raw) - {"id", "kind", "path", "url", "sha256", "max_bytes"}
+    if unknown:
+        raise ConfigError(f"{where} ({raw['id']}): unknown keys {sorted(unknown)}")
+    url = raw.get("url")
+    if url is not None and urlsplit(str(url)).scheme not in ("http", "https"):
+        raise ConfigError(f"{where} ({raw['id']}): url must start with http:// or https://")
+    max_bytes = raw.get("max_bytes")
+    if max_bytes is not None and (not isinstance(max_bytes, int) or max_bytes <= 0):
+        raise ConfigError(f"{where} ({raw['id']}): max_bytes must be a positive whole number")
+    return RegistryEntry(raw["id"], raw["kind"], raw.get("path"), url, raw.get("sha256"), max_bytes)
+
+
+def _fetch_settings(registry: Path, raw: object) -> FetchSettings:
+    """The [fetch] table: timeouts, size limit and retries for every url entry."""
+    defaults = asdict(FetchSettings())
+    if not isinstance(raw, dict) or set(raw) - set(defaults):
+        raise ConfigError(
+            f"{registry}: [fetch] takes only {', '.join(defaults)}; got {sorted(raw) if isinstance(raw, dict) else raw!r}"
+        )
+    for key, value in raw.items():
+        whole = key in ("retries", "max_bytes")
+        if isinstance(value, bool) or not isinstance(value, int if whole else int | float):
+            raise ConfigError(f"{registry}: [fetch] {key} must be a number, not {value!r}")
+        if value < 0:
+            raise ConfigError(f"{registry}: [fetch] {key} must not be negative, not {value!r}")
+    return FetchSettings(**{**defaults, **raw})
+
+
+def _is_glob(pattern: str) -> bool:
+    return any(ch in pattern for ch in "*?[")
+
+
+def _expand(entry: RegistryEntry, registry_dir: Path) -> list[Path]:
+    pattern = entry.path or ""
+    candidates = registry_dir.glob(pattern) if _is_glob(pattern) else [registry_dir / pattern]
+    return sorted(p for p in candidates if p.is_file() and not p.name.startswith("."))

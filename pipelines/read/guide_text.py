@@ -1,0 +1,134 @@
+"""The text rendering of a guide (markdown-like, tab-separated tables) → ParsedGuide."""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.read.errors import ParseIssue
+from pipelines.read.parsed_guide import TABLE_TITLE, Cell, ParsedGuide, Row, Table
+from pipelines.read.text import clean
+
+GUIDE_TEXT = "guide-text"
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
+_RULE = re.compile(r"^\s*(-{3,}|\*{3,})\s*$")
+
+
+def parse_guide_text(text: str) -> ParsedGuide:
+    """Split the text rendering of a guide into its parts, keeping every line number."""
+    lines = text.splitlines()
+    guide = ParsedGuide(format=GUIDE_TEXT)
+    section: str | None = None
+    in_references = False
+    index = 0
+    while index < len(lines):
+        line_no, line = index + 1, lines[index]
+        heading = _HEADING.match(line)
+        table_title = TABLE_TITLE.match(clean(line))
+        if heading:
+            section = clean(heading.group(2))
+            in_references = section.lower() == "references"
+            if guide.title is None and len(heading.group(1)) == 1:
+                guide.title = section
+        elif _RULE.match(line):
+            in_references = False
+        elif table_title:
+            table, index = _read_table(lines, index, table_title, section, guide.issues)
+            guide.tables.append(table)
+            continue
+        elif in_references:
+            guide.read_reference_line(line_no, line)
+        else:
+            guide.read_body_line(line_no, line, section)
+        index += 1
+    guide.finish()
+    return guide
+
+
+def _read_table(
+    lines: list[str],
+    index: int,
+    title: re.Match[str],
+    section: str | None,
+    issues: list[ParseIssue],
+) -> tuple[Table, int]:
+    """Read 'Table N: title', the tab-separated header and rows up to the first blank line."""
+    table_no, title_line = int(title.group(1)), index + 1
+    index += 1
+    while index < len(lines) and not lines[index].strip():
+        index += 1
+    header: tuple[str, ...] = ()
+    rows: list[Row] = []
+    if index < len(lines) and "\t" in lines[index]:
+        header = tuple(cell.strip() for cell in lines[index].split("\t"))
+        index += 1
+    else:
+        issues.append(
+            ParseIssue(
+                title_line,
+                "table_shape",
+                f"Table {table_no} has no tab-separated header line after its title",
+            )
+        )
+    while header and index < len(lines) and "\t" in lines[index]:
+        row_no, line_no = len(rows) + 1, index + 1
+        cells = [Cell(text.strip(), line_no) for text in lines[index].split("\t")]
+        row = _fit_row(cells, header, rows[-1] if rows else None, row_no, line_no, issues)
+        if row is not None:
+            rows.append(row)
+        index += 1
+    table = Table(table_no, title.group(2), title_line, section, header, tuple(rows))
+    return table, index
+
+
+def _fit_row(
+    cells: list[Cell],
+    header: tuple[str, ...],
+    above: Row | None,
+    row_no: int,
+    line_no: int,
+    issues: list[ParseIssue],
+) -> Row | None:
+    """Fit cells to the header.
+
+    A row that ends in empty cells is the text rendering of merged cells: its leading cells
+    continue the row above, so the filled cells shift right and the leading ones are carried down.
+    """
+    filled = list(cells)
+    while filled and not filled[-1].text:
+        filled.pop()
+    if len(filled) > len(header):
+        issues.append(
+            ParseIssue(
+                line_no,
+                "table_shape",
+                f"row has {len(filled)} cells but the header has {len(header)} columns",
+            )
+        )
+        return None
+    carried = len(header) - len(filled)
+    if carried and len(cells) > len(filled):
+        if above is None:
+            issues.append(
+                ParseIssue(
+                    line_no,
+                    "table_shape",
+                    "row ends in an empty cell (a merged cell) but there is no row above to continue",
+                )
+            )
+            return None
+        inherited = tuple(
+            Cell(cell.text, line_no, cell.continued_from_line or cell.line_no)
+            for cell in above.cells[:carried]
+        )
+        return Row(row_no, line_no, inherited + tuple(filled))
+    if carried:
+        issues.append(
+            ParseIssue(
+                line_no,
+                "table_shape",
+                f"row has {len(filled)} cells but the header has {len(header)} columns; the missing cells are read as empty",
+            )
+        )
+    padding = tuple(Cell("", line_no) for _ in range(carried))
+    return Row(row_no, line_no, tuple(filled) + padding)

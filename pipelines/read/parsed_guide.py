@@ -1,0 +1,161 @@
+"""What a parsed guide is, whatever its rendering: lossless strings, tables with line numbers, references.
+
+Nothing here knows what a cell means; that is normalize's job. The readers of the text and the
+HTML rendering both fill a ParsedGuide through the line readers below, so a metadata line or a
+reference line means the same thing in either rendering.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipelines.read.errors import FileError, ParseIssue
+
+_AUTHOR_DATE = re.compile(
+    r"(?:\*\*)?Author:(?:\*\*)?\s*(?P<author>.+?)\.?\s*(?:\*\*)?Date:(?:\*\*)?\s*(?P<date>.+?)\s*$"
+)
+_FIELD = re.compile(r"^(?P<name>Compound Name|Cat\. No\.)\s*:\s*(?P<value>.+?)\s*$")
+_REFERENCE = re.compile(r"^\s*[-*]?\s*(?P<no>\d+)\.\s+(?P<text>.+?)\s*$")
+_CITE_THIS = re.compile(
+    r"To cite this document:\s*(?P<publisher>[^.\[]+?)\s*\..*?Available at:\s*\[?(?P<url>https?://[^\]\s]+)"
+)
+TABLE_TITLE = re.compile(r"^\s*Table\s+(\d+)\s*[:.]\s*(.*\S)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    line_no: int
+    continued_from_line: int | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    row_no: int
+    line_no: int
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    table_no: int
+    title: str
+    line_no: int
+    section: str | None
+    header: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    line_no: int
+    section: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class ReferenceLine:
+    ref_no: int
+    line_no: int
+    text: str
+
+
+@dataclass
+class ParsedGuide:
+    format: str
+    title: str | None = None
+    author: str | None = None
+    date_text: str | None = None
+    compound: str | None = None
+    catalog_no: str | None = None
+    publisher: str | None = None
+    cite_url: str | None = None
+    tables: list[Table] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    references: list[ReferenceLine] = field(default_factory=list)
+    issues: list[ParseIssue] = field(default_factory=list)
+
+    def read_body_line(self, line_no: int, text: str, section: str | None) -> None:
+        """A line of prose: the author/date line, a 'Name: value' field, or a paragraph."""
+        stripped = text.strip()
+        if not stripped or self.read_cite_line(stripped):
+            return
+        author_date = _AUTHOR_DATE.search(stripped)
+        field_match = _FIELD.match(stripped)
+        if author_date and self.author is None:
+            self.author = author_date.group("author").strip()
+            self.date_text = author_date.group("date").strip()
+        elif field_match:
+            name, value = field_match.group("name"), field_match.group("value")
+            if name == "Compound Name":
+                self.compound = self.compound or value
+            else:
+                self.catalog_no = self.catalog_no or value
+        else:
+            self.paragraphs.append(Paragraph(line_no, section, stripped))
+
+    def read_reference_line(self, line_no: int, text: str, ref_no: int | None = None) -> None:
+        """A line of the reference section: 'N. title', the 'To cite this document' line, or an
+        unnumbered line (an issue). `ref_no` is the number a list gives when the text has none."""
+        if self.read_cite_line(text):
+            return
+        reference = _REFERENCE.match(text)
+        if reference:
+            self.references.append(
+                ReferenceLine(int(reference.group("no")), line_no, reference.group("text"))
+            )
+        elif ref_no is not None and text.strip():
+            self.references.append(ReferenceLine(ref_no, line_no, text.strip()))
+        elif text.strip():
+            self.issues.append(
+                ParseIssue(
+                    line_no,
+                    "reference_unnumbered",
+                    f"reference line has no number ('N. title'): {text.strip()[:80]!r}",
+                )
+            )
+
+    def read_cite_line(self, text: str) -> bool:
+        """The 'To cite this document: Publisher. … Available at: [url]' line names the publisher."""
+        cite = _CITE_THIS.search(text)
+        if cite:
+            self.publisher = cite.group("publisher").strip()
+            self.cite_url = cite.group("url")
+        return cite is not None
+
+    def finish(self) -> None:
+        """Whole-document checks: it must look like a guide; odd tables are reported, kept."""
+        if self.title is None and not self.tables:
+            raise FileError(
+                "not_a_guide",
+                "no title heading and no 'Table N:' table found: not a comparative guide",
+            )
+        first_line: dict[int, int] = {}
+        for table in self.tables:
+            if table.table_no in first_line:
+                self.issues.append(
+                    ParseIssue(
+                        table.line_no,
+                        "table_number",
+                        f"Table {table.table_no} also appears at line {first_line[table.table_no]}; both are kept, told apart by their position",
+                    )
+                )
+            first_line.setdefault(table.table_no, table.line_no)
+            repeated = sorted({name for name in table.header if table.header.count(name) > 1})
+            if repeated:
+                self.issues.append(
+                    ParseIssue(
+                        table.line_no,
+                        "table_header",
+                        f"Table {table.table_no} repeats the column(s) {repeated}; the first of each is read",
+                    )
+                )
+            if table.header and not table.rows:
+                self.issues.append(
+                    ParseIssue(
+                        table.line_no,
+                        "table_empty",
+                        f"Table {table.table_no} has a header but no rows; nothing was read from it",
+                    )
+                )

@@ -1,0 +1,116 @@
+"""Where things live under warehouse/, and the lock that keeps to one writing run at a time."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+
+class WarehouseLocked(Exception):
+    """Another run holds the warehouse."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    root: Path
+
+    @property
+    def database(self) -> Path:
+        return self.root / "evidence.duckdb"
+
+    @property
+    def releases(self) -> Path:
+        return self.root / "releases"
+
+    @property
+    def exports(self) -> Path:
+        return self.root / "exports"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def shards(self) -> Path:
+        return self.root / "cache" / "shards"
+
+    @property
+    def landing(self) -> Path:
+        """The landing cache of fetched URLs (pipelines.pull.fetch.LandingCache)."""
+        return self.root / "cache" / "landing"
+
+    def building(self, run_id: str) -> Path:
+        """Where a run builds its warehouse before renaming it over the live one."""
+        return self.root / f".{self.database.name}.{run_id}.building"
+
+    def remove_leftovers(self) -> list[Path]:
+        """What runs that died left behind: half-built warehouses (and their WAL), release and
+        shard staging folders, releases half pruned, a symlink not yet renamed into place,
+        partial downloads and report files not yet renamed.
+        Only ever called while holding the lock."""
+        leftovers = sorted(
+            [
+                *self.root.glob(f"{self.building('*').name}*"),
+                *self.releases.glob(".*"),
+                *self.shards.glob(".*.tmp"),
+                *self.root.glob(f".{self.exports.name}.tmp"),
+                *self.landing.glob("tmp/*"),
+                *self.landing.glob("index/.*.tmp"),
+                *self.reports.glob(".*.tmp"),
+            ]
+        )
+        for path in leftovers:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        return leftovers
+
+    def create(self) -> None:
+        for folder in (self.root, self.releases, self.reports, self.shards):
+            folder.mkdir(parents=True, exist_ok=True)
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """An exclusive flock: released by the kernel when the holder dies, so a lock left by a
+        killed run is simply taken over."""
+        self.create()
+        handle = self._lock_file.open("a+")
+        try:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise WarehouseLocked(self._locked_by(handle)) from exc
+            handle.truncate(0)
+            handle.write(f"pid {os.getpid()}")
+            handle.flush()
+            yield
+        finally:
+            handle.close()
+
+    def holder(self) -> str | None:
+        """Why a run cannot start now, or None: takes the lock and drops it at once, so a
+        second run can exit before it spends seconds starting a flow."""
+        if not self._lock_file.exists():
+            return None
+        with self._lock_file.open("a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return self._locked_by(handle)
+        return None
+
+    @property
+    def _lock_file(self) -> Path:
+        return self.root / ".lock"
+
+    def _locked_by(self, handle: IO[str]) -> str:
+        handle.seek(0)
+        holder = handle.read().strip() or "another process"
+        return f"{self.root} is being built by {holder}; wait for that run to finish (a killed run's lock is taken over automatically)"

@@ -1,0 +1,146 @@
+"""Immutable Parquet releases with a manifest and a datapackage; `exports` switched atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+from pipelines.pull.fetch import sha256_file
+from pipelines.store.load import connect
+from schemas import DATASETS, SCHEMA_VERSION
+from schemas.render import datapackage
+
+MANIFEST = "manifest.json"
+
+
+def release_id_for(run_id: str, started_at: datetime) -> str:
+    """Sortable by time, unique by run."""
+    return f"{started_at:%Y%m%dT%H%M%SZ}-{run_id[:8]}"
+
+
+def write_release(
+    database: Path,
+    releases_dir: Path,
+    release_id: str,
+    run_id: str,
+    created_at: datetime,
+    input_key: str,
+) -> Path:
+    """Write every published dataset from the built warehouse into a new release folder."""
+    staging = releases_dir / f".{release_id}.tmp"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    files = []
+    con = connect(database, read_only=True)
+    try:
+        con.execute("SET threads TO 1")  # one writer thread: the same bytes on every run
+        for dataset in (d for d in DATASETS if d.published):
+            relative = f"{dataset.schema}/{dataset.table}.parquet"
+            target = staging / relative
+            target.parent.mkdir(exist_ok=True)
+            order = ", ".join(f'"{c}"' for c in dataset.sort_columns)
+            # DuckDB streams the table to Parquet: memory stays flat however many rows there are.
+            con.execute(
+                f"COPY (SELECT * FROM {dataset.name} ORDER BY {order}) TO $target"
+                " (FORMAT parquet, COMPRESSION zstd)",
+                {"target": str(target)},
+            )
+            rows = con.sql(f"SELECT count(*) FROM {dataset.name}").fetchall()[0][0]
+            files.append(
+                {
+                    "dataset": dataset.name,
+                    "path": relative,
+                    "rows": rows,
+                    "bytes": target.stat().st_size,
+                    "sha256": sha256_file(target),
+                }
+            )
+    finally:
+        con.close()
+    manifest = {
+        "release_id": release_id,
+        "run_id": run_id,
+        "created_at": created_at.isoformat(),
+        "schema_version": SCHEMA_VERSION,
+        "input_key": input_key,
+        "files": files,
+    }
+    _write_json(staging / MANIFEST, manifest)
+    _write_json(staging / "datapackage.json", datapackage(files))
+    final = releases_dir / release_id
+    staging.rename(final)
+    return final
+
+
+def switch_exports(exports: Path, release: Path) -> None:
+    """Point `exports` at the release with a symlink swapped in by rename (atomic)."""
+    temporary = exports.with_name(f".{exports.name}.tmp")
+    temporary.unlink(missing_ok=True)
+    temporary.symlink_to(os.path.relpath(release, exports.parent), target_is_directory=True)
+    os.replace(temporary, exports)
+
+
+def live_manifest(exports: Path) -> dict:
+    """The current release's manifest (its input_key: what it was built from, a hash of its
+    shards and the code; its schema_version), or {} before the first release."""
+    manifest = exports / MANIFEST
+    return json.loads(manifest.read_text()) if manifest.is_file() else {}
+
+
+def reconcile_exports(database: Path, releases_dir: Path, exports: Path) -> Path | None:
+    """Point `exports` at the release the live warehouse records, when a run was killed between
+    swapping the warehouse in and switching the exports (the one window two renames leave)."""
+    if not database.exists():
+        return None
+    con = connect(database, read_only=True)
+    try:
+        latest = con.sql(
+            "SELECT release_id FROM meta.runs WHERE release_id IS NOT NULL"
+            " ORDER BY finished_at DESC NULLS LAST LIMIT 1"
+        ).fetchall()
+    finally:
+        con.close()
+    release = releases_dir / latest[0][0] if latest else None
+    if release is None or not release.is_dir() or verify_release(release):
+        return None
+    if exports.exists() and exports.resolve() == release.resolve():
+        return None
+    switch_exports(exports, release)
+    return release
+
+
+def prune_releases(releases_dir: Path, keep: int, current: Path) -> list[str]:
+    """Delete all but the newest `keep` releases (never the current one)."""
+    releases = sorted(
+        p for p in releases_dir.iterdir() if p.is_dir() and not p.name.startswith(".")
+    )
+    doomed = [
+        p for p in releases[: max(len(releases) - keep, 0)] if p.resolve() != current.resolve()
+    ]
+    for path in doomed:  # renamed away first, so a kill mid-delete leaves no half release
+        hidden = path.with_name(f".{path.name}.deleting")
+        path.rename(hidden)
+        shutil.rmtree(hidden, ignore_errors=True)
+    return sorted(p.name for p in doomed)
+
+
+def verify_release(release: Path) -> list[str]:
+    """Problems with a release: files missing or not matching the manifest's checksums."""
+    if not (release / MANIFEST).is_file():
+        return [f"{MANIFEST}: missing"]
+    manifest = json.loads((release / MANIFEST).read_text())
+    problems = []
+    for entry in manifest["files"]:
+        path = release / entry["path"]
+        if not path.exists():
+            problems.append(f"{entry['path']}: missing")
+        elif sha256_file(path) != entry["sha256"]:
+            problems.append(f"{entry['path']}: sha256 does not match the manifest")
+    return problems
+
+
+def _write_json(path: Path, document: dict) -> None:
+    path.write_text(json.dumps(document, indent=2, sort_keys=False) + "\n", encoding="utf-8")

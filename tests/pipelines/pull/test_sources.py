@@ -1,0 +1,51 @@
+"""The registry: what a [[source]] and the [fetch] table may say, and the error naming the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipelines.pull.fetch import FetchSettings
+from pipelines.pull.sources import ConfigError, load_registry
+
+GUIDE = '[[source]]\nid = "web"\nkind = "guide"\nurl = "https://example.org/guide.html"\n'
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    registry = tmp_path / "sources.toml"
+    registry.write_text(text)
+    return registry
+
+
+def test_fetch_settings_default_and_a_source_may_lower_its_size_limit(tmp_path: Path) -> None:
+    registry = load_registry(
+        write(tmp_path, "[fetch]\nread_timeout = 5\nretries = 1\n\n" + GUIDE + "max_bytes = 1000\n")
+    )
+    (entry,) = registry.remote
+    assert registry.local == []
+    assert registry.fetch == FetchSettings(read_timeout=5, retries=1)
+    assert registry.settings_for(entry).max_bytes == 1000
+    assert registry.settings_for(entry).delays() == [2.0]
+    assert FetchSettings().delays() == [2.0, 4.0, 8.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (GUIDE.replace("https://", "file://"), "[[source]] #1 (web): url must start with http:// or https://"),
+        (GUIDE + "max_bytes = 0\n", "(web): max_bytes must be a positive whole number"),
+        ("[fetch]\ntimeout = 3\n" + GUIDE, "[fetch] takes only connect_timeout, read_timeout, max_bytes, retries, backoff_seconds; got ['timeout']"),
+        ("[fetch]\nretries = 1.5\n" + GUIDE, "[fetch] retries must be a number, not 1.5"),
+        ("[fetch]\nread_timeout = -1\n" + GUIDE, "[fetch] read_timeout must not be negative, not -1"),
+        ("[fetch]\nbackoff_seconds = true\n" + GUIDE, "[fetch] backoff_seconds must be a number, not True"),
+    ],
+)  # fmt: skip
+def test_a_bad_registry_is_a_config_error_naming_the_file(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    registry = write(tmp_path, text)
+    with pytest.raises(ConfigError) as raised:
+        load_registry(registry)
+    assert str(raised.value).startswith(f"{registry}: ")
+    assert message in str(raised.value)

@@ -1,0 +1,91 @@
+import pytest
+
+from pipelines.read.errors import FileError, decode
+from pipelines.read.guide_text import parse_guide_text
+from tests.conftest import SEED
+
+
+@pytest.fixture(scope="module")
+def guide():
+    return parse_guide_text(decode(SEED.read_bytes(), "text guide")[0])
+
+
+def test_metadata_strings_are_read_as_printed(guide):
+    assert (
+        guide.title
+        == "Clinical validation of Ascomycin's therapeutic potential in inflammatory skin diseases"
+    )
+    assert guide.author == "BenchChem Technical Support Team"
+    assert guide.date_text == "December 2025"
+    assert (guide.compound, guide.catalog_no, guide.publisher) == (
+        "Ascomycin",
+        "B7888174",
+        "BenchChem",
+    )
+    assert guide.cite_url.startswith("https://www.benchchem.com/product/b7888174#")
+
+
+def test_three_tables_with_4_5_3_rows_and_their_lines(guide):
+    assert [(t.table_no, len(t.rows), t.line_no) for t in guide.tables] == [
+        (1, 4, 29),
+        (2, 5, 37),
+        (3, 3, 52),
+    ]
+    assert guide.tables[0].header == ("Outcome", "Comparison", "Result", "Strength of Evidence")
+    assert [r.line_no for r in guide.tables[1].rows] == [40, 41, 42, 43, 44]
+
+
+def test_row_ending_in_empty_cell_continues_the_outcome_above(guide):
+    row = guide.tables[0].rows[1]
+    outcome, comparison, result, grade = row.cells
+    assert outcome.text.startswith("Investigator's Global Assessment (IGA) - Success")
+    assert (outcome.line_no, outcome.continued_from_line) == (33, 32)
+    assert comparison.text == "Tacrolimus 0.03% vs. Pimecrolimus 1% (Pediatric)"
+    assert result.text.startswith("No significant difference")
+    assert grade.text == "Moderate"
+    third = guide.tables[1].rows[2]
+    assert third.cells[0].continued_from_line == 40 and third.cells[3].text == "High"
+
+
+def test_cells_are_lossless(guide):
+    cell = guide.tables[1].rows[3].cells[2]
+    assert cell.text.endswith('<a href="#">[4]</a> <a href="#">[5]</a>')
+
+
+def test_references_are_numbered_lines_of_the_reference_section(guide):
+    assert [(r.ref_no, r.line_no) for r in guide.references] == [
+        (1, 77),
+        (2, 78),
+        (3, 79),
+        (4, 80),
+        (5, 81),
+    ]
+    assert guide.references[1].text == "Pimecrolimus. Novartis - PubMed [pubmed.ncbi.nlm.nih.gov]"
+    assert guide.issues == []
+
+
+def test_a_file_without_title_or_tables_is_not_a_guide():
+    with pytest.raises(FileError) as raised:
+        parse_guide_text("just some words\nand more\n")
+    assert raised.value.error == "not_a_guide"
+
+
+def test_non_utf8_text_is_read_with_an_issue_and_binary_is_refused():
+    text, issue = decode("# Title\nline two\ncaf\xe9 \u20ac\n".encode("cp1252"), "text guide")
+    assert text == "# Title\nline two\ncaf\xe9 \u20ac\n"
+    assert (issue.line_no, issue.error) == (3, "encoding")
+    assert issue.message.startswith("not UTF-8 (first non-UTF-8 byte at offset 20); read as cp1252")
+    latin1, issue = decode("caf\xe9 \x81".encode("latin-1"), "text guide")
+    assert latin1 == "caf\xe9 \x81" and "; read as latin-1," in issue.message
+    utf16, issue = decode("\ufeff# T\n".encode("utf-16-le"), "text guide")
+    assert (utf16, issue.error) == ("# T\n", "encoding")
+    assert decode("\ufeff# T".encode("utf-8"), "text guide") == ("# T", None)
+    with pytest.raises(FileError):
+        decode(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "text guide")
+
+
+def test_a_row_with_too_many_cells_is_reported_and_its_siblings_kept():
+    text = "# T\n\nTable 1: X\n\nA\tB\na\tb\na\tb\tc\td\nx\ty\n"
+    guide = parse_guide_text(text)
+    assert [r.line_no for r in guide.tables[0].rows] == [6, 8]
+    assert [(i.line_no, i.error) for i in guide.issues] == [(7, "table_shape")]
