@@ -10,11 +10,11 @@ from dataclasses import asdict
 from pathlib import Path
 
 from pipelines.batches import process_batch
+from pipelines.interpret.bibliographic_records import load_bibliography
 from pipelines.interpret.resolve import RecordIndex
 from pipelines.interpret.vocab import VOCAB_DATASETS, build_vocabulary, load_vocabularies
 from pipelines.pull.sources import PulledFile, describe_file, load_registry, pull
 from pipelines.read import bibliography
-from pipelines.read.bibliography import load_bibliography
 
 
 def check_files(paths: list[Path], registry: Path) -> list[str]:

@@ -39,6 +39,7 @@ from pipelines.batches import (
     shard_complete,
     write_shard,
 )
+from pipelines.interpret.bibliographic_records import load_bibliography
 from pipelines.interpret.estimates import load_estimates
 from pipelines.interpret.resolve import RecordIndex
 from pipelines.interpret.vocab import Vocabulary, load_vocabularies, read_vocabulary
@@ -59,7 +60,6 @@ from pipelines.pull.sources import (
     load_registry,
     pull,
 )
-from pipelines.read.bibliography import load_bibliography
 from pipelines.store.checks import run_checks
 from pipelines.store.history import record_history, write_pulled
 from pipelines.store.layout import Layout

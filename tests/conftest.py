@@ -46,8 +46,8 @@ def vocab():
 @pytest.fixture(scope="session")
 def records():
     """The bundled bibliographic records (raw/references), indexed for resolution."""
+    from pipelines.interpret.bibliographic_records import load_bibliography
     from pipelines.interpret.resolve import RecordIndex
-    from pipelines.read.bibliography import load_bibliography
 
     frames, quarantine, errors = load_bibliography(registered("references"))
     assert quarantine == [] and errors == []

@@ -6,10 +6,10 @@ import tomllib
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from pipelines.pull.fetch import FetchSettings, Landed, sha256_file
-from pipelines.read.errors import FileError, ParseIssue
 
 KINDS = ("guide", "references", "estimates", "vocab")
 
@@ -67,6 +67,20 @@ class PulledFile:
         )
 
 
+class Problem(Protocol):
+    """What a reader reports (read.errors' FileError or ParseIssue); pull reads before any reader,
+    so it names the shape rather than importing them."""
+
+    @property
+    def line_no(self) -> int | None: ...
+
+    @property
+    def error(self) -> str: ...
+
+    @property
+    def message(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class SourceError:
     source_id: str
@@ -76,10 +90,9 @@ class SourceError:
     message: str
 
     @classmethod
-    def of(cls, pulled: PulledFile, problem: FileError | ParseIssue) -> SourceError:
+    def of(cls, pulled: PulledFile, problem: Problem) -> SourceError:
         """The quality.source_errors row for a file that failed, or a part of it."""
-        message = problem.message if isinstance(problem, ParseIssue) else str(problem)
-        return cls(pulled.source_id, pulled.file, problem.line_no, problem.error, message)
+        return cls(pulled.source_id, pulled.file, problem.line_no, problem.error, problem.message)
 
 
 def load_registry(registry: Path) -> Registry:

@@ -1,23 +1,16 @@
-"""The parse stage for bibliographic files: format sniffed from content, records read and validated."""
+"""Bibliographic files: the format sniffed from content, then the reader for it (records with their line)."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-import polars as pl
-
-from pipelines.pull.sources import PulledFile, SourceError
 from pipelines.read.errors import FileError, ParseIssue, decode
 from pipelines.read.pubmed_csv import REQUIRED as CSV_REQUIRED
 from pipelines.read.pubmed_csv import read_pubmed_csv
 from pipelines.read.pubmed_xml import read_pubmed_xml
 from pipelines.read.ris_medline import read_medline, read_ris
-from pipelines.read.text import stable_id
-from pipelines.validate import validate_rows
-from schemas import BY_NAME
 
-DATASET = BY_NAME["core.bibliographic_records"]
 _READERS = {"pubmed-csv": read_pubmed_csv, "ris": read_ris, "medline": read_medline}
 
 
@@ -50,31 +43,3 @@ def read_records(data: bytes) -> tuple[str, list[dict[str, Any]], list[ParseIssu
     text, encoding_issue = decode(data, "bibliographic file")
     records, issues = _READERS[record_format](text)
     return record_format, records, [encoding_issue, *issues] if encoding_issue else issues
-
-
-def load_bibliography(
-    files: list[PulledFile],
-) -> tuple[dict[str, pl.DataFrame], list[dict[str, Any]], list[SourceError]]:
-    """Every record of every file, validated; bad records are quarantined, bad files recorded."""
-    rows: list[dict[str, Any]] = []
-    errors: list[SourceError] = []
-    for pulled in files:
-        try:
-            record_format, records, issues = read_records(pulled.path.read_bytes())
-        except FileError as exc:
-            errors.append(SourceError.of(pulled, exc))
-            continue
-        errors += [SourceError.of(pulled, issue) for issue in issues]
-        for position, record in enumerate(records, 1):
-            rows.append(
-                {
-                    **record,
-                    "source_id": pulled.source_id,
-                    "file": pulled.file,
-                    "record_id": stable_id("bib", pulled.source_id, position),
-                    "format": record_format,
-                    "first_author": record["authors"][0] if record["authors"] else None,
-                }
-            )
-    checked = validate_rows(DATASET, DATASET.frame(rows), {})
-    return {DATASET.name: checked.frame}, checked.quarantine, errors

@@ -10,6 +10,7 @@ class FileError(ValueError):
 
     def __init__(self, error: str, message: str, line_no: int | None = None) -> None:
         super().__init__(message)
+        self.message = message
         self.error = error
         self.line_no = line_no
 

@@ -4,8 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.pull.sources import describe_file
-from pipelines.read.bibliography import load_bibliography, read_records, sniff
+from pipelines.read.bibliography import read_records, sniff
 from pipelines.read.errors import FileError
 from tests.conftest import DATA, ROOT
 
@@ -115,28 +114,3 @@ def test_format_is_sniffed_from_content():
     assert sniff(b"\nTY  - JOUR\n") == "ris"
     assert sniff(b"<!DOCTYPE html><html><body>") is None
     assert sniff(b"name,value\n") is None
-
-
-def test_a_ragged_csv_row_is_reported_and_its_neighbours_kept(tmp_path):
-    path = tmp_path / "export.csv"
-    path.write_text(
-        'PMID,Title,Authors\n1,"A title, with a comma",Doe J.\n2,Unquoted, comma,Roe K.\n'
-        '3,"A title spanning\ntwo lines",Poe L.\n4,,Nobody N.\n'
-    )
-    pulled = describe_file(
-        path, source_id="export.csv", registry_id="t", kind="references", file="export.csv"
-    )
-    frames, quarantine, errors = load_bibliography([pulled])
-    records = frames["core.bibliographic_records"]
-    assert records.select("pmid", "line_no", "title").rows() == [
-        ("1", 2, "A title, with a comma"),
-        ("3", 4, "A title spanning\ntwo lines"),
-    ]
-    assert [(e.line_no, e.error) for e in errors] == [(3, "record_shape")]
-    assert [(q["line_no"], q["column"], q["check"]) for q in quarantine] == [
-        (6, "title", "not_nullable")
-    ]
-    assert (
-        quarantine[0]["message"]
-        == "export.csv:6: title is empty but core.bibliographic_records requires it"
-    )

@@ -1,0 +1,98 @@
+"""The wings of pipelines/ import only downstream of the flow: pull → read → interpret → store.
+
+Every import statement is read from the source (also those inside functions), so a lazy import
+cannot slip past the rule.
+"""
+
+import ast
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+WINGS = ("pull", "read", "interpret", "store")
+# What each wing may import from this project, besides itself.
+ALLOWED = {
+    "pull": {"schemas"},
+    "read": {"schemas", "pipelines.pull"},
+    "interpret": {"schemas", "pipelines.pull", "pipelines.read", "pipelines.validate"},
+    "store": {"schemas", "pipelines.pull", "pipelines.read", "pipelines.interpret"},
+    "schemas": {"schemas"},
+}
+PREFECT_USERS = {"pipelines.flows", "pipelines.cli"}
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module an import statement in the file names (`from pipelines import x`: pipelines.x)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module == "pipelines":
+            names |= {f"pipelines.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def module_name(path: Path, root: Path) -> str:
+    return ".".join(path.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+
+
+def project_import(name: str) -> bool:
+    return name == "schemas" or name.startswith(("schemas.", "pipelines."))
+
+
+def is_under(name: str, package: str) -> bool:
+    return name == package or name.startswith(package + ".")
+
+
+def violations(root: Path) -> list[str]:
+    """`module imports name` for every import that breaks the rules, sorted."""
+    found: list[str] = []
+    for path in sorted([*root.glob("pipelines/**/*.py"), *root.glob("schemas/**/*.py")]):
+        module = module_name(path, root)
+        parts = module.split(".")
+        area = parts[1] if parts[0] == "pipelines" and len(parts) > 2 else parts[0]
+        for name in sorted(imported_modules(path)):
+            if is_under(name, "prefect") or is_under(name, "prefect_dask"):
+                if module not in PREFECT_USERS:
+                    found.append(f"{module} imports {name}")
+            elif area in ALLOWED and project_import(name):
+                own = "schemas" if area == "schemas" else f"pipelines.{area}"
+                allowed = ALLOWED[area] | {own}
+                if not any(is_under(name, package) for package in allowed):
+                    found.append(f"{module} imports {name}")
+    return found
+
+
+def test_wings_import_only_downstream_and_only_flows_and_cli_import_prefect():
+    assert violations(ROOT) == []
+
+
+def test_every_wing_says_what_belongs_there_and_what_it_may_import():
+    for wing in WINGS:
+        doc = ast.get_docstring(ast.parse((ROOT / "pipelines" / wing / "__init__.py").read_text()))
+        assert doc and "import" in doc, wing
+
+
+def test_the_rule_catches_an_upward_import_a_lazy_one_and_prefect(tmp_path):
+    (tmp_path / "pipelines" / "read").mkdir(parents=True)
+    (tmp_path / "pipelines" / "interpret").mkdir()
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "pipelines" / "read" / "reader.py").write_text(
+        "from pipelines.store.load import connect\n"
+        "from pipelines.read.text import clean\n"
+        "def f():\n    import pipelines.interpret.vocab\n"
+    )
+    (tmp_path / "pipelines" / "interpret" / "terms.py").write_text(
+        "from prefect import task\nfrom pipelines.validate import validate_rows\n"
+    )
+    (tmp_path / "pipelines" / "batches.py").write_text("from prefect import flow\n")
+    (tmp_path / "schemas" / "base.py").write_text("from pipelines.read import text\n")
+    assert violations(tmp_path) == [
+        "pipelines.batches imports prefect",
+        "pipelines.interpret.terms imports prefect",
+        "pipelines.read.reader imports pipelines.interpret.vocab",
+        "pipelines.read.reader imports pipelines.store.load",
+        "schemas.base imports pipelines.read",
+    ]
