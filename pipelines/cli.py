@@ -38,6 +38,8 @@ server_app = typer.Typer(
     help="A persistent local Prefect server that makes every run start fast.", no_args_is_help=True
 )
 app.add_typer(server_app, name="server")
+vocab_app = typer.Typer(help="Work with the vocabularies under raw/vocab/.", no_args_is_help=True)
+app.add_typer(vocab_app, name="vocab")
 console = Console()
 errors = Console(stderr=True)
 
@@ -351,6 +353,43 @@ def serve(
         highlight=False,
     )
     build_warehouse.serve(name=name, cron=cron, parameters=parameters)
+
+
+@vocab_app.command("suggest")
+def vocab_suggest(
+    warehouse: WarehouseOption = Path("warehouse"),
+    vocab: Annotated[Path, typer.Option("--vocab", help="Folder of the vocabulary CSVs.")] = Path(
+        "raw/vocab"
+    ),
+) -> None:
+    """CSV rows to add to raw/vocab/ for the terms the last run could not match."""
+    import duckdb
+
+    from pipelines.interpret.suggestions import Unmatched, suggest
+
+    database = warehouse / "evidence.duckdb"
+    if not database.exists():
+        _fail(Exit.CONFIG, f"{database} does not exist yet; run `dermevidence run` first")
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        rows = con.sql(
+            """SELECT vocabulary, text, sum(occurrences)::INTEGER,
+                      arg_max(runner_up, runner_up_score), max(runner_up_score)
+               FROM quality.term_matches WHERE method = 'unmatched'
+               GROUP BY vocabulary, text ORDER BY vocabulary, text"""
+        ).fetchall()
+    finally:
+        con.close()
+    terms = [Unmatched(*row) for row in rows]
+    if not terms:
+        console.print("Every printed term of the last run matched a vocabulary entry.")
+        return
+    texts = {
+        term.vocabulary: (vocab / f"{term.vocabulary}.csv").read_text(encoding="utf-8")
+        for term in terms
+        if (vocab / f"{term.vocabulary}.csv").exists()
+    }
+    sys.stdout.write(suggest(terms, texts))
 
 
 @server_app.command("start")

@@ -338,7 +338,7 @@ def build_warehouse(
         if refused:
             summary.status = "failed_strict"
             summary.release_id = None
-            summary.message = "--strict: nothing was published because rows were quarantined, sources failed or checks failed."
+            summary.message = "--strict: nothing was published because rows were quarantined, sources failed, checks failed or terms matched no vocabulary entry."
             layout.building(summary.run_id).unlink(missing_ok=True)
         else:
             summary.status = "success_with_issues" if summary.has_issues else "success"

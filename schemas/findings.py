@@ -24,15 +24,23 @@ class Findings(Provenance):
         ge=1,
         description="1-based statement within the row's result; a result naming subgroups yields several.",
     )
-    condition: str = vocab_field(
-        "conditions", "Condition (ref.conditions id), from the table title or the section heading."
+    condition: str | None = vocab_field(
+        "conditions",
+        "Condition (ref.conditions id), from the table title, the section heading or the guide's title; null when none names one (see quality.term_matches).",
+        nullable=True,
     )
-    outcome: str = vocab_field("outcomes", "Outcome (ref.outcomes id).")
+    outcome: str | None = vocab_field(
+        "outcomes",
+        "Outcome (ref.outcomes id); null when the printed outcome matches no entry (kept in outcome_text, flagged in quality.checks).",
+        nullable=True,
+    )
     outcome_text: str = pa.Field(description="Outcome as printed (carried down for merged cells).")
-    intervention: str = vocab_field(
+    intervention: str | None = vocab_field(
         "compounds",
-        "Intervention: compound or class (ref.compounds id); the first treatment of the comparison.",
+        "Intervention: compound or class (ref.compounds id); the first treatment of the comparison; null when the vocabulary knows none in intervention_text.",
+        nullable=True,
     )
+    intervention_text: str = pa.Field(description="Intervention as printed in the comparison.")
     intervention_strength_pct: float | None = pa.Field(
         nullable=True, gt=0, le=100, description="Intervention strength in percent (w/w)."
     )
@@ -43,7 +51,12 @@ class Findings(Provenance):
         nullable=True,
         description="Corticosteroid potency of the intervention: ref.potencies ids joined by '/'.",
     )
-    comparator: str = vocab_field("compounds", "Comparator: compound or class (ref.compounds id).")
+    comparator: str | None = vocab_field(
+        "compounds",
+        "Comparator: compound or class (ref.compounds id); null when the vocabulary knows none in comparator_text.",
+        nullable=True,
+    )
+    comparator_text: str = pa.Field(description="Comparator as printed in the comparison.")
     comparator_strength_pct: float | None = pa.Field(
         nullable=True, gt=0, le=100, description="Comparator strength in percent (w/w)."
     )
@@ -63,6 +76,10 @@ class Findings(Provenance):
     direction: str = pa.Field(
         isin=DIRECTIONS,
         description="Which arm the statement favours, from the result text and the outcome's polarity; unclassified when the rules cannot tell.",
+    )
+    direction_reason: str | None = pa.Field(
+        nullable=True,
+        description="Why the rules could not tell the direction (only when direction is unclassified).",
     )
     result_text: str = pa.Field(
         description="The statement as printed, citation markers and markup removed."

@@ -2,7 +2,7 @@
 
 import pandera.polars as pa
 
-from schemas.base import Dataset, Model
+from schemas.base import Dataset, Model, Provenance
 
 
 class Quarantine(Model):
@@ -43,6 +43,31 @@ class Checks(Model):
     detail: str = pa.Field(description="What the check asserts, and a sample of the failures.")
 
 
+class TermMatches(Provenance):
+    vocabulary: str = pa.Field(
+        description="Vocabulary the term was looked up in (ref.<vocabulary>)."
+    )
+    text: str = pa.Field(description="The term as printed.")
+    term_id: str | None = pa.Field(
+        nullable=True, description="Vocabulary id it was read as; null when it matches no entry."
+    )
+    method: str = pa.Field(
+        isin=["exact", "normalized", "abbreviation", "contained", "fuzzy", "unmatched"],
+        description="How it matched: exact (case and spacing aside), normalized (punctuation, plurals, asides, timepoints, word order), abbreviation (spelled out as the vocabulary defines it), contained (holds one entry's synonym), fuzzy (similar enough, and clearly closer to one entry), unmatched.",
+    )
+    score: float | None = pa.Field(
+        nullable=True, ge=0, le=100, description="Similarity to the entry read (100 unless fuzzy)."
+    )
+    runner_up: str | None = pa.Field(
+        nullable=True,
+        description="The closest other entry (for an unmatched term: the closest entry).",
+    )
+    runner_up_score: float | None = pa.Field(
+        nullable=True, ge=0, le=100, description="Fuzzy similarity (rapidfuzz ratio) to runner_up."
+    )
+    occurrences: int = pa.Field(ge=1, description="How often the document prints it.")
+
+
 DATASETS = (
     Dataset(
         name="quality.quarantine",
@@ -55,6 +80,12 @@ DATASETS = (
         model=SourceErrors,
         description="Files or registry entries that could not be used at all, or a part of a file that could not be parsed.",
         key=("source_id", "file", "line_no", "error"),
+    ),
+    Dataset(
+        name="quality.term_matches",
+        model=TermMatches,
+        description="How every printed term of a document was read against the vocabularies: one row per document, vocabulary and printed text, with the method, the score and the closest rival, for a person to review.",
+        key=("source_id", "vocabulary", "text"),
     ),
     Dataset(
         name="quality.checks",

@@ -94,6 +94,15 @@ class Measures(Term):
     )
 
 
+class Events(Term):
+    """Events a result sentence counts ('fewer flares', 'flared more often'), whatever the outcome."""
+
+    polarity: str = pa.Field(
+        isin=["higher", "lower"],
+        description="Whether more or fewer of the event is better for the patient.",
+    )
+
+
 class OutcomeInversions(Term):
     """Phrases that turn an outcome into its complement ('risk of NOT improving')."""
 
@@ -103,8 +112,8 @@ class ResultPhrases(Model):
         unique=True, description="Phrase looked for in a result statement, case-insensitively."
     )
     effect: str = pa.Field(
-        isin=["better", "worse", "higher", "lower", "no_difference", "comparable"],
-        description="What the phrase says of the treatment it names: better/worse overall, a higher/lower outcome value, or no difference.",
+        isin=["better", "worse", "higher", "lower", "no_difference", "comparable", "reference"],
+        description="What the phrase says of the treatment it names: better/worse overall, a higher/lower outcome value, no difference, comparable; reference: the treatment named next is the one compared against ('than', 'compared with').",
     )
     description: str = pa.Field(description="Why the phrase means that.")
 
@@ -134,6 +143,11 @@ DATASETS = (
         "measures",
         Measures,
         "Effect measures (RR, OR, SIR, MD, NNT, arm-level values…) and their scale.",
+    ),
+    _vocabulary(
+        "events",
+        Events,
+        "Events a result sentence counts, and whether fewer of them is better (flares, relapses).",
     ),
     _vocabulary(
         "outcome_inversions",

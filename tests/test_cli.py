@@ -164,7 +164,7 @@ def test_run_exit_codes_for_quarantined_rows_and_strict(prefect_api, project):
     assert [stage for stage, _ in stage_lines] == [
         "pull", "vocabularies", "bibliography", "estimates", "parse", "load", "check", "publish",
     ]  # fmt: skip
-    assert stage_lines[0][1] == "17 files, 0 source errors"
+    assert stage_lines[0][1] == "18 files, 0 source errors"
     assert stage_lines[-1][1] == f"release {release}"
     assert "Finished in state" not in published.output
     quiet = runner.invoke(app, [*arguments, "--quiet"])
@@ -206,7 +206,66 @@ def test_verbose_shows_prefects_log_and_the_default_keeps_it_out(prefect_api, pr
     )
     assert (default.returncode, verbose.returncode) == (0, 0)
     assert "Finished in state" not in default.stderr
-    assert re.search(r"^pull +\d+\.\d\d s  16 files, 0 source errors$", default.stderr, re.M)
+    assert re.search(r"^pull +\d+\.\d\d s  17 files, 0 source errors$", default.stderr, re.M)
     assert "Task run 'pull" in verbose.stderr and "Finished in state Completed()" in verbose.stderr
     assert re.search(r"Flow run '[\w-]+' - record \d+\.\d\d s$", verbose.stderr, re.M)
     assert not re.search(r"^pull +\d", verbose.stderr, re.M)
+
+
+def test_an_unknown_term_keeps_its_finding_is_suggested_and_refused_by_strict(prefect_api, project):
+    (project / "raw" / "guides" / "unknown-terms.txt").write_text(
+        "# A guide with terms nobody listed\n\nTable 1: Emollients in Atopic Dermatitis\n\n"
+        "Outcome\tComparison\tResult\tGrade\n"
+        "Quality of life (DLQI)\tTacrolimus 0.1% vs. Pimecrolimus 1%\tTacrolimus 0.1% is more effective.\tLow\n"
+        "Any adverse effects\tTacrolimis 0.1% vs. Pimecrolimus 1%\tNo significant difference.\tLow\n",
+        encoding="utf-8",
+    )
+    warehouse = project / "warehouse"
+    arguments = ["run", "--sources", str(project / "raw" / "sources.toml"), "--warehouse", str(warehouse), "-q"]  # fmt: skip
+    published = runner.invoke(app, arguments)
+    assert published.exit_code == Exit.ISSUES, published.output
+    assert "check warn: terms_matched (3): " in published.output
+    assert (
+        'outcomes "Quality of life (DLQI)" (1x in 1 file(s): guides/unknown-terms.txt:6; closest '
+        in published.output
+    )
+    con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
+    kept = con.sql(
+        "SELECT f.outcome, f.outcome_text, f.intervention, f.intervention_text, e.verdict "
+        "FROM core.findings f JOIN core.evidence_checks e USING (finding_id) "
+        "WHERE f.file = 'guides/unknown-terms.txt' ORDER BY f.row_no"
+    ).fetchall()
+    con.close()
+    assert kept == [
+        (None, "Quality of life (DLQI)", "tacrolimus", "Tacrolimus 0.1%", "no_estimates"),
+        (None, "Any adverse effects", None, "Tacrolimis 0.1%", "no_estimates"),
+    ]
+    suggested = runner.invoke(
+        app,
+        [
+            "vocab",
+            "suggest",
+            "--warehouse",
+            str(warehouse),
+            "--vocab",
+            str(project / "raw" / "vocab"),
+        ],
+    )
+    assert suggested.exit_code == Exit.OK
+    lines = suggested.output.splitlines()
+    assert lines[0] == "# raw/vocab/compounds.csv: 1 unmatched term(s)"
+    assert (
+        lines[1]
+        == '# "Tacrolimis" (1x; closest tacrolimus at 90): a synonym of tacrolimus; replace its line with'
+    )
+    assert lines[2].startswith("tacrolimus,Tacrolimus,compound,") and "|Tacrolimis," in lines[2]
+    assert (
+        '# "Any adverse effects" (1x; closest any_adverse_event at 85.7): a synonym of any_adverse_event; replace its line with'
+        in lines
+    )
+    assert any(line.startswith("quality_of_life_dlqi,Quality of life (DLQI),") for line in lines)
+    strict = runner.invoke(app, [*arguments, "--strict"])
+    assert (
+        strict.exit_code == Exit.STRICT_FAILED
+        and "terms matched no vocabulary entry" in strict.output
+    )

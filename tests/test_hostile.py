@@ -36,7 +36,7 @@ id = "estimates"
 kind = "estimates"
 path = "estimates/*"
 """
-# file → (where the problem is recorded, its error or check, (dataset, good rows kept from the file))
+# file → (where the problem is recorded, its error, check or unmatched term, (dataset, rows kept from the file))
 CASES = {
     "guides/empty.txt": ("source_errors", "not_a_guide", None),
     "guides/binary.txt": ("source_errors", "unreadable", None),
@@ -52,10 +52,10 @@ CASES = {
     "guides/table-without-rows.txt": ("source_errors", "table_empty", ("core.findings", 1)),
     "guides/duplicate-table-numbers.txt": ("source_errors", "table_number", ("core.findings", 2)),
     "guides/unknown-grade.txt": ("quarantine", "in_vocabulary_evidence_grades", ("core.findings", 1)),
-    "guides/unknown-outcome.txt": ("quarantine", "in_vocabulary_outcomes", ("core.findings", 1)),
+    "guides/unknown-outcome.txt": ("term_matches", "Hair regrowth on the moon", ("core.findings", 2)),
     "guides/marker-without-reference.txt": ("quarantine", "reference_exists", ("core.findings", 2)),
     "guides/references-without-numbers.txt": ("source_errors", "reference_unnumbered", ("core.references", 1)),
-    "guides/formula-cells.txt": ("quarantine", "in_vocabulary_outcomes", ("core.findings", 1)),
+    "guides/formula-cells.txt": ("quarantine", "in_vocabulary_evidence_grades", ("core.findings", 2)),
     "guides/sql-looking.txt": (None, None, ("core.findings", 2)),
     "guides/script.html": (None, None, ("core.findings", 1)),
     "guides/deeply-nested.html": ("source_errors", "markup", ("core.findings", 1)),
@@ -115,6 +115,11 @@ def test_each_hostile_file_is_recorded_and_its_good_rows_kept(hostile_run, name)
         ).fetchall()
         assert what in [error for error, _ in rows], rows
         assert all(len(message) > 20 for _, message in rows)
+    elif place == "term_matches":  # an unknown open term keeps its finding and is flagged
+        rows = con.execute(
+            "SELECT text FROM quality.term_matches WHERE file = ? AND method = 'unmatched'", [file]
+        ).fetchall()
+        assert rows == [(what,)]
     elif place == "quarantine":
         rows = con.execute(
             'SELECT "check", message FROM quality.quarantine WHERE file = ?', [file]

@@ -16,8 +16,9 @@ from typing import Any
 
 import polars as pl
 
-from pipelines.interpret.treatments import treatment, treatment_columns
-from pipelines.interpret.vocab import TermMatcher, Vocabulary
+from pipelines.interpret.terms import TermIndex
+from pipelines.interpret.treatments import Treatment, treatment, treatment_columns
+from pipelines.interpret.vocab import Vocabulary
 from pipelines.pull.sources import PulledFile, SourceError
 from pipelines.read.csv_rows import Row, read_csv_rows
 from pipelines.read.errors import FileError, ParseIssue, decode
@@ -137,8 +138,8 @@ def normalize_estimate(
         "file": raw["file"],
         "line_no": raw["line_no"],
         "estimate_id": raw["estimate_id"],
-        **treatment_columns("intervention", treatment(raw.get("intervention") or "", vocab)),
-        **treatment_columns("comparator", treatment(raw.get("comparator") or "", vocab)),
+        **_arm("intervention", treatment(raw.get("intervention") or "", vocab)),
+        **_arm("comparator", treatment(raw.get("comparator") or "", vocab)),
         "condition": _term(vocab.condition_terms, raw.get("condition")),
         "population": _term(vocab.population_terms, raw.get("population")) or "unspecified",
         "severity": _term(vocab.severity_terms, raw.get("severity")) or "unspecified",
@@ -217,7 +218,16 @@ def _number(text: str, *, whole: bool) -> float | int | None:
     return value
 
 
-def _term(matcher: TermMatcher, text: str | None) -> str | None:
+def _arm(arm: str, arm_treatment: Treatment) -> dict[str, Any]:
+    """An estimate's arm; an arm the vocabulary does not know keeps its text, so validation
+    quarantines it with that text."""
+    columns = treatment_columns(arm, arm_treatment)
+    del columns[f"{arm}_text"]
+    columns[arm] = arm_treatment.compound or arm_treatment.text
+    return columns
+
+
+def _term(matcher: TermIndex, text: str | None) -> str | None:
     """A vocabulary id for the text; the text itself when none matches (validation names it)."""
     if not text:
         return None

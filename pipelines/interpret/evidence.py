@@ -33,7 +33,7 @@ def assess(
     checks = []
     for finding in findings:
         matched = []
-        for estimate in by_topic[(finding["condition"], finding["outcome"])]:
+        for estimate in by_topic.get((finding["condition"], finding["outcome"]), []):
             orientation = _orientation(finding, estimate, vocab)
             if orientation is not None:
                 matched.append((estimate, orientation))
@@ -86,6 +86,11 @@ def _verdict(finding: dict[str, Any], matched: list[tuple[dict[str, Any], str]])
     claim = finding["direction"]
     if claim == "unclassified":
         verdict, why = "unclassified", "the finding states no direction to test"
+    elif unknown := _unknown_terms(finding):
+        verdict, why = (
+            "no_estimates",
+            f"its {unknown} matches no vocabulary entry, so no estimate can match it",
+        )
     elif not counted:
         verdict, why = "no_estimates", "no usable estimate matches the finding"
     elif claim in _NULL_CLAIMS:
@@ -103,6 +108,22 @@ def _verdict(finding: dict[str, Any], matched: list[tuple[dict[str, Any], str]])
         "estimate_ids": [e["estimate_id"] for e, _ in counted],
         "excluded_estimate_ids": [e["estimate_id"] for e in excluded],
     }
+
+
+def _unknown_terms(finding: dict[str, Any]) -> str:
+    """'outcome 'Quality of life'' and the like, for the terms the finding could not match."""
+    printed = {
+        "condition": None,
+        "outcome": finding.get("outcome_text"),
+        "intervention": finding.get("intervention_text"),
+        "comparator": finding.get("comparator_text"),
+    }
+    unknown = [
+        f"{term} {text!r}" if text else term
+        for term, text in printed.items()
+        if finding[term] is None
+    ]
+    return " and ".join(unknown)
 
 
 def _directional_claim(claim: str, sides: list[str], finding: dict[str, Any]) -> tuple[str, str]:
@@ -144,7 +165,9 @@ def _favoured(side: str, finding: dict[str, Any]) -> str:
 def _arm(row: dict[str, Any], arm: str) -> str:
     strength = row[f"{arm}_strength_pct"]
     potency = row[f"{arm}_potency"]
-    text = row[arm] + (f" {strength:g}%" if strength is not None else "")
+    text = (row[arm] or row.get(f"{arm}_text") or "?") + (
+        f" {strength:g}%" if strength is not None else ""
+    )
     return f"{potency} {text}" if potency else text
 
 

@@ -10,16 +10,21 @@ import re
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from pipelines.interpret.direction import ArmMention, read_direction
+from pipelines.interpret.terms import Match, TermIndex, TermLog
 from pipelines.interpret.treatments import Treatment, treatment, treatment_columns
-from pipelines.interpret.vocab import Match, Vocabulary
+from pipelines.interpret.vocab import Vocabulary, header_key
 from pipelines.pull.sources import PulledFile, SourceError
 from pipelines.read.parsed_guide import ParsedGuide, Row, Table
-from pipelines.read.text import citation_numbers, clean, fold, month_number, sentences, stable_id
+from pipelines.read.text import citation_numbers, clean, month_number, sentences, stable_id
 
 Rows = dict[str, list[dict[str, Any]]]
 
 _COMPARISON_SPLIT = re.compile(r"\s+(?:vs\.?|versus)\s+", re.IGNORECASE)
 _TRAILING_PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")
+_PARENS = re.compile(r"\(([^()]*)\)")
+_BARE_STRENGTH = re.compile(r"(\d+(?:\.\d+)?)\s*%\s*$")
+_GRADE_SYMBOL = re.compile("[\u2295\u2a01]")
 _STRENGTH_AFTER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%")
 _POTENCY_JOINER = re.compile(r"^[\s/,-]*(?:(?:to|and|or)\b)?[\s/,-]*$", re.IGNORECASE)
 _FOLD_RANGE = re.compile(
@@ -35,8 +40,9 @@ _MONTH_YEAR = re.compile(r"(?P<month>[A-Za-z]+)\.?\s+(?P<year>\d{4})")
 class Mention:
     start: int
     end: int
-    compound: str
+    compound: str | None
     strength_pct: float | None
+    potencies: frozenset[str] = frozenset()
 
 
 DATASETS = (
@@ -49,6 +55,7 @@ DATASETS = (
     "core.references",
     "core.citations",
     "quality.source_errors",
+    "quality.term_matches",
 )
 
 
@@ -56,6 +63,7 @@ def normalize_guide(pulled: PulledFile, guide: ParsedGuide, vocab: Vocabulary) -
     """Every dataset's rows for one parsed guide."""
     rows: Rows = {name: [] for name in DATASETS}
     context = {"source_id": pulled.source_id, "file": pulled.file}
+    terms = TermLog(context)
     rows["core.sources"].append(_source(pulled, guide))
     rows["quality.source_errors"] += [asdict(SourceError.of(pulled, i)) for i in guide.issues]
     for position, table in enumerate(guide.tables, 1):
@@ -63,11 +71,9 @@ def normalize_guide(pulled: PulledFile, guide: ParsedGuide, vocab: Vocabulary) -
         rows["core.tables"].append(_table(context, table, kind, position))
         rows["raw.table_cells"].extend(_cells(context, table))
         if kind == "comparative":
-            condition = _condition(
-                vocab, table.title, table.section or "", guide.title or ""
-            ) or clean(table.title)
+            condition = _condition(vocab, terms, table, guide.title or "")
             for row in table.rows:
-                _findings(rows, context, (position, table, row), columns, condition, vocab)
+                _findings(rows, context, (position, table, row), columns, condition, vocab, terms)
         elif kind == "preclinical":
             compound = _profiled_compound(table.title, vocab)
             for row in table.rows:
@@ -101,6 +107,7 @@ def normalize_guide(pulled: PulledFile, guide: ParsedGuide, vocab: Vocabulary) -
         rows["core.references"].append(
             _reference(context, reference.ref_no, reference.line_no, reference.text)
         )
+    rows["quality.term_matches"] = terms.rows()
     return rows
 
 
@@ -114,28 +121,6 @@ def published_month(date_text: str | None) -> str | None:
         return f"{month_year.group('year')}-{month:02d}"
     year = re.search(r"\b(\d{4})\b", date_text)
     return year.group(1) if year else None
-
-
-def classify_effect(sentence: str, vocab: Vocabulary) -> str | None:
-    """The one effect a sentence states; None when it states none, or several that conflict."""
-    effects = {match.term_id for match in vocab.phrase_terms.find(sentence)}
-    return effects.pop() if len(effects) == 1 else None
-
-
-def direction(effect: str | None, subject: str | None, polarity: str | None) -> str:
-    """Which arm a statement favours, from its effect, its subject and the outcome's polarity."""
-    if effect in ("no_difference", "comparable"):
-        return effect
-    if effect is None or subject is None:
-        return "unclassified"
-    if effect in ("higher", "lower"):
-        if polarity is None:
-            return "unclassified"
-        subject_better = (effect == "higher") == (polarity == "higher")
-    else:
-        subject_better = effect == "better"
-    other = "comparator" if subject == "intervention" else "intervention"
-    return f"favours_{subject if subject_better else other}"
 
 
 def _source(pulled: PulledFile, guide: ParsedGuide) -> dict[str, Any]:
@@ -159,7 +144,7 @@ def _source(pulled: PulledFile, guide: ParsedGuide) -> dict[str, Any]:
 
 def _table_kind(table: Table, vocab: Vocabulary) -> tuple[str, dict[str, int]]:
     """The first table kind whose required columns all appear in the header, and where they are."""
-    header = [fold(text) for text in table.header]
+    header = [header_key(text) for text in table.header]
     for kind in sorted(vocab.columns):
         positions = {
             column: next((i for i, text in enumerate(header) if text in synonyms), -1)
@@ -209,93 +194,203 @@ def _findings(
     context: dict,
     where: tuple[int, Table, Row],
     columns: dict[str, int],
-    condition: str,
+    condition: str | None,
     vocab: Vocabulary,
+    terms: TermLog,
 ) -> None:
     position, table, row = where
 
     def cell(column: str) -> str:
-        return row.cells[columns[column]].text
+        return row.cells[columns[column]].text if column in columns else ""
 
-    outcome_text = clean(cell("outcome"))
-    outcome = vocab.outcome_terms.exact(outcome_text) or outcome_text
-    grade_text = clean(cell("evidence_grade"))
-    grade = vocab.grade_terms.exact(grade_text) or grade_text
-    comparison, qualifiers = _strip_qualifiers(clean(cell("comparison")))
+    outcome_text = clean(cell("outcome")) or clean(row.group or "")
+    outcome = terms.record(vocab.outcome_terms.match(outcome_text), row.line_no).term_id
+    grade = _grade(clean(cell("evidence_grade")), vocab)
+    comparison = clean(cell("comparison"))
+    qualifiers = [
+        *_PARENS.findall(comparison),
+        *([row.group] if row.group and cell("outcome") else []),
+    ]
+    arms = _arms(_strip_qualifiers(comparison)[0], vocab, terms, row.line_no)
+    title = _mask(clean(table.title), _mentions(clean(table.title), vocab))
+    cited = citation_numbers(" ".join(c.text for c in row.cells))
+    statement_no = 0
+    for text in _statements(cell("result"), vocab):
+        mentions = _mentions(text, vocab)
+        masked = _mask(text, mentions)
+        arm_mentions = _arm_mentions(text, mentions, arms, vocab)
+        reading = read_direction(text, arm_mentions, vocab.polarity.get(outcome or ""), vocab)
+        population = _first(vocab.population_terms, terms, row.line_no, masked, *qualifiers, title)
+        severity = _first(vocab.severity_terms, terms, row.line_no, masked, *qualifiers, title)
+        for intervention, comparator in _restated(text, arm_mentions, mentions, arms):
+            statement_no += 1
+            finding_id = stable_id("fnd", context["source_id"], position, row.row_no, statement_no)
+            rows["core.findings"].append(
+                {
+                    **context,
+                    "line_no": row.line_no,
+                    "finding_id": finding_id,
+                    "table_no": table.table_no,
+                    "row_no": row.row_no,
+                    "statement_no": statement_no,
+                    "condition": condition,
+                    "outcome": outcome,
+                    "outcome_text": outcome_text,
+                    **treatment_columns("intervention", intervention),
+                    **treatment_columns("comparator", comparator),
+                    "population": population or "unspecified",
+                    "severity": severity or "unspecified",
+                    "direction": reading.direction,
+                    "direction_reason": reading.reason,
+                    "result_text": clean(text),
+                    "evidence_grade": grade,
+                }
+            )
+            _cite(rows, context, row.line_no, "findings", finding_id, cited)
+
+
+def _arms(comparison: str, vocab: Vocabulary, terms: TermLog, line_no: int) -> dict[str, Treatment]:
+    """The two arms of 'A vs. B'; a comparison that is not two arms is one unknown arm twice."""
     sides = _COMPARISON_SPLIT.split(comparison)
     if len(sides) == 2:
         intervention, comparator = (treatment(side, vocab) for side in sides)
     else:
-        intervention = comparator = Treatment(comparison, None, None, None)
-    population = vocab.population_terms.first(*qualifiers)
-    severity = vocab.severity_terms.first(*qualifiers)
-    for statement_no, statement in enumerate(_statements(cell("result"), vocab), 1):
-        text, effect = statement
-        mentions = _mentions(text, vocab)
-        subject, treatments = _subject(mentions, intervention, comparator, vocab)
-        masked = _mask(text, mentions)
-        finding_id = stable_id("fnd", context["source_id"], position, row.row_no, statement_no)
-        rows["core.findings"].append(
-            {
-                **context,
-                "line_no": row.line_no,
-                "finding_id": finding_id,
-                "table_no": table.table_no,
-                "row_no": row.row_no,
-                "statement_no": statement_no,
-                "condition": condition,
-                "outcome": outcome,
-                "outcome_text": outcome_text,
-                **treatment_columns("intervention", treatments[0]),
-                **treatment_columns("comparator", treatments[1]),
-                "population": population or vocab.population_terms.first(masked) or "unspecified",
-                "severity": vocab.severity_terms.first(masked) or severity or "unspecified",
-                "direction": direction(effect, subject, vocab.polarity.get(outcome)),
-                "result_text": clean(text),
-                "evidence_grade": grade,
-            }
-        )
-        _cite(rows, context, row.line_no, "findings", finding_id, citation_numbers(text))
+        intervention = comparator = treatment(comparison, vocab)
+    for arm in (intervention, comparator):
+        terms.record(arm.match, line_no)
+    return {"intervention": intervention, "comparator": comparator}
 
 
-def _statements(result: str, vocab: Vocabulary) -> list[tuple[str, str | None]]:
-    """One statement per sentence that names an effect; other sentences stay with the one before."""
+def _grade(text: str, vocab: Vocabulary) -> str:
+    """A closed scale: the grade as printed, or written as GRADE symbols ('⊕⊕⊕◯' is moderate);
+    anything else is kept as printed, so validation quarantines it."""
+    match = vocab.grade_terms.match(text)
+    symbols = len(_GRADE_SYMBOL.findall(text))
+    return match.term_id or vocab.grade_rank.get(symbols) or text
+
+
+def _first(index: TermIndex, terms: TermLog, line_no: int, *texts: str) -> str | None:
+    """The first term found, in the first text that has one, recorded as read."""
+    for text in texts:
+        found = index.find(text)
+        if found:
+            return terms.record(index.found(found[0]), line_no).term_id
+    return None
+
+
+def _statements(result: str, vocab: Vocabulary) -> list[str]:
+    """One statement per sentence that names an effect (other sentences stay with the one
+    before), and one per clause when clauses with effects name different subgroups ('… in
+    children [7]; in adults, …')."""
     parts = sentences(result)
-    names_effect = [bool(vocab.phrase_terms.find(part)) for part in parts]
-    if sum(names_effect) <= 1:
-        return [(result, classify_effect(result, vocab))]
-    statements: list[tuple[str, str | None]] = []
-    for part, named in zip(parts, names_effect, strict=True):
-        if statements and not named:
-            previous, effect = statements[-1]
-            statements[-1] = (f"{previous} {part}", effect)
-        else:
-            statements.append((part, classify_effect(part, vocab)))
-    return statements
+    named = [_names_effect(part, vocab) for part in parts]
+    if sum(named) <= 1:
+        statements = [result]
+    else:
+        statements = []
+        for part, effect in zip(parts, named, strict=True):
+            if statements and not effect:
+                statements[-1] = f"{statements[-1]} {part}"
+            else:
+                statements.append(part)
+    return [clause for statement in statements for clause in _subgroups(statement, vocab)]
 
 
-def _subject(
-    mentions: list[Mention], intervention: Treatment, comparator: Treatment, vocab: Vocabulary
-) -> tuple[str | None, tuple[Treatment, Treatment]]:
-    """The arm the statement talks about (its first named treatment), with strengths it restates."""
-    arms = {"intervention": intervention, "comparator": comparator}
-    for mention in mentions:
-        matching = [arm for arm, given in arms.items() if _names(mention, given, vocab)]
-        if len(matching) > 1:
-            matching = [arm for arm in matching if arms[arm].strength_pct == mention.strength_pct]
-        if len(matching) == 1:
-            arm = matching[0]
-            if mention.strength_pct is not None and mention.compound == arms[arm].compound:
-                arms[arm] = replace(arms[arm], strength_pct=mention.strength_pct)
-            return arm, (arms["intervention"], arms["comparator"])
-    return None, (intervention, comparator)
+def _subgroups(statement: str, vocab: Vocabulary) -> list[str]:
+    clauses = [c for c in re.split(r"(?<=\S)\s*;\s+", statement) if c.strip()]
+    named = [c for c in clauses if _names_effect(c, vocab)]
+    subgroups = {vocab.population_terms.first(c) for c in named} - {None}
+    if len(clauses) > 1 and len(named) == len(clauses) and len(subgroups) > 1:
+        return clauses
+    return [statement]
+
+
+def _names_effect(text: str, vocab: Vocabulary) -> bool:
+    return any(match.term_id != "reference" for match in vocab.phrase_terms.find(text))
+
+
+def _arm_mentions(
+    text: str, mentions: list[Mention], arms: dict[str, Treatment], vocab: Vocabulary
+) -> list[ArmMention]:
+    """The compared arms a statement names: by compound or class, told apart by strength and
+    potency; a bare 'the 0.05% cream' names the arm that is not a control."""
+    named = [
+        ArmMention(m.start, m.end, arm)
+        for m in mentions
+        if (arm := _arm_of(m, arms, vocab)) is not None
+    ]
+    treated = [a for a, t in arms.items() if t.compound and _kind(t.compound, vocab) != "control"]
+    for bare in _bare_strengths(text, mentions, vocab):
+        if len(treated) == 1:
+            named.append(ArmMention(bare.start, bare.end, treated[0]))
+    return sorted(named, key=lambda m: m.start)
+
+
+def _arm_of(mention: Mention, arms: dict[str, Treatment], vocab: Vocabulary) -> str | None:
+    matching = [arm for arm, given in arms.items() if _names(mention, given, vocab)]
+    if len(matching) > 1 and mention.strength_pct is not None:
+        matching = [arm for arm in matching if arms[arm].strength_pct == mention.strength_pct]
+    if len(matching) > 1 and mention.potencies:
+        matching = [
+            arm
+            for arm in matching
+            if mention.potencies <= set((arms[arm].potency or "").split("/"))
+        ]
+    return matching[0] if len(matching) == 1 else None
 
 
 def _names(mention: Mention, treatment: Treatment, vocab: Vocabulary) -> bool:
+    if mention.compound is None or treatment.compound is None:
+        return False
     return (
         mention.compound == treatment.compound
         or vocab.class_of(mention.compound) == treatment.compound
     )
+
+
+def _kind(compound: str, vocab: Vocabulary) -> str | None:
+    return (vocab.compounds.get(compound) or {}).get("kind")
+
+
+def _restated(
+    text: str, arm_mentions: list[ArmMention], mentions: list[Mention], arms: dict[str, Treatment]
+) -> list[tuple[Treatment, Treatment]]:
+    """The arms as the statement restates them: a strength it names replaces the cell's, and an
+    arm named at several strengths ('with the 0.05% cream and … the 0.005% ointment') gives one
+    statement per strength."""
+    strengths: dict[str, list[float]] = {"intervention": [], "comparator": []}
+    by_span = {(m.start, m.end): m for m in mentions}
+    for arm_mention in arm_mentions:
+        mention = by_span.get((arm_mention.start, arm_mention.end))
+        strength = mention.strength_pct if mention else _bare_value(text, arm_mention)
+        compound = mention.compound if mention else arms[arm_mention.arm].compound
+        if strength is not None and compound == arms[arm_mention.arm].compound:
+            strengths[arm_mention.arm].append(strength)
+    readings = [arms]
+    for arm, values in strengths.items():
+        values = list(dict.fromkeys(values))
+        if values:
+            readings = [
+                {**reading, arm: replace(reading[arm], strength_pct=value)}
+                for value in values
+                for reading in readings
+            ]
+    return [(reading["intervention"], reading["comparator"]) for reading in readings]
+
+
+def _bare_strengths(text: str, mentions: list[Mention], vocab: Vocabulary) -> list[Match]:
+    """'the 0.05% cream': a strength written before a formulation, with no compound named."""
+    found = []
+    for formulation in vocab.formulation_terms.find(text):
+        strength = _BARE_STRENGTH.search(text[: formulation.start])
+        if strength and not any(m.start <= strength.start() < m.end for m in mentions):
+            found.append(Match(strength.start(), formulation.end, "strength", strength.group(0)))
+    return found
+
+
+def _bare_value(text: str, mention: ArmMention) -> float | None:
+    strength = re.match(r"(\d+(?:\.\d+)?)\s*%", text[mention.start : mention.end])
+    return float(strength.group(1)) if strength else None
 
 
 def _mentions(text: str, vocab: Vocabulary) -> list[Mention]:
@@ -304,11 +399,11 @@ def _mentions(text: str, vocab: Vocabulary) -> list[Mention]:
     mentions = []
     for match in vocab.compound_terms.find(text):
         start = _potency_start(text, match.start, potencies)
+        named = frozenset(p.term_id for p in potencies if start <= p.start and p.end <= match.start)
         strength = _STRENGTH_AFTER.match(text[match.end :])
         end = match.end + (strength.end() if strength else 0)
-        mentions.append(
-            Mention(start, end, match.term_id, float(strength.group(1)) if strength else None)
-        )
+        value = float(strength.group(1)) if strength else None
+        mentions.append(Mention(start, end, match.term_id, value, named))
     return mentions
 
 
@@ -335,8 +430,14 @@ def _strip_qualifiers(comparison: str) -> tuple[str, list[str]]:
     return comparison.strip(), qualifiers
 
 
-def _condition(vocab: Vocabulary, *texts: str) -> str | None:
-    return vocab.condition_terms.first(*(clean(text) for text in texts))
+def _condition(vocab: Vocabulary, terms: TermLog, table: Table, guide_title: str) -> str | None:
+    """From the table title, else the section heading, else the guide's title; None (and the
+    title recorded as unmatched) when none names a condition."""
+    texts = [clean(table.title), clean(table.section or ""), clean(guide_title)]
+    found = _first(vocab.condition_terms, terms, table.line_no, *texts)
+    if found is None:
+        found = terms.record(vocab.condition_terms.match(texts[0]), table.line_no).term_id
+    return found
 
 
 def _profiled_compound(title: str, vocab: Vocabulary) -> str:

@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from pipelines.interpret.terms import TermMatch
 from pipelines.interpret.vocab import Vocabulary
 
 _STRENGTH = re.compile(r"(\d+(?:\.\d+)?)\s*%")
@@ -15,32 +16,38 @@ _SUSPENDED_HYPHEN = re.compile(r"(\w)-\s+(to|and|or)\b")
 
 @dataclass(frozen=True)
 class Treatment:
-    compound: str
+    """`compound` is None when the vocabulary knows no compound in `text`, the arm as printed."""
+
+    compound: str | None
     strength_pct: float | None
     formulation: str | None
     potency: str | None
+    text: str
+    match: TermMatch
 
 
 def treatment(text: str, vocab: Vocabulary) -> Treatment:
     """Compound or class, strength, formulation and corticosteroid potency of one arm.
 
-    An arm the vocabulary does not know keeps its text as compound, so validation quarantines it
-    with that text. A regimen of several compounds of one class ('A + B') is that class, with
-    the potencies of its parts.
+    The first compound named decides; when none is named, the whole arm is matched as a term
+    (a misspelt name still matches by fuzzy similarity). A regimen of several compounds of one
+    class ('A + B') is that class, with the potencies of its parts.
     """
-    text = _SUSPENDED_HYPHEN.sub(r"\1 \2", text)
+    printed = text.strip()
+    text = _SUSPENDED_HYPHEN.sub(r"\1 \2", printed)
     parts = [_single(part, vocab) for part in text.split(" + ")]
     classes = {vocab.class_of(part.compound) or part.compound for part in parts}
-    if len(parts) == 1 or len(classes) != 1:
-        return parts[0]
+    if len(parts) == 1 or len(classes) != 1 or None in classes:
+        return replace(parts[0], text=printed)
     [shared] = classes
     potencies = {p for part in parts if part.potency for p in part.potency.split("/")}
-    return Treatment(shared, None, None, _joined(potencies, vocab) or None)
+    return Treatment(shared, None, None, _joined(potencies, vocab) or None, printed, parts[0].match)
 
 
 def treatment_columns(arm: str, arm_treatment: Treatment) -> dict[str, Any]:
     return {
         arm: arm_treatment.compound,
+        f"{arm}_text": arm_treatment.text,
         f"{arm}_strength_pct": arm_treatment.strength_pct,
         f"{arm}_formulation": arm_treatment.formulation,
         f"{arm}_potency": arm_treatment.potency,
@@ -50,7 +57,8 @@ def treatment_columns(arm: str, arm_treatment: Treatment) -> dict[str, Any]:
 def _single(text: str, vocab: Vocabulary) -> Treatment:
     compounds = vocab.compound_terms.find(text)
     if not compounds:
-        return Treatment(text.strip(), None, None, None)
+        match = vocab.compound_terms.match(_STRENGTH.sub(" ", text).strip())
+        return Treatment(match.term_id, None, None, None, text.strip(), match)
     compound = compounds[0].term_id
     is_class = (vocab.compounds.get(compound) or {}).get("kind") == "class"
     strength = None if is_class else _STRENGTH.search(text)
@@ -59,7 +67,9 @@ def _single(text: str, vocab: Vocabulary) -> Treatment:
     if compound == "tcs" or vocab.class_of(compound) == "tcs":
         named = {m.term_id for m in vocab.potency_terms.find(text)}
         potency = _joined(named, vocab) or vocab.compounds[compound].get("potency")
-    return Treatment(compound, float(strength.group(1)) if strength else None, formulation, potency)
+    strength_pct = float(strength.group(1)) if strength else None
+    match = vocab.compound_terms.found(compounds[0])
+    return Treatment(compound, strength_pct, formulation, potency, text.strip(), match)
 
 
 def _joined(potencies: set[str], vocab: Vocabulary) -> str:

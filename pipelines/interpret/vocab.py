@@ -9,46 +9,13 @@ from pathlib import Path, PurePosixPath
 
 import polars as pl
 
+from pipelines.interpret.terms import TermFinder, TermIndex, term_key
 from pipelines.pull.sources import PulledFile, SourceError
-from pipelines.read.text import fold
 from pipelines.validate import DatasetShapeError, from_text, validate_rows
 from schemas import BY_NAME, vocabularies
 
+_ASIDE = re.compile(r"\s*\([^()]*\)")
 VOCAB_DATASETS = {dataset.table: dataset.name for dataset in vocabularies.DATASETS}
-
-
-@dataclass(frozen=True)
-class Match:
-    start: int
-    end: int
-    term_id: str
-
-
-class TermMatcher:
-    """Finds vocabulary terms in free text: case-insensitive, whole words, longest synonym first."""
-
-    def __init__(self, synonyms: dict[str, str]) -> None:
-        self._ids = {fold(text): term_id for text, term_id in synonyms.items()}
-        ordered = sorted(self._ids, key=lambda text: (-len(text), text))
-        alternation = "|".join(re.escape(text) for text in ordered) or r"(?!)"
-        self._pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
-
-    def find(self, text: str) -> list[Match]:
-        return [
-            Match(m.start(), m.end(), self._ids[fold(m.group(0))])
-            for m in self._pattern.finditer(text)
-        ]
-
-    def exact(self, text: str) -> str | None:
-        return self._ids.get(fold(text))
-
-    def first(self, *texts: str) -> str | None:
-        """The first term found, in the first text that has one."""
-        for text in texts:
-            found = self.find(text)
-            if found:
-                return found[0].term_id
-        return None
 
 
 @dataclass(frozen=True)
@@ -58,17 +25,20 @@ class Vocabulary:
     potency_rank: dict[str, int]
     polarity: dict[str, str]
     columns: dict[str, dict[str, tuple[bool, frozenset[str]]]]
-    compound_terms: TermMatcher
-    potency_terms: TermMatcher
-    formulation_terms: TermMatcher
-    outcome_terms: TermMatcher
-    population_terms: TermMatcher
-    severity_terms: TermMatcher
-    grade_terms: TermMatcher
-    condition_terms: TermMatcher
-    phrase_terms: TermMatcher
-    measure_terms: TermMatcher
-    inversion_terms: TermMatcher
+    grade_rank: dict[int, str]
+    event_polarity: dict[str, str]
+    compound_terms: TermIndex
+    potency_terms: TermFinder
+    formulation_terms: TermIndex
+    outcome_terms: TermIndex
+    population_terms: TermIndex
+    severity_terms: TermIndex
+    grade_terms: TermIndex
+    condition_terms: TermIndex
+    phrase_terms: TermFinder
+    event_terms: TermFinder
+    measure_terms: TermFinder
+    inversion_terms: TermFinder
     ids: dict[str, frozenset[str]]
 
     def class_of(self, compound_id: str) -> str | None:
@@ -129,25 +99,33 @@ def build_vocabulary(frames: dict[str, pl.DataFrame]) -> Vocabulary:
     phrases = {row["phrase"]: row["effect"] for row in frame("ref.result_phrases").to_dicts()}
     columns: dict[str, dict[str, tuple[bool, frozenset[str]]]] = {}
     for row in frame("ref.table_columns").to_dicts():
-        headers = frozenset(fold(text) for text in row["synonyms"].split("|"))
+        headers = frozenset(header_key(text) for text in row["synonyms"].split("|"))
         columns.setdefault(row["table_kind"], {})[row["column"]] = (row["required"], headers)
+    grades = frame("ref.evidence_grades").to_dicts()
     return Vocabulary(
         compounds=compounds,
         measures={row["id"]: row for row in frame("ref.measures").to_dicts()},
         potency_rank={row["id"]: row["rank"] for row in frame("ref.potencies").to_dicts()},
         polarity={row["id"]: row["polarity"] for row in frame("ref.outcomes").to_dicts()},
         columns=columns,
-        compound_terms=_matcher(frame("ref.compounds"), with_label="name"),
-        potency_terms=_matcher(frame("ref.potencies")),
-        formulation_terms=_matcher(frame("ref.formulations")),
-        outcome_terms=_matcher(frame("ref.outcomes")),
-        population_terms=_matcher(frame("ref.populations")),
-        severity_terms=_matcher(frame("ref.severities")),
-        grade_terms=_matcher(frame("ref.evidence_grades")),
-        condition_terms=_matcher(frame("ref.conditions")),
-        phrase_terms=TermMatcher(phrases),
-        measure_terms=_matcher(frame("ref.measures")),
-        inversion_terms=_matcher(frame("ref.outcome_inversions")),
+        grade_rank={row["rank"]: row["id"] for row in grades},
+        event_polarity={row["id"]: row["polarity"] for row in frame("ref.events").to_dicts()},
+        compound_terms=TermIndex(
+            "compounds", _synonyms(frame("ref.compounds"), "name"), fuzzy=False
+        ),
+        potency_terms=TermFinder(_synonyms(frame("ref.potencies"))),
+        formulation_terms=_index("formulations", frame("ref.formulations")),
+        outcome_terms=_index("outcomes", frame("ref.outcomes")),
+        population_terms=_index("populations", frame("ref.populations")),
+        severity_terms=_index("severities", frame("ref.severities")),
+        grade_terms=TermIndex(
+            "evidence_grades", _synonyms(frame("ref.evidence_grades")), closed=True
+        ),
+        condition_terms=_index("conditions", frame("ref.conditions")),
+        phrase_terms=TermFinder(phrases),
+        event_terms=TermFinder(_synonyms(frame("ref.events"))),
+        measure_terms=TermFinder(_synonyms(frame("ref.measures"))),
+        inversion_terms=TermFinder(_synonyms(frame("ref.outcome_inversions"))),
         ids={
             name.removeprefix("ref."): frozenset(frames[name]["id"].to_list())
             for name in frames
@@ -167,10 +145,21 @@ def read_vocabulary(shards: tuple[Path, ...]) -> Vocabulary:
     )
 
 
-def _matcher(frame: pl.DataFrame, with_label: str = "label") -> TermMatcher:
+def header_key(text: str) -> str:
+    """A table header as compared with raw/vocab/table_columns.csv: normalized, asides dropped
+    ('Certainty of evidence (GRADE)' reads as 'Certainty of evidence')."""
+    return term_key(_ASIDE.sub(" ", text))
+
+
+def _index(vocabulary: str, frame: pl.DataFrame, with_label: str = "label") -> TermIndex:
+    return TermIndex(vocabulary, _synonyms(frame, with_label))
+
+
+def _synonyms(frame: pl.DataFrame, with_label: str = "label") -> dict[str, str]:
+    """Every printed form of every entry: id, label and synonyms, the first entry winning a tie."""
     synonyms: dict[str, str] = {}
     for row in frame.to_dicts():
         for text in [row["id"], row.get(with_label) or "", *row["synonyms"].split("|")]:
             if text.strip():
-                synonyms[text.strip()] = row["id"]
-    return TermMatcher(synonyms)
+                synonyms.setdefault(text.strip(), row["id"])
+    return synonyms

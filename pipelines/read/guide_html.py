@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from lxml import etree, html
 
 from pipelines.read.errors import FileError, ParseIssue
-from pipelines.read.parsed_guide import TABLE_TITLE, Cell, ParsedGuide, Row, Table
+from pipelines.read.parsed_guide import (
+    TABLE_TITLE,
+    Cell,
+    ParsedGuide,
+    Row,
+    Table,
+    continue_leading,
+    is_group_row,
+)
 from pipelines.read.text import clean
 
 GUIDE_HTML = "guide-html"
@@ -175,9 +183,10 @@ class _Reader:
             return
         if TABLE_TITLE.match(clean(text)):
             self.pending_title = (line_no, text)
-        elif self.in_references:
-            self.guide.read_reference_line(line_no, text)
+        elif self.in_references and self.guide.read_reference_line(line_no, text, listed=False):
+            pass
         else:
+            self.in_references = False
             self.guide.read_body_line(line_no, text, self.section)
 
     def flush_title(self) -> None:
@@ -208,8 +217,12 @@ class _Reader:
         title = numbered.group(2) if numbered else title_text
         header, body = _header_and_body(element)
         rows: list[Row] = []
+        group: str | None = None
         for line_no, cells in _grid(body):
             if not any(cell.text for cell in cells):
+                continue
+            if _spans_row(cells, header):
+                group = cells[0].text
                 continue
             if len(cells) > len(header):
                 self.guide.issues.append(
@@ -229,7 +242,8 @@ class _Reader:
                     )
                 )
             padding = tuple(Cell("", line_no) for _ in range(len(header) - len(cells)))
-            rows.append(Row(len(rows) + 1, line_no, tuple(cells) + padding))
+            row = Row(len(rows) + 1, line_no, tuple(cells) + padding, group)
+            rows.append(continue_leading(row, rows[-1] if rows else None))
         if not header:
             self.guide.issues.append(
                 ParseIssue(title_line, "table_shape", f"Table {table_no} has no rows at all")
@@ -237,6 +251,12 @@ class _Reader:
         self.guide.tables.append(
             Table(table_no, title, title_line, self.section, header, tuple(rows))
         )
+
+
+def _spans_row(cells: list[Cell], header: tuple[str, ...]) -> bool:
+    """A full-width row: one cell spanning every column (colspan), or the only filled one."""
+    spanning = len(cells) >= 2 and all(cell is cells[0] for cell in cells)
+    return spanning or is_group_row([cell.text for cell in cells], header)
 
 
 def _header_and_body(table: html.HtmlElement) -> tuple[tuple[str, ...], list[html.HtmlElement]]:

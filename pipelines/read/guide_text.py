@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from pipelines.read.errors import ParseIssue
-from pipelines.read.parsed_guide import TABLE_TITLE, Cell, ParsedGuide, Row, Table
+from pipelines.read.parsed_guide import (
+    TABLE_TITLE,
+    Cell,
+    ParsedGuide,
+    Row,
+    Table,
+    continue_leading,
+    continued,
+    is_group_row,
+)
 from pipelines.read.text import clean
 
 GUIDE_TEXT = "guide-text"
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
 _RULE = re.compile(r"^\s*(-{3,}|\*{3,})\s*$")
+_BULLET = re.compile(r"^\s*[-*+]\s|^\s*\d+\.\s")
 
 
 def parse_guide_text(text: str) -> ParsedGuide:
@@ -36,9 +47,12 @@ def parse_guide_text(text: str) -> ParsedGuide:
             table, index = _read_table(lines, index, table_title, section, guide.issues)
             guide.tables.append(table)
             continue
-        elif in_references:
-            guide.read_reference_line(line_no, line)
+        elif in_references and guide.read_reference_line(
+            line_no, line, listed=bool(_BULLET.match(line))
+        ):
+            pass
         else:
+            in_references = False
             guide.read_body_line(line_no, line, section)
         index += 1
     guide.finish()
@@ -70,12 +84,17 @@ def _read_table(
                 f"Table {table_no} has no tab-separated header line after its title",
             )
         )
+    group: str | None = None
     while header and index < len(lines) and "\t" in lines[index]:
         row_no, line_no = len(rows) + 1, index + 1
         cells = [Cell(text.strip(), line_no) for text in lines[index].split("\t")]
+        if is_group_row([cell.text for cell in cells], header):
+            group = cells[0].text
+            index += 1
+            continue
         row = _fit_row(cells, header, rows[-1] if rows else None, row_no, line_no, issues)
         if row is not None:
-            rows.append(row)
+            rows.append(replace(row, group=group))
         index += 1
     table = Table(table_no, title.group(2), title_line, section, header, tuple(rows))
     return table, index
@@ -91,8 +110,9 @@ def _fit_row(
 ) -> Row | None:
     """Fit cells to the header.
 
-    A row that ends in empty cells is the text rendering of merged cells: its leading cells
-    continue the row above, so the filled cells shift right and the leading ones are carried down.
+    Merged cells are written two ways: a row that ends in empty cells has its filled cells
+    shifted right, the leading ones carried down from the row above; a row of full width whose
+    first cells are empty continues those cells of the row above.
     """
     filled = list(cells)
     while filled and not filled[-1].text:
@@ -117,11 +137,7 @@ def _fit_row(
                 )
             )
             return None
-        inherited = tuple(
-            Cell(cell.text, line_no, cell.continued_from_line or cell.line_no)
-            for cell in above.cells[:carried]
-        )
-        return Row(row_no, line_no, inherited + tuple(filled))
+        return Row(row_no, line_no, continued(above, carried, line_no) + tuple(filled))
     if carried:
         issues.append(
             ParseIssue(
@@ -131,4 +147,4 @@ def _fit_row(
             )
         )
     padding = tuple(Cell("", line_no) for _ in range(carried))
-    return Row(row_no, line_no, tuple(filled) + padding)
+    return continue_leading(Row(row_no, line_no, tuple(filled) + padding), above)

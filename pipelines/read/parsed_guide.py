@@ -8,7 +8,7 @@ reference line means the same thing in either rendering.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipelines.read.errors import FileError, ParseIssue
 
@@ -32,9 +32,35 @@ class Cell:
 
 @dataclass(frozen=True)
 class Row:
+    """`group` is the text of the full-width row above it ('<td colspan=4>IGA success</td>')."""
+
     row_no: int
     line_no: int
     cells: tuple[Cell, ...]
+    group: str | None = None
+
+
+def continued(above: Row, count: int, line_no: int) -> tuple[Cell, ...]:
+    """The first `count` cells of the row above, carried down into a row on `line_no`."""
+    return tuple(
+        Cell(cell.text, line_no, cell.continued_from_line or cell.line_no)
+        for cell in above.cells[:count]
+    )
+
+
+def continue_leading(row: Row, above: Row | None) -> Row:
+    """A row whose first cells are empty while later ones are filled continues the merged cells
+    of the row above (a page that writes a merged cell as an empty one)."""
+    leading = next((i for i, cell in enumerate(row.cells) if cell.text), 0)
+    if above is None or leading == 0:
+        return row
+    return replace(row, cells=continued(above, leading, row.line_no) + row.cells[leading:])
+
+
+def is_group_row(cells: list[str], header: tuple[str, ...]) -> bool:
+    """A row with only its first cell filled, in a table of three columns or more, names the
+    group of the rows below it (an outcome spanning them)."""
+    return len(header) >= 3 and bool(cells and cells[0]) and not any(cells[1:])
 
 
 @dataclass(frozen=True)
@@ -95,11 +121,16 @@ class ParsedGuide:
         else:
             self.paragraphs.append(Paragraph(line_no, section, stripped))
 
-    def read_reference_line(self, line_no: int, text: str, ref_no: int | None = None) -> None:
+    def read_reference_line(
+        self, line_no: int, text: str, ref_no: int | None = None, *, listed: bool = True
+    ) -> bool:
         """A line of the reference section: 'N. title', the 'To cite this document' line, or an
-        unnumbered line (an issue). `ref_no` is the number a list gives when the text has none."""
+        unnumbered line (an issue). `ref_no` is the number a list gives when the text has none.
+
+        False when the line is not part of the list at all: once references were read, a line
+        that is neither numbered nor a list item (a disclaimer's paragraph) ends the section."""
         if self.read_cite_line(text):
-            return
+            return True
         reference = _REFERENCE.match(text)
         if reference:
             self.references.append(
@@ -107,6 +138,8 @@ class ParsedGuide:
             )
         elif ref_no is not None and text.strip():
             self.references.append(ReferenceLine(ref_no, line_no, text.strip()))
+        elif text.strip() and not listed and self.references:
+            return False
         elif text.strip():
             self.issues.append(
                 ParseIssue(
@@ -115,6 +148,7 @@ class ParsedGuide:
                     f"reference line has no number ('N. title'): {text.strip()[:80]!r}",
                 )
             )
+        return True
 
     def read_cite_line(self, text: str) -> bool:
         """The 'To cite this document: Publisher. … Available at: [url]' line names the publisher."""

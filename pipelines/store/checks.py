@@ -16,6 +16,7 @@ class Rule:
     severity: str
     detail: str
     failing_sql: str
+    refuses_strict: bool = False
 
 
 RULES = [
@@ -64,6 +65,21 @@ RULES = [
         "SELECT finding_id FROM core.findings ANTI JOIN core.evidence_checks USING (finding_id)",
     ),
     Rule(
+        "terms_matched",
+        "quality.term_matches",
+        "warn",
+        "printed terms that match no vocabulary entry (their findings are kept with the id null and the text as printed; `dermevidence vocab suggest` prints the CSV rows to add; --strict refuses them)",
+        """SELECT vocabulary || ' "' || text || '" (' || sum(occurrences) || 'x in '
+                  || count(DISTINCT file) || ' file(s): '
+                  || array_to_string(list_slice(list_sort(list_distinct(list(file || ':' || line_no))), 1, 3), ', ')
+                  || coalesce('; closest ' || any_value(runner_up ORDER BY runner_up_score DESC)
+                              || ' at ' || max(runner_up_score), '')
+                  || ')'
+           FROM quality.term_matches WHERE method = 'unmatched'
+           GROUP BY vocabulary, text ORDER BY sum(occurrences) DESC, vocabulary, text""",
+        refuses_strict=True,
+    ),
+    Rule(
         "estimates_not_retracted",
         "core.effect_estimates",
         "warn",
@@ -92,6 +108,9 @@ RULES = [
         "SELECT r.file || ':' || r.line_no || ' reference ' || r.ref_no || ' is PMID ' || b.pmid || ', retracted' FROM core.references r JOIN core.bibliographic_records b USING (record_id) WHERE b.retracted ORDER BY r.file, r.line_no",
     ),
 ]
+
+
+STRICT_WARNINGS = frozenset(rule.name for rule in RULES if rule.refuses_strict)
 
 
 def run_checks(con: duckdb.DuckDBPyConnection) -> list[dict]:

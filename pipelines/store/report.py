@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from pipelines.store.checks import STRICT_WARNINGS
+
 
 @dataclass
 class RunSummary:
@@ -33,7 +35,11 @@ class RunSummary:
 
     @property
     def has_issues(self) -> bool:
-        failed_checks = any(check["status"] == "fail" for check in self.checks)
+        failed_checks = any(
+            check["status"] == "fail"
+            or (check["status"] == "warn" and check["check_name"] in STRICT_WARNINGS)
+            for check in self.checks
+        )
         return bool(self.quarantined or self.source_errors or failed_checks)
 
     def to_json(self) -> str:

@@ -164,3 +164,27 @@ def test_populations_strengths_and_potency_bands_must_agree(vocab):
     potent = mild | {"comparator": "betamethasone_valerate", "comparator_potency": "potent"}
     assert assess([band], [mild], vocab)[0]["verdict"] == "no_estimates"
     assert assess([band], [potent], vocab)[0]["verdict"] == "supported"
+
+
+def test_a_finding_whose_outcome_matched_no_entry_says_so_in_its_verdict(vocab, estimates):
+    finding = {
+        "finding_id": "f1",
+        "condition": "atopic_dermatitis",
+        "outcome": None,
+        "outcome_text": "Quality of life",
+        "intervention": "tacrolimus",
+        "intervention_text": "Tacrolimus 0.1%",
+        "intervention_strength_pct": 0.1,
+        "intervention_potency": None,
+        "comparator": "pimecrolimus",
+        "comparator_text": "Pimecrolimus 1%",
+        "comparator_strength_pct": 1.0,
+        "comparator_potency": None,
+        "population": "unspecified",
+        "direction": "favours_intervention",
+    }
+    [check] = assess([finding], estimates["core.effect_estimates"].to_dicts(), vocab)
+    assert (check["verdict"], check["reason"]) == (
+        "no_estimates",
+        "its outcome 'Quality of life' matches no vocabulary entry, so no estimate can match it",
+    )

@@ -3,7 +3,7 @@
 import pytest
 
 from pipelines.batches import process_batch
-from pipelines.interpret.normalize import direction, published_month
+from pipelines.interpret.normalize import published_month
 from pipelines.pull.sources import load_registry, pull
 from pipelines.read.text import MARKER
 from tests.conftest import ROOT
@@ -176,26 +176,6 @@ def test_no_citation_marker_or_markup_remains_in_stored_text(seed):
 def test_nothing_quarantined_on_the_seed(seed):
     assert seed["quality.quarantine"].height == 0
     assert seed["quality.source_errors"].height == 0
-
-
-@pytest.mark.parametrize(
-    ("effect", "subject", "polarity", "expected"),
-    [
-        ("better", "intervention", None, "favours_intervention"),
-        ("worse", "intervention", None, "favours_comparator"),
-        ("better", "comparator", None, "favours_comparator"),
-        ("higher", "intervention", "lower", "favours_comparator"),
-        ("lower", "intervention", "lower", "favours_intervention"),
-        ("higher", "comparator", "higher", "favours_comparator"),
-        ("higher", "intervention", None, "unclassified"),
-        ("better", None, None, "unclassified"),
-        (None, "intervention", "higher", "unclassified"),
-        ("no_difference", None, None, "no_difference"),
-        ("comparable", "intervention", "higher", "comparable"),
-    ],
-)
-def test_direction_rules(effect, subject, polarity, expected):
-    assert direction(effect, subject, polarity) == expected
 
 
 def test_unclassifiable_result_is_kept_unclassified(vocab, records, tmp_path):

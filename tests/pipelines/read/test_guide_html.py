@@ -133,3 +133,31 @@ def test_a_page_without_title_or_table_is_not_a_guide():
     with pytest.raises(FileError) as raised:
         parse_guide_html("<html><body><p>Just a shop page.</p></body></html>")
     assert raised.value.error == "not_a_guide"
+
+
+def test_a_full_width_row_names_the_outcome_of_the_rows_below_and_empty_cells_continue():
+    guide = parse_guide_html(
+        "<html><body><h1>T</h1><table><caption>Table 1: X</caption>"
+        "<tr><td>Outcome</td><td>Comparison</td><td>Result</td><td>Grade</td></tr>"
+        "<tr><td colspan='4'>Adults</td></tr>"
+        "<tr><td>IGA success</td><td>A vs. B</td><td>A is more effective.</td><td>High</td></tr>"
+        "<tr><td></td><td>C vs. B</td><td>C is more effective.</td><td>Low</td></tr>"
+        "</table></body></html>"
+    )
+    rows = guide.tables[0].rows
+    assert [(r.row_no, r.group, [c.text for c in r.cells]) for r in rows] == [
+        (1, "Adults", ["IGA success", "A vs. B", "A is more effective.", "High"]),
+        (2, "Adults", ["IGA success", "C vs. B", "C is more effective.", "Low"]),
+    ]
+    assert guide.issues == []
+
+
+def test_paragraphs_after_the_reference_list_are_not_references():
+    guide = parse_guide_html(
+        "<html><body><h1>T</h1><h2>References</h2><p>1. First - PubMed [x]</p>"
+        "<p>2. Second - PubMed [x]</p><div><p><b>Disclaimer:</b></p><p>Research use only.</p></div>"
+        "</body></html>"
+    )
+    assert [r.ref_no for r in guide.references] == [1, 2]
+    assert [p.text for p in guide.paragraphs] == ["Disclaimer:", "Research use only."]
+    assert guide.issues == []

@@ -89,3 +89,47 @@ def test_a_row_with_too_many_cells_is_reported_and_its_siblings_kept():
     guide = parse_guide_text(text)
     assert [r.line_no for r in guide.tables[0].rows] == [6, 8]
     assert [(i.line_no, i.error) for i in guide.issues] == [(7, "table_shape")]
+
+
+def test_an_empty_first_cell_continues_the_merged_cell_above():
+    guide = parse_guide_text(
+        "# T\n\nTable 1: X\n\nOutcome\tComparison\tResult\tGrade\n"
+        "IGA success\tA vs. B\tA is more effective.\tHigh\n"
+        "\tC vs. B\tC is more effective.\tLow\n"
+    )
+    [first, second] = guide.tables[0].rows
+    assert [c.text for c in second.cells] == [
+        "IGA success",
+        "C vs. B",
+        "C is more effective.",
+        "Low",
+    ]
+    assert second.cells[0].continued_from_line == first.line_no == 6
+    assert guide.issues == []
+
+
+def test_a_row_with_only_its_first_cell_names_the_group_below():
+    guide = parse_guide_text(
+        "# T\n\nTable 1: X\n\nComparison\tResult\tGrade\n"
+        "IGA success\t\t\nA vs. B\tA is more effective.\tHigh\n"
+        "Skin atrophy\t\t\nA vs. B\tLess frequent with A.\tLow\n"
+    )
+    rows = guide.tables[0].rows
+    assert [(r.row_no, r.line_no, r.group, r.cells[0].text) for r in rows] == [
+        (1, 7, "IGA success", "A vs. B"),
+        (2, 9, "Skin atrophy", "A vs. B"),
+    ]
+
+
+def test_the_reference_list_ends_where_prose_starts():
+    guide = parse_guide_text(
+        "# T\n\n## References\n\n- 1. First - PubMed [x]\n- 2. Second - PubMed [x]\n"
+        "**Disclaimer & Data Validity:**\nFor research use only.\n- Unnumbered item\n"
+    )
+    assert [r.ref_no for r in guide.references] == [1, 2]
+    assert [p.text for p in guide.paragraphs] == [
+        "**Disclaimer & Data Validity:**",
+        "For research use only.",
+        "- Unnumbered item",
+    ]
+    assert guide.issues == []

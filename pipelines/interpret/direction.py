@@ -1,0 +1,168 @@
+"""Which arm a result statement favours, read from the sentence as a careful reader would.
+
+The phrases and what they say are data (raw/vocab/result_phrases.csv, raw/vocab/events.csv);
+the rules that combine them are here, one line each:
+
+- A statement is read clause by clause (split at ';' and at ': ').
+- A clause that says the arms did not differ ('no significant difference') or are alike
+  ('comparable', 'as effective as', 'non-inferior') says so, whatever else it holds.
+- A directional phrase ('more effective', 'more frequent', 'fewer') is about the treatment the
+  clause names that is not the reference: the one after 'than', 'to', 'compared with', 'but not'
+  is the reference ('Betamethasone valerate 0.1% is more effective.' is about the comparator;
+  'superior to vehicle' is about the other arm even when that arm is not named).
+- 'better'/'worse' favour or disfavour that arm; 'higher'/'lower' do so through polarity: of the
+  event the clause counts when it names one ('fewer flares', 'flared more often': fewer is better
+  whatever the outcome), else of the outcome ('more frequent' skin atrophy is worse).
+- Clauses that point to different arms make the statement unclassified; so does a directional
+  phrase with no arm to attach to and nothing else said.
+- With no phrase at all, 'X versus Y: 35% vs 20%' reads as the numbers of the arms in the order
+  named (the comparison's order when the clause names none), larger meaning more of the outcome.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipelines.interpret.vocab import Vocabulary
+
+NEUTRAL = ("no_difference", "comparable")
+# Arms are 'intervention' and 'comparator'; a mention names one of them at a span of the clause.
+_CLAUSE = re.compile(r";\s*|:\s+")
+_NUMBERS = re.compile(
+    r"(\d+(?:\.\d+)?)\s*%?\s*(?:vs\.?|versus)\s*(\d+(?:\.\d+)?)\s*%", re.IGNORECASE
+)
+# 'than with vehicle', 'than with proactive TCS': at most two words between marker and treatment.
+_REFERENCE_GAP = re.compile(r"^\W*(?:\w+\W+){0,2}$")
+# 'The lower 0.15% strength': a comparative that describes the dose, not the outcome.
+_DOSE_AFTER = re.compile(
+    r"^\s*(?:\d+(?:\.\d+)?\s*%|(?:strength|concentration|dose)\b)", re.IGNORECASE
+)
+# How far from a directional phrase a counted event may be.
+_EVENT_REACH = 40
+
+
+@dataclass(frozen=True)
+class ArmMention:
+    start: int
+    end: int
+    arm: str
+
+
+@dataclass(frozen=True)
+class Reading:
+    direction: str
+    reason: str | None = None
+
+
+def read_direction(
+    text: str, mentions: list[ArmMention], polarity: str | None, vocab: Vocabulary
+) -> Reading:
+    """The direction one statement gives, with the reason when it is unclassified."""
+    votes: list[tuple[str, str]] = []
+    neutral: str | None = None
+    reasons: list[str] = []
+    offset = 0
+    for clause in _CLAUSE.split(text):
+        start = text.index(clause, offset) if clause else offset
+        offset = start + len(clause)
+        inside = [
+            ArmMention(m.start - start, m.end - start, m.arm)
+            for m in mentions
+            if start <= m.start and m.end <= offset
+        ]
+        said, vote, reason = _clause(clause, inside, polarity, vocab)
+        if vote is not None:
+            votes.append((vote, clause))
+        elif said is not None and neutral is None:
+            neutral = said
+        if reason:
+            reasons.append(reason)
+    favoured = {vote for vote, _ in votes}
+    if len(favoured) == 1:
+        return Reading(f"favours_{favoured.pop()}")
+    if len(favoured) > 1:
+        return Reading("unclassified", "its clauses favour different arms")
+    if neutral is not None:
+        return Reading(neutral)
+    numbered = _numbers(text, mentions, polarity)
+    if numbered is not None:
+        return Reading(f"favours_{numbered}")
+    return Reading("unclassified", reasons[0] if reasons else "no phrase says which way it went")
+
+
+def _clause(
+    clause: str, mentions: list[ArmMention], polarity: str | None, vocab: Vocabulary
+) -> tuple[str | None, str | None, str | None]:
+    """(neutral effect, favoured arm, reason) of one clause."""
+    phrases = vocab.phrase_terms.find(clause)
+    effects = [
+        p for p in phrases if p.term_id != "reference" and not _DOSE_AFTER.match(clause[p.end :])
+    ]
+    neutral = next((p.term_id for p in effects if p.term_id in NEUTRAL), None)
+    if neutral is not None:
+        return neutral, None, None
+    references = {
+        m.arm
+        for p in phrases
+        if p.term_id == "reference"
+        for m in mentions
+        if p.end <= m.start and _REFERENCE_GAP.match(clause[p.end : m.start])
+    }
+    directional = [p for p in effects if p.term_id not in NEUTRAL]
+    if not directional:
+        return None, None, None
+    named = list(dict.fromkeys(m.arm for m in mentions if m.arm not in references))
+    if named:
+        subject = named[0]
+    elif len(references) == 1:
+        subject = _other(references.pop())
+    else:
+        return None, None, f"'{directional[0].text}' names no compared treatment"
+    votes = set()
+    for phrase in directional:
+        better = _better(phrase, clause, polarity, vocab)
+        if better is None:
+            return None, None, f"'{phrase.text}' needs the outcome's polarity, which is unknown"
+        votes.add(subject if better else _other(subject))
+    if len(votes) > 1:
+        return None, None, "its phrases favour different arms"
+    return None, votes.pop(), None
+
+
+def _better(phrase, clause: str, polarity: str | None, vocab: Vocabulary) -> bool | None:
+    """Whether the phrase says its treatment did better; None when that needs an unknown polarity."""
+    if phrase.term_id in ("better", "worse"):
+        return phrase.term_id == "better"
+    events = [
+        e
+        for e in vocab.event_terms.find(clause)
+        if e.end >= phrase.start - _EVENT_REACH and e.start <= phrase.end + _EVENT_REACH
+    ]
+    if events:
+        nearest = min(
+            events, key=lambda e: min(abs(e.start - phrase.end), abs(phrase.start - e.end))
+        )
+        polarity = vocab.event_polarity[nearest.term_id]
+    if polarity is None:
+        return None
+    return (phrase.term_id == "higher") == (polarity == "higher")
+
+
+def _numbers(text: str, mentions: list[ArmMention], polarity: str | None) -> str | None:
+    """'X versus Y: 35% vs 20%' with no phrase: the arm with more of a better-when-higher outcome."""
+    numbers = _NUMBERS.search(text)
+    if numbers is None or polarity is None:
+        return None
+    first, second = float(numbers.group(1)), float(numbers.group(2))
+    if first == second:
+        return None
+    order = list(dict.fromkeys(m.arm for m in mentions if m.end <= numbers.start()))
+    if len(order) != 2:
+        order = ["intervention", "comparator"]
+    more = order[0] if first > second else order[1]
+    return more if polarity == "higher" else _other(more)
+
+
+def _other(arm: str) -> str:
+    return "comparator" if arm == "intervention" else "intervention"

@@ -1,0 +1,120 @@
+"""Direction read from the sentence: one table row in, the findings' directions out."""
+
+import pytest
+
+from pipelines.interpret.normalize import normalize_guide
+from pipelines.read.guide import parse_guide
+from tests.pipelines.test_validate import pulled_file
+
+
+def findings(tmp_path, vocab, outcome: str, comparison: str, result: str) -> list[dict]:
+    guide = tmp_path / "guide.txt"
+    guide.write_text(
+        "# A guide\n\nTable 1: Trials in atopic dermatitis\n\n"
+        f"Outcome\tComparison\tResult\tGrade\n{outcome}\t{comparison}\t{result}\tLow\n",
+        encoding="utf-8",
+    )
+    rows = normalize_guide(pulled_file(guide), parse_guide(guide.read_bytes()), vocab)
+    return rows["core.findings"]
+
+
+@pytest.mark.parametrize(
+    ("outcome", "comparison", "result", "expected"),
+    [
+        # the first treatment a clause names is its subject, whichever arm that is
+        ("IGA success", "Tacrolimus 0.1% vs. Pimecrolimus 1%", "Tacrolimus 0.1% is more effective.", "favours_intervention"),
+        ("IGA success", "Pimecrolimus 1% vs. Betamethasone valerate 0.1%", "Betamethasone valerate 0.1% is more effective.", "favours_comparator"),
+        # the treatment after 'than', 'to', 'compared with', 'but not' is the reference
+        ("EASI", "Fluticasone propionate 0.05% vs. Hydrocortisone 1%", "Hydrocortisone 1% was less effective than fluticasone propionate.", "favours_intervention"),
+        ("IGA success", "Tacrolimus 0.1% vs. Vehicle", "Superior to vehicle (P = 0.0004).", "favours_intervention"),
+        ("IGA success", "Roflumilast 0.15% vs. Vehicle", "The lower 0.15% strength was also superior to vehicle.", "favours_intervention"),
+        ("Skin atrophy", "Pimecrolimus 1% vs. Betamethasone valerate 0.1%", "Skin atrophy is seen with betamethasone valerate but not with pimecrolimus 1%.", "favours_intervention"),
+        ("Application-site pain", "Vehicle vs. Crisaborole 2%", "Reported more often with crisaborole than with vehicle (4.4% vs. 1.2% of patients).", "favours_intervention"),
+        ("Time to improvement in pruritus", "Crisaborole 2% vs. Vehicle", "Pruritus improved earlier in crisaborole-treated patients than in vehicle-treated patients.", "favours_intervention"),
+        # the event the sentence counts decides over the outcome's polarity
+        ("Prevention of Flares", "Pimecrolimus 1% vs. Vehicle", "Fewer flares with pimecrolimus 1% than with vehicle.", "favours_intervention"),
+        ("Prevention of flares", "Pimecrolimus 1% vs. Vehicle", "Vehicle-treated children flared more often.", "favours_intervention"),
+        ("Discontinuation due to adverse events", "Tapinarof 1% vs. Vehicle", "More patients stopped treatment because of adverse events in the tapinarof arms.", "favours_comparator"),
+        # otherwise the outcome's polarity: more of a harm is worse, more of a benefit better
+        ("Skin atrophy", "Topical corticosteroids vs. Calcineurin inhibitors", "Skin thinning was more frequent with TCS (relative risk 4.86).", "favours_comparator"),
+        ("Itch", "Roflumilast 0.3% vs. Vehicle", "Vehicle-treated patients were less likely to achieve a meaningful itch reduction.", "favours_intervention"),
+        # potency words tell two corticosteroid arms apart
+        ("IGA success", "Mild TCS vs. Moderate-potency TCS", "Moderate-potency TCS may be more effective.", "favours_comparator"),
+        # clauses that agree make one direction
+        ("IGA success", "Tacrolimus 0.1% vs. Crisaborole 2%", "Tacrolimus 0.1% ranks among the most effective topical treatments; crisaborole is less effective.", "favours_intervention"),
+        # equivalence and no difference, also when another phrase has no arm to hold on to
+        ("EASI", "Fluticasone 0.05% once daily vs. Clobetasone butyrate 0.05%", "Once-daily fluticasone was as effective as twice-daily clobetasone butyrate.", "comparable"),
+        ("EASI", "Tacrolimus vs. TCS", "EASI improved in both groups and was similar at 36 months.", "comparable"),
+        ("EASI", "Tacrolimus vs. TCS", "Tacrolimus was non-inferior to TCS.", "comparable"),
+        ("EASI", "Tacrolimus vs. TCS", "No statistically significant difference between the two.", "no_difference"),
+        ("Repigmentation", "Pimecrolimus 1% vs. Vehicle", "Pimecrolimus could not be shown to be effective: no significant change in lesion size compared with vehicle.", "no_difference"),
+        ("IGA success", "Pimecrolimus 1% vs. Vehicle", "Pimecrolimus was not superior to vehicle.", "no_difference"),
+        # numbers alone, in the order the clause names the arms, else the comparison's order
+        ("IGA success", "Pimecrolimus 1% vs. Vehicle", "Vehicle versus pimecrolimus 1%: 20% vs 35%.", "favours_intervention"),
+        ("IGA success", "Pimecrolimus 1% vs. Vehicle", "Responders: 20% vs. 35%.", "favours_comparator"),
+        ("Skin atrophy", "Pimecrolimus 1% vs. Vehicle", "Atrophy: 20% vs. 35%.", "favours_intervention"),
+    ],
+)  # fmt: skip
+def test_direction(tmp_path, vocab, outcome, comparison, result, expected):
+    [finding] = findings(tmp_path, vocab, outcome, comparison, result)
+    assert (finding["direction"], finding["direction_reason"]) == (expected, None)
+
+
+@pytest.mark.parametrize(
+    ("outcome", "result", "reason"),
+    [
+        ("EASI", "Results were heterogeneous.", "no phrase says which way it went"),
+        ("EASI", "Tacrolimus is more effective; pimecrolimus is more effective.", "its clauses favour different arms"),
+        ("Quality of life", "More frequent with tacrolimus.", "'More frequent' needs the outcome's polarity, which is unknown"),
+        ("EASI", "Greater improvement in responders.", "'Greater improvement' names no compared treatment"),
+    ],
+)  # fmt: skip
+def test_what_the_rules_cannot_tell_is_unclassified_with_the_reason(
+    tmp_path, vocab, outcome, result, reason
+):
+    [finding] = findings(tmp_path, vocab, outcome, "Tacrolimus vs. Pimecrolimus", result)
+    assert (finding["direction"], finding["direction_reason"]) == ("unclassified", reason)
+
+
+def test_subgroup_clauses_are_statements_of_their_own(tmp_path, vocab):
+    rows = findings(
+        tmp_path,
+        vocab,
+        "Flare prevention (proactive maintenance)",
+        "Tacrolimus 0.03% twice weekly (proactive) vs. Vehicle twice weekly (reactive)",
+        "Fewer flares with proactive tacrolimus in children aged 2-15 years [7]; in adults, "
+        "proactive tacrolimus 0.1% likewise reduced flares compared with vehicle [8].",
+    )
+    assert [
+        (f["statement_no"], f["intervention_strength_pct"], f["population"], f["direction"])
+        for f in rows
+    ] == [(1, 0.03, "pediatric", "favours_intervention"), (2, 0.1, "adult", "favours_intervention")]
+
+
+def test_one_arm_at_two_strengths_gives_one_statement_per_strength(tmp_path, vocab):
+    rows = findings(
+        tmp_path,
+        vocab,
+        "Relapse (flare) prevention",
+        "Fluticasone propionate twice weekly vs. Vehicle (adolescents and adults)",
+        "Risk of relapse was reduced with the 0.05% cream and, to a lesser extent, with the "
+        "0.005% ointment.",
+    )
+    assert [
+        (f["intervention"], f["intervention_strength_pct"], f["population"], f["direction"])
+        for f in rows
+    ] == [
+        ("fluticasone_propionate", 0.05, "mixed", "favours_intervention"),
+        ("fluticasone_propionate", 0.005, "mixed", "favours_intervention"),
+    ]
+
+
+def test_clauses_about_the_same_group_stay_one_statement(tmp_path, vocab):
+    rows = findings(
+        tmp_path,
+        vocab,
+        "Local application-site reactions (burning, stinging)",
+        "Crisaborole 2% vs. Topical corticosteroids",
+        "More frequent with crisaborole; local reactions are least common with corticosteroids.",
+    )
+    assert [(f["statement_no"], f["direction"]) for f in rows] == [(1, "favours_comparator")]
