@@ -211,7 +211,7 @@ def _findings(
         *_PARENS.findall(comparison),
         *([row.group] if row.group and cell("outcome") else []),
     ]
-    arms = _arms(_strip_qualifiers(comparison)[0], vocab, terms, row.line_no)
+    arms = _arms(_without_qualifiers(comparison), vocab, terms, row.line_no)
     title = _mask(clean(table.title), _mentions(clean(table.title), vocab))
     cited = citation_numbers(" ".join(c.text for c in row.cells))
     statement_no = 0
@@ -421,13 +421,12 @@ def _mask(text: str, mentions: list[Mention]) -> str:
     return text
 
 
-def _strip_qualifiers(comparison: str) -> tuple[str, list[str]]:
-    """Remove trailing parentheses that qualify the whole comparison, e.g. '(Adults)'."""
-    qualifiers = []
+def _without_qualifiers(comparison: str) -> str:
+    """The comparison without the trailing parentheses that qualify all of it ('(Adults)');
+    what they say is read with the other parentheses of the cell."""
     while match := _TRAILING_PAREN.search(comparison):
-        qualifiers.append(match.group(1))
         comparison = comparison[: match.start()]
-    return comparison.strip(), qualifiers
+    return comparison.strip()
 
 
 def _condition(vocab: Vocabulary, terms: TermLog, table: Table, guide_title: str) -> str | None:

@@ -23,6 +23,7 @@ a treatment arm) and says how it matched, trying in order:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -31,6 +32,8 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+# Texts whose terms a finder remembers before it starts afresh (bounds memory at any corpus size).
+_REMEMBERED = 1 << 14
 FUZZY_THRESHOLD = 88.0
 AMBIGUITY_MARGIN = 4.0
 METHODS = ("exact", "normalized", "abbreviation", "contained", "fuzzy", "unmatched")
@@ -76,6 +79,7 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def term_key(text: str) -> str:
     """The normalized key: folded, punctuation and possessives gone, every word singular."""
     text = _POSSESSIVE.sub("", fold(text))
@@ -111,8 +115,18 @@ class TermFinder:
                 patterns[pattern] = max(patterns.get(pattern, 0), len(text))
         alternation = "|".join(sorted(patterns, key=lambda p: (-patterns[p], p)))
         self._pattern = re.compile(rf"(?<!\w)(?:{alternation or '(?!)'})(?!\w)", re.IGNORECASE)
+        self._found: dict[str, tuple[Match, ...]] = {}
 
     def find(self, text: str) -> list[Match]:
+        """Terms in the text, in order; remembered per text (guides repeat arms and phrases)."""
+        found = self._found.get(text)
+        if found is None:
+            if len(self._found) >= _REMEMBERED:
+                self._found.clear()
+            found = self._found[text] = self._find(text)
+        return list(found)
+
+    def _find(self, text: str) -> tuple[Match, ...]:
         found = []
         for match in self._pattern.finditer(typographic(text)):
             term_id = self._ids.get(term_key(match.group(0)))

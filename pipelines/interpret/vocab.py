@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import polars as pl
 
@@ -40,6 +41,8 @@ class Vocabulary:
     measure_terms: TermFinder
     inversion_terms: TermFinder
     ids: dict[str, frozenset[str]]
+    # Arms as printed → their Treatment (interpret.treatments), filled as guides are read.
+    treatments: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def class_of(self, compound_id: str) -> str | None:
         return (self.compounds.get(compound_id) or {}).get("class")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
-import unicodedata
 
 _ANCHOR_MARKER = r"<a\b[^>]*>\s*\[(?P<anchor>\d+)\]\s*</a>"
 _BRACKET_MARKER = r"\[(?P<bracket>\d+(?:\s*[,\u2013-]\s*\d+)*)\](?!\()"
@@ -31,6 +31,7 @@ def citation_numbers(text: str) -> list[int]:
     return list(dict.fromkeys(numbers))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def clean(text: str) -> str:
     """Text for storage: citation markers, HTML tags and markdown emphasis removed, spaces folded."""
     text = MARKER.sub("", text)
@@ -62,12 +63,6 @@ def mentions_retraction(text: str | None) -> bool:
 def sentences(text: str) -> list[str]:
     """Split prose into sentences; markers after a full stop stay with the sentence they follow."""
     return [match.group(0).strip() for match in _SENTENCE.finditer(text) if match.group(0).strip()]
-
-
-def fold(text: str) -> str:
-    """Matching key: case, accents, quotes and spacing folded."""
-    text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("\u2018", "'")
-    return re.sub(r"\s+", " ", text).strip().casefold()
 
 
 def stable_id(prefix: str, *parts: object) -> str:
