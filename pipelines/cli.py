@@ -302,12 +302,35 @@ def docs(
     output: Annotated[Path, typer.Option(help="Where to write the data dictionary.")] = Path(
         "docs/data-dictionary.md"
     ),
+    verdicts: Annotated[
+        Path | None,
+        typer.Option(
+            "--verdicts",
+            help="Also write docs/verdicts.md from this warehouse folder (one built from the seed and the dev set).",
+        ),
+    ] = None,
 ) -> None:
-    """Regenerate the data dictionary from schemas/."""
+    """Regenerate the data dictionary from schemas/ (and, with --verdicts, docs/verdicts.md)."""
     from schemas.render import data_dictionary
 
     output.write_text(data_dictionary(), encoding="utf-8")
     console.print(f"wrote {output}")
+    if verdicts is not None:
+        import duckdb
+
+        from pipelines.store.verdict_list import verdict_list
+
+        database = verdicts / "evidence.duckdb"
+        if not database.exists():
+            _fail(Exit.CONFIG, f"{database} does not exist; build it with `dermevidence run` first")
+        con = duckdb.connect(str(database), read_only=True)
+        try:
+            text = verdict_list(con)
+        finally:
+            con.close()
+        target = output.parent / "verdicts.md"
+        target.write_text(text, encoding="utf-8")
+        console.print(f"wrote {target}")
 
 
 @app.command()

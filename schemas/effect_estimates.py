@@ -61,8 +61,10 @@ class EffectEstimates(Provenance):
     estimate_id: str = pa.Field(
         unique=True, description="Deterministic id (source, position of the row in its file)."
     )
-    intervention: str = vocab_field(
-        "compounds", "Intervention: compound or class (ref.compounds id)."
+    intervention: str | None = vocab_field(
+        "compounds",
+        "Intervention: compound or class (ref.compounds id); null when the vocabulary knows none in the printed text (raw.effect_estimates has it; flagged by the terms_matched check).",
+        nullable=True,
     )
     intervention_strength_pct: float | None = pa.Field(
         nullable=True, gt=0, le=100, description="Intervention strength in percent (w/w)."
@@ -73,8 +75,10 @@ class EffectEstimates(Provenance):
     intervention_potency: str | None = pa.Field(
         nullable=True, description="Corticosteroid potency: ref.potencies ids joined by '/'."
     )
-    comparator: str = vocab_field(
-        "compounds", "Comparator: compound, class or control (ref.compounds id)."
+    comparator: str | None = vocab_field(
+        "compounds",
+        "Comparator: compound, class or control (ref.compounds id; no_comparator for a single arm); null when unknown.",
+        nullable=True,
     )
     comparator_strength_pct: float | None = pa.Field(
         nullable=True, gt=0, le=100, description="Comparator strength in percent (w/w)."
@@ -85,12 +89,19 @@ class EffectEstimates(Provenance):
     comparator_potency: str | None = pa.Field(
         nullable=True, description="Corticosteroid potency: ref.potencies ids joined by '/'."
     )
-    condition: str = vocab_field("conditions", "Condition (ref.conditions id).")
+    condition: str | None = vocab_field(
+        "conditions", "Condition (ref.conditions id); null when unknown.", nullable=True
+    )
     population: str = vocab_field(
-        "populations", "Population (ref.populations id); unspecified when not stated."
+        "populations",
+        "Population (ref.populations id), named or read from the ages printed ('aged >=12 years' is mixed); unspecified when neither.",
     )
     severity: str = vocab_field("severities", "Severity (ref.severities id), or unspecified.")
-    outcome: str = vocab_field("outcomes", "Outcome (ref.outcomes id).")
+    outcome: str | None = vocab_field(
+        "outcomes",
+        "Outcome (ref.outcomes id); an event printed instead ('relapse') is the outcome it is the complement of (ref.events); null when unknown.",
+        nullable=True,
+    )
     outcome_polarity: str | None = pa.Field(
         nullable=True,
         isin=["higher", "lower"],
@@ -111,6 +122,23 @@ class EffectEstimates(Provenance):
     model: str | None = pa.Field(
         nullable=True, description="Statistical model as printed, e.g. 'M-H, random'."
     )
+    evidence: str = pa.Field(
+        isin=["direct", "indirect", "single_arm"],
+        description="Kind of evidence: direct (the arms compared in trials), indirect (a network meta-analysis), single_arm (one arm, no comparator: never counted in a verdict). From ref.evidence_kinds phrases in the measure, comparator and note.",
+    )
+    measure_polarity: str | None = pa.Field(
+        nullable=True,
+        isin=["higher", "lower"],
+        description="Whether a larger printed estimate is better for the patient with the intervention (higher) or worse (lower), as polarity_basis says; null when nothing says.",
+    )
+    polarity_basis: str | None = pa.Field(
+        nullable=True,
+        isin=["stated", "favours", "outcome"],
+        description="What measure_polarity rests on: stated ('lower = better' printed with the outcome), favours (the source's own favours column against the side of the null), outcome (the outcome's polarity, turned for a complement).",
+    )
+    reciprocal: bool = pa.Field(
+        description="The ratio is printed from the comparator's side ('5.8 times less likely'), so it was turned round before orienting."
+    )
     estimate: float = pa.Field(description="Point estimate as printed.")
     ci_low: float | None = pa.Field(nullable=True, description="Lower 95% confidence limit.")
     ci_high: float | None = pa.Field(nullable=True, description="Upper 95% confidence limit.")
@@ -121,6 +149,20 @@ class EffectEstimates(Provenance):
     comparator_value: float | None = pa.Field(
         nullable=True,
         description="For arm-level measures (percent, count): the comparator arm's value, read from the note.",
+    )
+    intervention_n: int | None = pa.Field(
+        nullable=True,
+        ge=1,
+        description="Intervention arm size, for arm-level rows where the note prints it.",
+    )
+    comparator_n: int | None = pa.Field(
+        nullable=True,
+        ge=1,
+        description="Comparator arm size, for arm-level rows where the note prints it.",
+    )
+    derivation: str | None = pa.Field(
+        nullable=True,
+        description="For an arm-level row with both arms' proportions and sizes: the risk ratio and its 95% interval derived by the Katz log method, with its inputs (benefit_* then hold it, oriented).",
     )
     benefit_estimate: float | None = pa.Field(
         nullable=True,
@@ -143,6 +185,10 @@ class EffectEstimates(Provenance):
     url: str | None = pa.Field(nullable=True, description="Page the number was read from.")
     retracted: bool = pa.Field(
         description="The source is retracted (marked in the citation or note); never counts in a verdict."
+    )
+    uncounted_reason: str | None = pa.Field(
+        nullable=True,
+        description="Why the estimate can never count in a verdict (single arm, retracted, no interval, arm sizes not printed …); null when it can.",
     )
 
     @pa.dataframe_check(error="a ratio measure needs estimate, ci_low and ci_high above 0")

@@ -21,7 +21,13 @@ class EvidenceChecks(Model):
         description="The core.effect_estimates rows the verdict rests on (retracted or untestable ones are not among them)."
     )
     excluded_estimate_ids: pl.List(pl.Utf8) = pa.Field(
-        description="Estimates that match the finding but cannot count: retracted, or without an interval."
+        description="Estimates that match the finding but cannot count (their uncounted_reason says why: retracted, single arm, no interval, arm sizes not printed …)."
+    )
+    counted_direct: int = pa.Field(
+        ge=0, description="How many of the counted estimates compare the arms directly."
+    )
+    counted_indirect: int = pa.Field(
+        ge=0, description="How many of the counted estimates are indirect (network meta-analyses)."
     )
 
 

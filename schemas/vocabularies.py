@@ -101,6 +101,14 @@ class Events(Term):
         isin=["higher", "lower"],
         description="Whether more or fewer of the event is better for the patient.",
     )
+    complement_of: str | None = pa.Field(
+        nullable=True,
+        description="The outcome (ref.outcomes id) an estimate of this event measures the complement of ('relapse' of flare prevention).",
+    )
+
+
+class EvidenceKinds(Term):
+    """Phrases that say what kind of evidence an estimate is (network meta-analysis, single arm)."""
 
 
 class OutcomeInversions(Term):
@@ -148,6 +156,11 @@ DATASETS = (
         "events",
         Events,
         "Events a result sentence counts, and whether fewer of them is better (flares, relapses).",
+    ),
+    _vocabulary(
+        "evidence_kinds",
+        EvidenceKinds,
+        "Kinds of evidence an estimate can be (direct, indirect, single arm) and the phrases that say so.",
     ),
     _vocabulary(
         "outcome_inversions",

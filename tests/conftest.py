@@ -98,7 +98,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def estimates(vocab):
-    """The 60 real effect estimates of raw/estimates, loaded and validated."""
+    """The 112 real effect estimates of raw/estimates, loaded and validated."""
     from pipelines.interpret.estimates import load_estimates
 
     frames, quarantine, errors = load_estimates(registered("estimates"), vocab)

@@ -1,11 +1,17 @@
 """Effect-estimate CSVs (raw/estimates/) → raw.effect_estimates, every field as printed, and
 core.effect_estimates, matched against the vocabularies and oriented towards benefit.
 
-Orientation: a ratio above 1 means more of the outcome's event with the intervention. For an
-outcome where lower is better (a harm), or for an estimate of the outcome's complement ('risk of
-NOT improving'), that is worse, so the ratio and its interval are inverted; differences are
-negated. After that, above the null always means the outcome went better with the intervention,
-whichever way and on whichever event the source reported it.
+Orientation, one rule at a time:
+- a ratio printed from the comparator's side ('5.8 times less likely') is turned round first;
+- whether a larger estimate is better for the patient (measure_polarity) is what the source states
+  with the outcome ('Total AD Score (lower = better)'), else what its own favours column says of
+  the side of the null the estimate lies on, else the outcome's polarity, turned for a complement
+  ('risk of NOT improving', 'relapse' of flare prevention);
+- where a larger estimate is worse, ratios are inverted and differences negated, so that above the
+  null always means the outcome went better with the intervention.
+Arm-level percentages with both arms' sizes printed get a risk ratio and its 95% interval by the
+Katz log method (ln RR ± 1.96 √(1/a - 1/n₁ + 1/c - 1/n₂), a and c the events, n₁ and n₂ the arm
+sizes), kept with its inputs. Every row says why it can never count in a verdict, if it cannot.
 """
 
 from __future__ import annotations
@@ -16,7 +22,8 @@ from typing import Any
 
 import polars as pl
 
-from pipelines.interpret.terms import TermIndex
+from pipelines.interpret.ages import population_from_ages
+from pipelines.interpret.terms import TermLog
 from pipelines.interpret.treatments import Treatment, treatment, treatment_columns
 from pipelines.interpret.vocab import Vocabulary
 from pipelines.pull.sources import PulledFile, SourceError
@@ -28,6 +35,7 @@ from schemas import BY_NAME
 
 RAW = BY_NAME["raw.effect_estimates"]
 CORE = BY_NAME["core.effect_estimates"]
+TERMS = BY_NAME["quality.term_matches"]
 # The CSV's columns are raw.effect_estimates' columns after its provenance and key.
 RAW_COLUMNS = [
     name for name in RAW.columns() if name not in ("source_id", "file", "line_no", "estimate_id")
@@ -41,6 +49,14 @@ _DURATION = re.compile(
 )
 _WEEKS = {"day": 1 / 7, "week": 1.0, "month": 52 / 12, "year": 52.0}
 _MODEL = re.compile(r"\(([^()]+)\)")
+# 'relative risk … expressed as 'times less likely'': the ratio of the comparator to the intervention.
+_FROM_THE_OTHER_SIDE = re.compile(r"\bless likely\b", re.IGNORECASE)
+_STATED = re.compile(r"\b(lower|higher)\s*(?:=|is|are)\s*better\b", re.IGNORECASE)
+_SIZES = (
+    re.compile(r"\b(\d+)\s+[A-Za-z][\w-]*(?:\s[A-Za-z][\w-]*)?\s+vs\.?\s+(\d+)\b"),
+    re.compile(r"\bn\s*=\s*(\d+)\s*vs\.?\s*(\d+)\b"),
+    re.compile(r"\bn\s*=\s*(\d+)\s*,\s*[^,;]*?\bn\s*=\s*(\d+)\b"),
+)
 
 
 def load_estimates(
@@ -71,8 +87,11 @@ def load_estimates(
                 }
             )
     core_rows, quarantine = [], []
+    logs: dict[str, TermLog] = {}
     for raw in raw_rows:
-        row, problems = normalize_estimate(raw, vocab)
+        context = {"source_id": raw["source_id"], "file": raw["file"]}
+        terms = logs.setdefault(raw["source_id"], TermLog(context))
+        row, problems = normalize_estimate(raw, vocab, terms)
         if problems:
             quarantine += [
                 quarantine_row(CORE, raw, {}, column, "number", value, message)
@@ -81,7 +100,11 @@ def load_estimates(
         else:
             core_rows.append(row)
     checked = validate_rows(CORE, CORE.frame(core_rows), dict(vocab.ids))
-    frames = {RAW.name: RAW.frame(raw_rows), CORE.name: checked.frame}
+    frames = {
+        RAW.name: RAW.frame(raw_rows),
+        CORE.name: checked.frame,
+        TERMS.name: TERMS.frame([row for log in logs.values() for row in log.rows()]),
+    }
     return frames, quarantine + checked.quarantine, errors
 
 
@@ -99,7 +122,7 @@ def read_estimates_csv(text: str) -> tuple[list[tuple[int, Row]], list[ParseIssu
 
 
 def normalize_estimate(
-    raw: dict[str, Any], vocab: Vocabulary
+    raw: dict[str, Any], vocab: Vocabulary, terms: TermLog
 ) -> tuple[dict[str, Any], list[tuple[str, str | None, str]]]:
     """A typed core row, or the numbers that cannot be read (column, text, message)."""
     problems: list[tuple[str, str | None, str]] = []
@@ -116,47 +139,67 @@ def normalize_estimate(
             problems.append((column, text, f"{column} {text!r} is not {kind}; correct the source"))
         return value
 
+    line_no = raw["line_no"]
     estimate = number("estimate", required=True)
     ci_low, ci_high = number("ci_low"), number("ci_high")
     n_trials, n_participants = number("n_trials", whole=True), number("n_participants", whole=True)
-    outcome_text = raw.get("outcome") or ""
-    inversions = vocab.inversion_terms.find(outcome_text)
-    plain_outcome = _without(outcome_text, inversions)
-    outcome = vocab.outcome_terms.first(plain_outcome) or outcome_text
+    arms = {arm: treatment(raw.get(arm) or "", vocab) for arm in ("intervention", "comparator")}
+    for arm in arms.values():
+        terms.record(arm.match, line_no)
+    outcome, inverted = _outcome(raw.get("outcome") or "", vocab, terms, line_no)
     measure_text = raw.get("measure") or ""
     measure = vocab.measure_terms.first(measure_text) or measure_text
     scale = (vocab.measures.get(measure) or {}).get("scale", "arm_level")
     model = _MODEL.search(measure_text) if scale in ("ratio", "difference") else None
-    benefit = _benefit(
-        scale, (estimate, ci_low, ci_high), vocab.polarity.get(outcome), bool(inversions)
+    note = raw.get("note") or ""
+    reciprocal = scale == "ratio" and bool(_FROM_THE_OTHER_SIDE.search(measure_text))
+    values = _turned((estimate, ci_low, ci_high)) if reciprocal else (estimate, ci_low, ci_high)
+    comparator_value = _arm_value(note) if scale == "arm_level" else None
+    sizes = _arm_sizes(note) if measure == "percent_arm" else None
+    derived = _katz(estimate, comparator_value, sizes) if comparator_value is not None else None
+    if derived is not None:
+        values = derived
+    null_value = (
+        1.0 if derived is not None else (vocab.measures.get(measure) or {}).get("null_value")
     )
-    null_value = (vocab.measures.get(measure) or {}).get("null_value")
+    polarity, basis = _measure_polarity(raw, values, null_value, arms, (outcome, inverted), vocab)
+    benefit = _benefit("ratio" if derived is not None else scale, values, polarity)
     identifiers = raw.get("pmid_doi") or ""
-    citation_text = f"{raw.get('source_citation') or ''} {raw.get('note') or ''}"
+    citation_text = f"{raw.get('source_citation') or ''} {note}"
+    evidence = _evidence(f"{measure_text} {raw.get('comparator') or ''} {note}", arms, vocab)
     row = {
         "source_id": raw["source_id"],
         "file": raw["file"],
-        "line_no": raw["line_no"],
+        "line_no": line_no,
         "estimate_id": raw["estimate_id"],
-        **_arm("intervention", treatment(raw.get("intervention") or "", vocab)),
-        **_arm("comparator", treatment(raw.get("comparator") or "", vocab)),
-        "condition": _term(vocab.condition_terms, raw.get("condition")),
-        "population": _term(vocab.population_terms, raw.get("population")) or "unspecified",
-        "severity": _term(vocab.severity_terms, raw.get("severity")) or "unspecified",
+        **_arm("intervention", arms["intervention"]),
+        **_arm("comparator", arms["comparator"]),
+        "condition": _condition(raw.get("condition"), vocab, terms, line_no),
+        "population": vocab.population_terms.first(raw.get("population") or "")
+        or population_from_ages(raw.get("population"))
+        or "unspecified",
+        "severity": _severity(raw.get("severity"), vocab),
         "outcome": outcome,
-        "outcome_polarity": vocab.polarity.get(outcome),
-        "outcome_inverted": bool(inversions),
+        "outcome_polarity": vocab.polarity.get(outcome or ""),
+        "outcome_inverted": inverted,
         "timepoint": raw.get("timepoint"),
         "timepoint_weeks": _weeks(raw.get("timepoint")),
         "measure": measure,
         "scale": scale,
         "model": model.group(1).strip() if model else None,
+        "evidence": evidence,
+        "measure_polarity": polarity,
+        "polarity_basis": basis,
+        "reciprocal": reciprocal,
         "estimate": estimate,
         "ci_low": ci_low,
         "ci_high": ci_high,
         "n_trials": n_trials,
         "n_participants": n_participants,
-        "comparator_value": _arm_value(raw.get("note")) if scale == "arm_level" else None,
+        "comparator_value": comparator_value,
+        "intervention_n": sizes[0] if sizes else None,
+        "comparator_n": sizes[1] if sizes else None,
+        "derivation": _derivation(derived, estimate, comparator_value, sizes),
         "benefit_estimate": benefit[0],
         "benefit_ci_low": benefit[1],
         "benefit_ci_high": benefit[2],
@@ -168,27 +211,179 @@ def normalize_estimate(
         "url": raw.get("url"),
         "retracted": mentions_retraction(citation_text),
     }
+    row["uncounted_reason"] = _uncounted(row, vocab)
     return row, problems
 
 
-def _benefit(
-    scale: str,
+def _outcome(text: str, vocab: Vocabulary, terms: TermLog, line_no: int) -> tuple[str | None, bool]:
+    """The outcome id and whether the estimate measures its complement: a named inversion ('risk
+    of NOT improving'), or an event printed instead of the outcome ('relapse')."""
+    inversions = vocab.inversion_terms.find(text)
+    plain = _without(text, inversions)
+    found = vocab.outcome_terms.find(plain)
+    if found:
+        return terms.record(vocab.outcome_terms.found(found[0]), line_no).term_id, bool(inversions)
+    events = [e for e in vocab.event_terms.find(plain) if e.term_id in vocab.event_complement]
+    if events:
+        return vocab.event_complement[events[0].term_id], True
+    return terms.record(vocab.outcome_terms.match(plain.strip()), line_no).term_id, bool(inversions)
+
+
+def _condition(text: str | None, vocab: Vocabulary, terms: TermLog, line_no: int) -> str | None:
+    if not text:
+        return None
+    found = vocab.condition_terms.find(text)
+    match = vocab.condition_terms.found(found[0]) if found else vocab.condition_terms.match(text)
+    return terms.record(match, line_no).term_id
+
+
+def _severity(text: str | None, vocab: Vocabulary) -> str:
+    """A severity band named in the cell ('mild to severe (PGA 2-4)'); anything else (a body
+    surface area, 'at least moderate') names no band: unspecified."""
+    return (vocab.severity_terms.match(text).term_id if text else None) or "unspecified"
+
+
+def _evidence(text: str, arms: dict[str, Treatment], vocab: Vocabulary) -> str:
+    kinds = {match.term_id for match in vocab.evidence_terms.find(text)}
+    if "single_arm" in kinds or _kind(arms["comparator"].compound, vocab) == "single_arm":
+        return "single_arm"
+    return "indirect" if "indirect" in kinds else "direct"
+
+
+def _kind(compound: str | None, vocab: Vocabulary) -> str | None:
+    return (
+        "single_arm"
+        if compound == "no_comparator"
+        else vocab.compounds.get(compound or "", {}).get("kind")
+    )
+
+
+def _measure_polarity(
+    raw: dict[str, Any],
     values: tuple[float | None, float | None, float | None],
-    polarity: str | None,
-    inverted: bool,
+    null: float | None,
+    arms: dict[str, Treatment],
+    outcome: tuple[str | None, bool],
+    vocab: Vocabulary,
+) -> tuple[str | None, str | None]:
+    """(higher|lower, stated|favours|outcome): whether a larger estimate is better, and why."""
+    stated = _STATED.search(f"{raw.get('outcome') or ''} {raw.get('measure') or ''}")
+    if stated:
+        return stated.group(1).lower(), "stated"
+    favoured = _favoured(raw.get("favours") or "", arms, vocab)
+    estimate = values[0]
+    if favoured is not None and estimate is not None and null is not None and estimate != null:
+        above = estimate > null
+        return ("higher" if (favoured == "intervention") == above else "lower"), "favours"
+    outcome_id, inverted = outcome
+    polarity = vocab.polarity.get(outcome_id or "")
+    if polarity is None:
+        return None, None
+    turned = {"higher": "lower", "lower": "higher"}[polarity] if inverted else polarity
+    return turned, "outcome"
+
+
+def _favoured(text: str, arms: dict[str, Treatment], vocab: Vocabulary) -> str | None:
+    """The arm the source's favours column names, when it names exactly one of them."""
+    named = {
+        arm
+        for match in vocab.compound_terms.find(text)
+        for arm, given in arms.items()
+        if given.compound and match.term_id in (given.compound, vocab.class_of(given.compound))
+    }
+    return named.pop() if len(named) == 1 else None
+
+
+def _benefit(
+    scale: str, values: tuple[float | None, float | None, float | None], polarity: str | None
 ) -> tuple[float | None, float | None, float | None]:
     """(estimate, low, high) oriented so that above the null favours the intervention."""
     estimate, low, high = values
     if polarity is None or estimate is None or scale not in ("ratio", "difference"):
         return None, None, None
-    flip = (polarity == "lower") != inverted
-    if not flip:
+    if polarity == "higher":
         return estimate, low, high
     if scale == "difference":
         return -estimate, _negate(high), _negate(low)
     if estimate <= 0 or (low is not None and low <= 0) or (high is not None and high <= 0):
         return None, None, None
     return 1 / estimate, _inverse(high), _inverse(low)
+
+
+def _turned(
+    values: tuple[float | None, float | None, float | None],
+) -> tuple[float | None, float | None, float | None]:
+    estimate, low, high = values
+    if estimate is None or estimate <= 0:
+        return values
+    return 1 / estimate, _inverse(high), _inverse(low)
+
+
+def _arm_sizes(note: str) -> tuple[int, int] | None:
+    """Both arm sizes when the note prints them, intervention first ('874 crisaborole vs 439
+    vehicle', 'roflumilast n = 576, vehicle n = 305', 'n = 304 vs 153')."""
+    for pattern in _SIZES:
+        found = pattern.search(note)
+        if found:
+            return int(found.group(1)), int(found.group(2))
+    return None
+
+
+def _katz(
+    percent: float | None, comparator_percent: float, sizes: tuple[int, int] | None
+) -> tuple[float, float, float] | None:
+    """Risk ratio and 95% interval from two arms' percentages and sizes (Katz log method)."""
+    if (
+        percent is None
+        or sizes is None
+        or not 0 < percent < 100
+        or not 0 < comparator_percent < 100
+    ):
+        return None
+    (n1, n2), p1, p2 = sizes, percent / 100, comparator_percent / 100
+    ratio = p1 / p2
+    se = math.sqrt((1 - p1) / (p1 * n1) + (1 - p2) / (p2 * n2))
+    return ratio, math.exp(math.log(ratio) - 1.96 * se), math.exp(math.log(ratio) + 1.96 * se)
+
+
+def _derivation(
+    derived: tuple[float, float, float] | None,
+    percent: float | None,
+    comparator_percent: float | None,
+    sizes: tuple[int, int] | None,
+) -> str | None:
+    if derived is None or sizes is None:
+        return None
+    ratio, low, high = derived
+    return (
+        f"risk ratio {ratio:.2f} [{low:.2f}, {high:.2f}] derived by the Katz log method from "
+        f"{percent:g}% of {sizes[0]} vs {comparator_percent:g}% of {sizes[1]}"
+    )
+
+
+def _uncounted(row: dict[str, Any], vocab: Vocabulary) -> str | None:
+    """Why this estimate can never count in a verdict; None when it can."""
+    unknown = [
+        column
+        for column in ("intervention", "comparator", "condition", "outcome")
+        if row[column] is None
+    ]
+    if row["retracted"]:
+        return "the source is retracted"
+    if row["evidence"] == "single_arm":
+        return "a single arm with no comparator: it compares nothing"
+    if unknown:
+        return f"its {' and '.join(unknown)} matches no vocabulary entry"
+    label = (vocab.measures.get(row["measure"]) or {}).get("label", row["measure"])
+    if row["measure"] == "percent_arm" and row["derivation"] is None:
+        return "arm-level percentages without both arm sizes printed: no interval can be derived"
+    if row["scale"] == "arm_level" and row["derivation"] is None:
+        return f"{label}, with no interval: not an effect estimate"
+    if row["measure_polarity"] is None:
+        return "nothing says whether a larger estimate is better for the patient"
+    if row["direction"] == "not_testable":
+        return f"{label} without a testable interval"
+    return None
 
 
 def _direction(benefit: tuple[float | None, float | None, float | None], null: float | None) -> str:
@@ -219,19 +414,10 @@ def _number(text: str, *, whole: bool) -> float | int | None:
 
 
 def _arm(arm: str, arm_treatment: Treatment) -> dict[str, Any]:
-    """An estimate's arm; an arm the vocabulary does not know keeps its text, so validation
-    quarantines it with that text."""
+    """An estimate's arm; its printed text is in raw.effect_estimates, so it is not repeated."""
     columns = treatment_columns(arm, arm_treatment)
     del columns[f"{arm}_text"]
-    columns[arm] = arm_treatment.compound or arm_treatment.text
     return columns
-
-
-def _term(matcher: TermIndex, text: str | None) -> str | None:
-    """A vocabulary id for the text; the text itself when none matches (validation names it)."""
-    if not text:
-        return None
-    return matcher.first(text) or text
 
 
 def _without(text: str, matches: list[Any]) -> str:

@@ -4,8 +4,9 @@ An estimate bears on a finding when condition and outcome are the same, each of 
 finding's arm or a member of it (a class or a potency on the finding's side covers its members:
 'moderate/potent TCS' covers betamethasone valerate 0.1% and triamcinolone acetonide 0.1%), in
 either order, and the populations agree (unspecified on either side agrees with any). Estimates
-reported the other way round are turned round; retracted ones and ones without an interval are
-named but never counted.
+reported the other way round are turned round. An estimate with an uncounted_reason (retracted,
+single arm, no interval, arm sizes not printed) is named with that reason but never counted; the
+reason says how many counted estimates are direct and how many indirect.
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ def _covers(
 def _verdict(finding: dict[str, Any], matched: list[tuple[dict[str, Any], str]]) -> dict[str, Any]:
     counted, excluded = [], []
     for estimate, orientation in matched:
-        if estimate["retracted"] or estimate["direction"] == "not_testable":
+        if estimate["uncounted_reason"]:
             excluded.append(estimate)
         else:
             counted.append((estimate, orientation))
@@ -98,7 +99,11 @@ def _verdict(finding: dict[str, Any], matched: list[tuple[dict[str, Any], str]])
     else:
         verdict, why = _directional_claim(claim, sides, finding)
     shown = [_describe(e, side, finding) for (e, _), side in zip(counted, sides, strict=True)]
-    reason = why + (": " + "; ".join(shown) if shown else "")
+    kinds = {
+        kind: sum(e["evidence"] == kind for e, _ in counted) for kind in ("direct", "indirect")
+    }
+    tally = ", ".join(f"{n} {kind}" for kind, n in kinds.items() if n)
+    reason = why + (f" ({tally})" if tally else "") + (": " + "; ".join(shown) if shown else "")
     if excluded:
         reason += ". Not counted: " + "; ".join(_excluded(e) for e in excluded)
     return {
@@ -107,6 +112,8 @@ def _verdict(finding: dict[str, Any], matched: list[tuple[dict[str, Any], str]])
         "reason": reason,
         "estimate_ids": [e["estimate_id"] for e, _ in counted],
         "excluded_estimate_ids": [e["estimate_id"] for e in excluded],
+        "counted_direct": kinds["direct"],
+        "counted_indirect": kinds["indirect"],
     }
 
 
@@ -175,16 +182,14 @@ def _describe(estimate: dict[str, Any], side: str, finding: dict[str, Any]) -> s
     low, high = estimate["ci_low"], estimate["ci_high"]
     complement = " of the complement (e.g. not improving)" if estimate["outcome_inverted"] else ""
     result = f"favours {_favoured(side, finding)}" if side in _OPPOSITE else "includes the null"
-    return (
-        f"{estimate['estimate_id']} ({_arm(estimate, 'intervention')} vs {_arm(estimate, 'comparator')}) "
-        f"{estimate['measure'].upper()}{complement} {estimate['estimate']:g} [{low:g}, {high:g}] {result}"
-    )
+    arms = f"{_arm(estimate, 'intervention')} vs {_arm(estimate, 'comparator')}"
+    kind = "indirect, " if estimate["evidence"] == "indirect" else ""
+    if estimate["derivation"]:
+        shown = estimate["derivation"]
+    else:
+        shown = f"{estimate['measure'].upper()}{complement} {estimate['estimate']:g} [{low:g}, {high:g}]"
+    return f"{estimate['estimate_id']} ({kind}{arms}) {shown} {result}"
 
 
 def _excluded(estimate: dict[str, Any]) -> str:
-    why = (
-        "retracted"
-        if estimate["retracted"]
-        else f"{estimate['measure']} without a testable interval"
-    )
-    return f"{estimate['estimate_id']} ({why})"
+    return f"{estimate['estimate_id']} ({estimate['uncounted_reason']})"

@@ -10,6 +10,7 @@ import re
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from pipelines.interpret.ages import population_from_ages
 from pipelines.interpret.direction import ArmMention, read_direction
 from pipelines.interpret.terms import Match, TermIndex, TermLog
 from pipelines.interpret.treatments import Treatment, treatment, treatment_columns
@@ -220,7 +221,9 @@ def _findings(
         masked = _mask(text, mentions)
         arm_mentions = _arm_mentions(text, mentions, arms, vocab)
         reading = read_direction(text, arm_mentions, vocab.polarity.get(outcome or ""), vocab)
-        population = _first(vocab.population_terms, terms, row.line_no, masked, *qualifiers, title)
+        population = _first(
+            vocab.population_terms, terms, row.line_no, masked, *qualifiers, title
+        ) or next(filter(None, map(population_from_ages, [*qualifiers, title])), None)
         severity = _first(vocab.severity_terms, terms, row.line_no, masked, *qualifiers, title)
         for intervention, comparator in _restated(text, arm_mentions, mentions, arms):
             statement_no += 1

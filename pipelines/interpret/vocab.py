@@ -28,6 +28,7 @@ class Vocabulary:
     columns: dict[str, dict[str, tuple[bool, frozenset[str]]]]
     grade_rank: dict[int, str]
     event_polarity: dict[str, str]
+    event_complement: dict[str, str]
     compound_terms: TermIndex
     potency_terms: TermFinder
     formulation_terms: TermIndex
@@ -38,6 +39,7 @@ class Vocabulary:
     condition_terms: TermIndex
     phrase_terms: TermFinder
     event_terms: TermFinder
+    evidence_terms: TermFinder
     measure_terms: TermFinder
     inversion_terms: TermFinder
     ids: dict[str, frozenset[str]]
@@ -113,6 +115,11 @@ def build_vocabulary(frames: dict[str, pl.DataFrame]) -> Vocabulary:
         columns=columns,
         grade_rank={row["rank"]: row["id"] for row in grades},
         event_polarity={row["id"]: row["polarity"] for row in frame("ref.events").to_dicts()},
+        event_complement={
+            row["id"]: row["complement_of"]
+            for row in frame("ref.events").to_dicts()
+            if row["complement_of"]
+        },
         compound_terms=TermIndex(
             "compounds", _synonyms(frame("ref.compounds"), "name"), fuzzy=False
         ),
@@ -127,6 +134,7 @@ def build_vocabulary(frames: dict[str, pl.DataFrame]) -> Vocabulary:
         condition_terms=_index("conditions", frame("ref.conditions")),
         phrase_terms=TermFinder(phrases),
         event_terms=TermFinder(_synonyms(frame("ref.events"))),
+        evidence_terms=TermFinder(_synonyms(frame("ref.evidence_kinds"))),
         measure_terms=TermFinder(_synonyms(frame("ref.measures"))),
         inversion_terms=TermFinder(_synonyms(frame("ref.outcome_inversions"))),
         ids={

@@ -7,9 +7,11 @@ import subprocess
 import sys
 
 import duckdb
+import pytest
 
 from pipelines.flows import build_warehouse
-from tests.conftest import DATA
+from pipelines.store.verdict_list import verdict_list
+from tests.conftest import DATA, ROOT
 
 DEVSET = DATA / "devset"
 KEYS = sorted((DEVSET / "key").glob("findings-*.jsonl"))
@@ -31,14 +33,22 @@ def score(warehouse, *keys) -> dict[str, float]:
     }
 
 
-def test_the_devset_is_read_as_its_key_says(prefect_api, project):
+@pytest.fixture(scope="module")
+def devset_run(prefect_api, tmp_path_factory):
+    """The bundled raw/ plus the dev-set guides, through the real flow."""
+    project = tmp_path_factory.mktemp("devset")
+    shutil.copytree(ROOT / "raw", project / "raw")
     for guide in (DEVSET / "guides").iterdir():
         shutil.copy(guide, project / "raw" / "guides" / guide.name)
     summary = build_warehouse(
         sources=str(project / "raw" / "sources.toml"), warehouse=str(project / "warehouse")
     )
+    return summary, project / "warehouse"
+
+
+def test_the_devset_is_read_as_its_key_says(devset_run):
+    summary, warehouse = devset_run
     assert (summary.status, summary.quarantined, summary.source_errors) == ("success", 0, 0)
-    warehouse = project / "warehouse"
     assert score(warehouse, *KEYS) == {
         "field accuracy": 100.0,
         "recall": 100.0,
@@ -56,3 +66,75 @@ def test_the_devset_is_read_as_its_key_says(prefect_api, project):
     finally:
         con.close()
     assert "unmatched" not in methods and unclassified == [(0,)]
+
+
+def test_docs_verdicts_md_is_what_the_devset_warehouse_says(devset_run):
+    _, warehouse = devset_run
+    con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
+    try:
+        text = verdict_list(con)
+    finally:
+        con.close()
+    assert text == (ROOT / "docs" / "verdicts.md").read_text(encoding="utf-8"), (
+        "rebuild the dev-set warehouse and run `dermevidence docs --verdicts WAREHOUSE`"
+    )
+
+
+def test_every_estimate_row_is_loaded_or_quarantined_and_the_retracted_one_never_counts(
+    devset_run,
+):
+    _, warehouse = devset_run
+    con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
+    try:
+        [(printed, loaded, quarantined, retracted_used)] = con.sql(
+            """SELECT (SELECT count(*) FROM raw.effect_estimates),
+                      (SELECT count(*) FROM core.effect_estimates),
+                      (SELECT count(DISTINCT (file, line_no)) FROM quality.quarantine
+                       WHERE dataset = 'core.effect_estimates'),
+                      (SELECT count(*) FROM core.evidence_checks, unnest(estimate_ids) AS u(id)
+                       JOIN core.effect_estimates x ON x.estimate_id = u.id WHERE x.retracted)"""
+        ).fetchall()
+    finally:
+        con.close()
+    assert (printed, loaded + quarantined, quarantined, retracted_used) == (112, 112, 0, 0)
+
+
+VERDICTS_ON_NEW_AGENTS = """
+    SELECT v.verdict, v.counted_direct, v.counted_indirect,
+           list(x.line_no ORDER BY x.line_no) AS lines,
+           list(x.benefit_estimate ORDER BY x.line_no) AS benefits
+    FROM core.finding_verdicts v
+    JOIN core.findings f USING (finding_id)
+    CROSS JOIN unnest(v.estimate_ids) AS u(estimate_id)
+    JOIN core.effect_estimates x ON x.estimate_id = u.estimate_id
+    WHERE f.file LIKE ? AND f.table_no = ? AND f.row_no = ?
+    GROUP BY ALL
+"""
+
+
+@pytest.mark.parametrize(
+    ("guide", "table_no", "row_no", "expected"),
+    [
+        # crisaborole 2% vs vehicle, ISGA success: RR 1.45 (AD-301/302 pooled, direct), HR 2.07
+        # and OR 2.08 (network meta-analyses, indirect)
+        ("%crisaborole%", 1, 1, ("supported", 1, 2, [6, 12, 15], [1.45, 2.07, 2.08])),
+        # ruxolitinib 1.5% vs vehicle, IGA success: OR 11.94 from a Bayesian NMA
+        ("%ruxolitinib%", 1, 1, ("supported", 0, 1, [16], [11.94])),
+        # roflumilast 0.3% vs vehicle, IGA success: 39.9 % of 576 vs 6.5 % of 305, Katz RR 6.14
+        ("%roflumilast%", 2, 1, ("supported", 1, 0, [35], [39.9 / 6.5])),
+        # fluticasone 0.05% vs hydrocortisone 1%, Total AD Score (lower = better): MD -2.39, -1.88
+        ("%corticosteroid-potency%", 1, 5, ("supported", 2, 0, [42, 44], [2.39, 1.88])),
+    ],
+)
+def test_comparisons_on_the_new_agents_get_verdicts_from_the_numbers(
+    devset_run, guide, table_no, row_no, expected
+):
+    _, warehouse = devset_run
+    con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
+    try:
+        [row] = con.execute(VERDICTS_ON_NEW_AGENTS, [guide, table_no, row_no]).fetchall()
+    finally:
+        con.close()
+    verdict, direct, indirect, lines, benefits = row
+    assert (verdict, direct, indirect, lines) == expected[:4]
+    assert benefits == pytest.approx(expected[4])

@@ -39,7 +39,7 @@ def test_seed_builds_the_warehouse(seed_run):
         assert counts == {
             "core.sources": 1, "core.tables": 3, "core.findings": 10, "core.preclinical_findings": 3,
             "core.claims": 2, "core.references": 5, "core.citations": 10, "core.bibliographic_records": 6,
-            "raw.effect_estimates": 60, "core.effect_estimates": 60, "core.evidence_checks": 10,
+            "raw.effect_estimates": 112, "core.effect_estimates": 112, "core.evidence_checks": 10,
             "quality.quarantine": 0, "meta.runs": 1,
         }  # fmt: skip
         rows = con.sql(

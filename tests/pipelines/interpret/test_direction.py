@@ -118,3 +118,14 @@ def test_clauses_about_the_same_group_stay_one_statement(tmp_path, vocab):
         "More frequent with crisaborole; local reactions are least common with corticosteroids.",
     )
     assert [(f["statement_no"], f["direction"]) for f in rows] == [(1, "favours_comparator")]
+
+
+def test_a_population_is_read_from_ages_when_no_word_names_one(tmp_path, vocab):
+    [finding] = findings(
+        tmp_path,
+        vocab,
+        "IGA success",
+        "Ruxolitinib 1.5% vs. Vehicle (patients aged \u226512 years)",
+        "Ruxolitinib 1.5% is more effective than vehicle.",
+    )
+    assert finding["population"] == "mixed"

@@ -1,5 +1,7 @@
 """Effect estimates: every real row kept as printed, typed, matched, oriented; bad rows quarantined."""
 
+import math
+
 import pytest
 
 from pipelines.interpret.estimates import load_estimates
@@ -8,13 +10,17 @@ from pipelines.pull.sources import describe_file
 HEADER = "intervention,comparator,condition,population,severity,outcome,timepoint,measure,estimate,ci_low,ci_high,n_trials,n_participants,favours,source_citation,pmid_doi,url,note"
 
 
-def by_line(frame, line_no: int) -> dict:
-    return frame.filter(line_no=line_no).to_dicts()[0]
+FIRST, MORE = "estimates/effect_estimates.csv", "estimates/effect_estimates_more.csv"
 
 
-def test_all_60_real_rows_are_kept_as_printed_and_loaded(estimates):
+def by_line(frame, line_no: int, file: str = FIRST) -> dict:
+    return frame.filter(line_no=line_no, file=file).to_dicts()[0]
+
+
+def test_all_112_real_rows_are_kept_as_printed_and_loaded(estimates):
     raw, core = estimates["raw.effect_estimates"], estimates["core.effect_estimates"]
-    assert (raw.height, core.height) == (60, 60)
+    assert (raw.height, core.height) == (112, 112)
+    assert raw.group_by("file").len().sort("file").rows() == [(FIRST, 60), (MORE, 52)]
     assert raw["estimate_id"].to_list() == core["estimate_id"].to_list()
     assert by_line(raw, 39)["ci_high"] == "0.9" and by_line(core, 39)["ci_high"] == 0.9
     assert by_line(raw, 19)["measure"] == "RR (M-H, random)"
@@ -132,7 +138,16 @@ def test_bad_rows_are_quarantined_with_reasons_and_every_row_accounted_for(tmp_p
         path, source_id="estimates.csv", registry_id="t", kind="estimates", file="estimates.csv"
     )
     frames, quarantine, errors = load_estimates([pulled], vocab)
-    assert frames["core.effect_estimates"]["line_no"].to_list() == [2]
+    assert frames["core.effect_estimates"]["line_no"].to_list() == [2, 9]
+    unknown = by_line(frames["core.effect_estimates"], 9, "estimates.csv")
+    assert (unknown["comparator"], unknown["uncounted_reason"]) == (
+        None,
+        "its comparator matches no vocabulary entry",
+    )
+    flagged = frames["quality.term_matches"].filter(method="unmatched")
+    assert flagged.select("line_no", "vocabulary", "text").rows() == [
+        (9, "compounds", "unicorn extract")
+    ]
     assert [(e.line_no, e.error) for e in errors] == [(8, "record_shape")]
     reasons = sorted(
         (q["line_no"], q["column"], q["message"].split(": ", 1)[1]) for q in quarantine
@@ -151,11 +166,6 @@ def test_bad_rows_are_quarantined_with_reasons_and_every_row_accounted_for(tmp_p
         (5, "estimate", "estimate 'NaN' is not a finite number; correct the source"),
         (6, "n_trials", "n_trials '2.5' is not a whole number; correct the source"),
         (7, "estimate", "estimate '=1+1' is not a finite number; correct the source"),
-        (
-            9,
-            "comparator",
-            "comparator 'unicorn extract' is not in raw/vocab/compounds.csv; add it (or a synonym) there or correct the source",
-        ),
         (10, None, "a count estimate must be a non-negative whole number (estimate=-7.0)"),
     ]
     raw_lines = frames["raw.effect_estimates"]["line_no"].to_list()
@@ -187,3 +197,131 @@ def test_a_file_with_the_wrong_header_is_a_source_error(tmp_path, vocab):
         "missing ['intervention'" in errors[0].message
         and frames["core.effect_estimates"].height == 0
     )
+
+
+def test_each_estimate_says_what_kind_of_evidence_it_is(estimates):
+    core = estimates["core.effect_estimates"]
+    kinds = {n: by_line(core, n, MORE)["evidence"] for n in (6, 12, 13, 15, 49, 52)}
+    assert kinds == {
+        6: "direct",
+        12: "indirect",
+        13: "indirect",
+        15: "indirect",
+        49: "single_arm",
+        52: "single_arm",
+    }
+    single = by_line(core, 49, MORE)
+    assert (single["comparator"], single["uncounted_reason"]) == (
+        "no_comparator",
+        "a single arm with no comparator: it compares nothing",
+    )
+
+
+@pytest.mark.parametrize(
+    ("line_no", "polarity", "basis", "benefit", "direction"),
+    [
+        # 'Total AD Score (lower = better)': the MD of -2.39 is a benefit of 2.39
+        (42, "lower", "stated", (2.39, 1.31, 3.47), "favours_intervention"),
+        # 'Pruritus NRS (improvement)' MD -0.70, favours crisaborole: lower is better here
+        (8, "lower", "favours", (0.7, 0.47, 0.94), "favours_intervention"),
+        # '5.8 times less likely' to relapse: turned round, then relapse is the complement of
+        # flare prevention, so the benefit is 5.8 again
+        (39, "lower", "favours", (5.8, 3.1, 10.8), "favours_intervention"),
+        # skin thinning TCS vs TCI, RR 4.86: worse with TCS
+        (48, "lower", "favours", (1 / 4.86, 1 / 22.28, 1 / 1.06), "favours_comparator"),
+        # flares: RR 0.46 of at least one flare with proactive fluticasone
+        (37, "lower", "favours", (1 / 0.46, 1 / 0.55, 1 / 0.38), "favours_intervention"),
+        # no arm named in favours: the outcome decides (adverse events, lower is better)
+        (9, "lower", "outcome", (1 / 1.12, 1 / 1.29, 1 / 0.98), "no_difference"),
+    ],
+)
+def test_orientation_follows_what_the_source_says_is_better(
+    estimates, line_no, polarity, basis, benefit, direction
+):
+    row = by_line(estimates["core.effect_estimates"], line_no, MORE)
+    assert (row["measure_polarity"], row["polarity_basis"], row["direction"]) == (
+        polarity,
+        basis,
+        direction,
+    )
+    got = (row["benefit_estimate"], row["benefit_ci_low"], row["benefit_ci_high"])
+    assert got == pytest.approx(benefit)
+
+
+def test_a_ratio_printed_from_the_other_side_is_turned_round(estimates):
+    row = by_line(estimates["core.effect_estimates"], 39, MORE)
+    assert (row["reciprocal"], row["outcome"], row["outcome_inverted"]) == (
+        True,
+        "flare_prevention",
+        True,
+    )
+    assert (row["estimate"], row["ci_low"], row["ci_high"]) == (5.8, 3.1, 10.8)
+
+
+def test_arm_percentages_with_both_sizes_get_a_katz_risk_ratio(estimates):
+    row = by_line(estimates["core.effect_estimates"], 35, MORE)
+    p1, n1, p2, n2 = 0.399, 576, 0.065, 305
+    ratio = p1 / p2
+    se = math.sqrt((1 - p1) / (p1 * n1) + (1 - p2) / (p2 * n2))
+    low, high = ratio * math.exp(-1.96 * se), ratio * math.exp(1.96 * se)
+    assert (row["intervention_n"], row["comparator_n"], row["comparator_value"]) == (576, 305, 6.5)
+    assert (row["benefit_estimate"], row["benefit_ci_low"], row["benefit_ci_high"]) == (
+        pytest.approx(ratio),
+        pytest.approx(low),
+        pytest.approx(high),
+    )
+    assert row["derivation"] == (
+        f"risk ratio {ratio:.2f} [{low:.2f}, {high:.2f}] derived by the Katz log method "
+        "from 39.9% of 576 vs 6.5% of 305"
+    )
+    assert (row["estimate"], row["measure"], row["uncounted_reason"]) == (39.9, "percent_arm", None)
+
+
+def test_arm_percentages_without_both_sizes_stay_uncounted_and_say_why(estimates):
+    core = estimates["core.effect_estimates"]
+    for line_no in (2, 18, 26, 28):
+        row = by_line(core, line_no, MORE)
+        assert (row["derivation"], row["direction"]) == (None, "not_testable")
+        assert row["uncounted_reason"] == (
+            "arm-level percentages without both arm sizes printed: no interval can be derived"
+        )
+    sizes = {
+        n: (by_line(core, n, MORE)["intervention_n"], by_line(core, n, MORE)["comparator_n"])
+        for n in (14, 36, 46)
+    }
+    assert sizes == {14: (874, 439), 36: (304, 153), 46: (109, 102)}
+
+
+def test_populations_are_read_from_the_ages_printed(estimates):
+    core = estimates["core.effect_estimates"]
+    populations = {n: by_line(core, n, MORE)["population"] for n in (2, 14, 18, 39, 48, 53)}
+    assert populations == {
+        2: "mixed",  # 'patients aged 2 years or older'
+        14: "pediatric",  # 'children aged 2 to <18 years'
+        18: "mixed",  # 'aged >=12 years with AD for >=2 years' (the second is a duration)
+        39: "mixed",  # 'aged 12-65 years'
+        48: "mixed",  # 'adults and children'
+        53: "unspecified",  # 'mean age 59 years' bounds nobody
+    }
+
+
+def test_every_row_is_loaded_or_quarantined_and_unknown_terms_are_kept(tmp_path, vocab):
+    csv = tmp_path / "odd.csv"
+    csv.write_text(
+        HEADER + "\n"
+        "emollient 5%,vehicle,atopic dermatitis,adults,,Quality of life,,RR,1.2,1.0,1.4,,,,,,,\n"
+        "tacrolimus 0.1%,vehicle,atopic dermatitis,adults,,IGA success,,RR,x,1.0,1.4,,,,,,,\n",
+        encoding="utf-8",
+    )
+    pulled = describe_file(
+        csv, source_id="odd.csv", registry_id="e", kind="estimates", file="odd.csv"
+    )
+    frames, quarantine, errors = load_estimates([pulled], vocab)
+    [kept] = frames["core.effect_estimates"].to_dicts()
+    assert (kept["intervention"], kept["outcome"], kept["line_no"]) == (None, None, 2)
+    assert kept["uncounted_reason"] == "its intervention and outcome matches no vocabulary entry"
+    assert [(q["line_no"], q["column"]) for q in quarantine] == [(3, "estimate")]
+    assert errors == []
+    unmatched = frames["quality.term_matches"].filter(method="unmatched")
+    assert sorted(unmatched["text"].to_list()) == ["Quality of life", "emollient"]
+    assert frames["raw.effect_estimates"].height == 2

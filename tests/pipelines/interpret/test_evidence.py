@@ -6,7 +6,8 @@ from pipelines.batches import process_batch
 from pipelines.interpret.evidence import assess
 from tests.conftest import registered
 
-# table, row, statement → verdict, and the estimates.csv lines it rests on
+# table, row, statement → verdict, and the lines of raw/estimates/ it rests on (48 is of
+# effect_estimates_more.csv: the umbrella review's RR 4.86 for skin thinning, TCS vs TCI)
 SEED_VERDICTS = [
     ((1, 1, 1), "supported", [19, 20]),
     ((1, 2, 1), "supported", [12]),
@@ -16,7 +17,7 @@ SEED_VERDICTS = [
     ((2, 1, 1), "supported", [10]),
     ((2, 2, 1), "supported", [7]),
     ((2, 3, 1), "supported", [3, 28]),
-    ((2, 4, 1), "no_estimates", []),
+    ((2, 4, 1), "supported", [48]),
     ((2, 5, 1), "supported", [47]),
 ]
 
@@ -54,7 +55,7 @@ def test_pimecrolimus_vs_moderate_potent_tcs_is_supported_by_its_members(seed, v
         28,
     ]  # betamethasone valerate 0.1% (potent), triamcinolone acetonide 0.1% (moderate)
     assert check["reason"].startswith(
-        "2 of 2 estimates exclude the null in favour of moderate/potent tcs:"
+        "2 of 2 estimates exclude the null in favour of moderate/potent tcs (2 direct):"
     )
     assert (
         "(pimecrolimus 1% vs potent betamethasone_valerate 0.1%) RR 0.22 [0.09, 0.54] favours moderate/potent tcs"
@@ -79,7 +80,9 @@ def test_the_retracted_row_never_counts_even_where_it_matches(seed, vocab):
     verdict, used, check = verdicts(findings, as_if_matching, vocab, lines)[(1, 1, 1)]
     assert (verdict, used) == ("supported", [19, 20])
     assert check["excluded_estimate_ids"] == [retracted["estimate_id"]]
-    assert check["reason"].endswith(f"Not counted: {retracted['estimate_id']} (retracted)")
+    assert check["reason"].endswith(
+        f"Not counted: {retracted['estimate_id']} (the source is retracted)"
+    )
     used_anywhere = {i for c in assess(findings, rows, vocab) for i in c["estimate_ids"]}
     assert retracted["estimate_id"] not in used_anywhere
 
@@ -106,6 +109,8 @@ def estimate(estimate_id: str, direction: str, reversed_arms: bool = False) -> d
         "intervention_potency": None, "comparator": arms[1], "comparator_strength_pct": 1.0,
         "comparator_potency": None, "direction": direction, "retracted": False, "measure": "rr",
         "estimate": 1.0, "ci_low": 0.5, "ci_high": 2.0, "outcome_inverted": False,
+        "evidence": "direct", "derivation": None,
+        "uncounted_reason": None if direction != "not_testable" else "no interval",
     }  # fmt: skip
 
 
