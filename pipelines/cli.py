@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
 from enum import IntEnum
@@ -229,13 +230,14 @@ def query(
     con = duckdb.connect(str(database), read_only=True)
     try:
         result = con.sql(sql)
-        frame = result.pl() if result is not None else None
+        columns = result.columns if result is not None else []
+        rows = result.fetchall() if result is not None else None
     except duckdb.Error as exc:
         _fail(Exit.ERROR, f"query failed: {exc}")
     finally:
         con.close()
-    if frame is not None:
-        _print_frame(frame, output)
+    if rows is not None:
+        _print_rows(columns, rows, output)
 
 
 def _check_format(output: str) -> None:
@@ -244,15 +246,60 @@ def _check_format(output: str) -> None:
 
 
 def _print_frame(frame: pl.DataFrame, output: str) -> None:
+    _print_rows(frame.columns, frame.rows(), output)
+
+
+def _print_rows(columns: list[str], rows: list[tuple], output: str) -> None:
+    """Print a result in any of the formats; nested values (lists, structs, maps) are JSON text in
+    CSV and tables, as in the CSV exports, and any other value is its text."""
+    if output == "json":
+        records = [dict(zip(columns, row, strict=True)) for row in rows]
+        sys.stdout.write(json.dumps(records, default=str, indent=2) + "\n")
+        return
+    flat = [[_cell(value) for value in row] for row in rows]
     if output == "csv":
-        sys.stdout.write(frame.write_csv())
-    elif output == "json":
-        sys.stdout.write(json.dumps(frame.to_dicts(), default=str, indent=2) + "\n")
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(flat)
     else:
-        table = Table(*frame.columns)
-        for row in frame.iter_rows():
-            table.add_row(*("" if value is None else str(value) for value in row))
+        table = Table(*columns)
+        for row in flat:
+            table.add_row(*row)
         console.print(table)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple | dict):
+        return json.dumps(value, default=str)
+    return str(value)
+
+
+@app.command()
+def changes(
+    warehouse: WarehouseOption = Path("warehouse"),
+    output: FormatOption = "table",
+) -> None:
+    """What the live release changed since the one before: rows added, removed, fields changed."""
+    import duckdb
+
+    database = warehouse / "evidence.duckdb"
+    _check_format(output)
+    if not database.exists():
+        _fail(Exit.CONFIG, f"{database} does not exist yet; run `dermevidence run` first")
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        result = con.sql(
+            "SELECT dataset, key, change, field, old, new, previous_release_id "
+            "FROM meta.release_changes ORDER BY dataset, key, change, field"
+        )
+        columns, rows = result.columns, result.fetchall()
+    finally:
+        con.close()
+    _print_rows(columns, rows, output)
 
 
 @app.command()

@@ -60,6 +60,7 @@ from pipelines.pull.sources import (
     load_registry,
     pull,
 )
+from pipelines.store.changes import compare_with_release, headline
 from pipelines.store.checks import run_checks
 from pipelines.store.history import record_history, write_pulled
 from pipelines.store.layout import Layout
@@ -186,6 +187,19 @@ def check_warehouse(building: Path, summary: RunSummary) -> None:
         con.execute("INSERT INTO quality.checks SELECT * FROM check_rows ORDER BY check_name")
         summary.rows["quality.checks"] = len(summary.checks)
         _sample_issues(con, summary)
+    finally:
+        con.close()
+
+
+@task(name="compare", cache_policy=NO_CACHE)
+def compare_releases(building: Path, exports: Path, summary: RunSummary) -> None:
+    """What changed since the live release, into meta.release_changes and the run summary."""
+    con = connect(building)
+    try:
+        previous = exports.resolve() if exports.exists() else None
+        rows = compare_with_release(con, previous)
+        summary.rows["meta.release_changes"] = rows
+        summary.changes = headline(con) if previous is not None else "first release"
     finally:
         con.close()
 
@@ -334,6 +348,9 @@ def build_warehouse(
             with _stage(summary, "check") as detail:
                 check_warehouse(building, summary)
                 detail.append(_check_detail(summary))
+            with _stage(summary, "compare") as detail:
+                compare_releases(building, layout.exports, summary)
+                detail.append(summary.changes)
         refused = strict and summary.has_issues
         if refused:
             summary.status = "failed_strict"

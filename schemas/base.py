@@ -21,6 +21,8 @@ class Dataset:
     key: tuple[str, ...]
     order_by: tuple[str, ...] = field(default=())
     published: bool = True
+    # The fields compared with the previous release (meta.release_changes); none: not compared.
+    compared: tuple[str, ...] = field(default=())
 
     @property
     def schema(self) -> str:

@@ -1,4 +1,5 @@
-"""meta.*: the run history and the files each run pulled (not published as Parquet)."""
+"""meta.*: the run history, the files each run pulled (DuckDB only), and what changed since the
+previous release (published with the release)."""
 
 import pandera.polars as pa
 import polars as pl
@@ -46,6 +47,23 @@ class PulledFiles(Model):
     )
 
 
+class ReleaseChanges(Model):
+    dataset: str = pa.Field(
+        description="Dataset compared (core.findings, core.evidence_checks, core.effect_estimates, core.references)."
+    )
+    key: str = pa.Field(description="Key of the row in that dataset (finding_id, estimate_id …).")
+    change: str = pa.Field(
+        isin=["added", "removed", "changed"],
+        description="added or removed (the whole row; field is null), changed (one row per field).",
+    )
+    field: str | None = pa.Field(nullable=True, description="The field that changed.")
+    old: str | None = pa.Field(
+        nullable=True, description="Its value in the previous release, as text (lists as JSON)."
+    )
+    new: str | None = pa.Field(nullable=True, description="Its value in this release, as text.")
+    previous_release_id: str = pa.Field(description="The release this one is compared with.")
+
+
 DATASETS = (
     Dataset(
         name="meta.runs",
@@ -61,5 +79,12 @@ DATASETS = (
         description="Every file every run read, with its checksum: which version of each source a run used.",
         key=("run_id", "source_id"),
         published=False,
+    ),
+    Dataset(
+        name="meta.release_changes",
+        model=ReleaseChanges,
+        description="What changed since the previous release: rows added or removed, and each changed field with its old and new value, for findings, verdicts, effect estimates and references (the fields each dataset compares are declared in schemas/). Empty for the first release.",
+        key=("dataset", "key", "change", "field"),
+        order_by=("dataset", "key", "change", "field"),
     ),
 )

@@ -55,4 +55,5 @@ DATASET = Dataset(
     description="One row per numbered reference of a guide, with the bibliographic record it resolves to.",
     key=("reference_id",),
     order_by=("source_id", "ref_no"),
+    compared=("title", "match_method", "match_score", "record_id", "pmid"),
 )

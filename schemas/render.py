@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import polars as pl
 
 from schemas import DATASETS, SCHEMA_VERSION, Dataset
@@ -13,6 +15,7 @@ _DUCKDB_TYPES = {
     pl.Float64: "DOUBLE",
     pl.Boolean: "BOOLEAN",
 }
+_MEDIA_TYPES = {"parquet": "application/vnd.apache.parquet", "csv": "text/csv"}
 _FRICTIONLESS_TYPES = {
     pl.String: "string",
     pl.Int64: "integer",
@@ -54,15 +57,30 @@ def ddl(dataset: Dataset) -> list[str]:
     return statements
 
 
-def datapackage(resources: list[dict]) -> dict:
-    """A Frictionless data package; `resources` gives each published dataset's path and stats."""
+def datapackage(resources: list[dict], file_format: str = "parquet") -> dict:
+    """A Frictionless data package; `resources` gives each published dataset's path and stats.
+    The CSV rendition writes list columns as JSON arrays, the form Frictionless reads as `array`."""
     by_name = {d.name: d for d in DATASETS}
     return {
-        "profile": "data-package",
-        "name": "dermevidence",
+        "profile": "tabular-data-package" if file_format == "csv" else "data-package",
+        "name": "dermevidence" if file_format == "parquet" else f"dermevidence-{file_format}",
         "title": "dermevidence evidence warehouse",
         "version": SCHEMA_VERSION,
-        "resources": [_resource(by_name[r["dataset"]], r) for r in resources],
+        "resources": [_resource(by_name[r["dataset"]], r, file_format) for r in resources],
+    }
+
+
+def parquet_metadata(dataset: Dataset) -> dict[str, str]:
+    """Key-value metadata every Parquet file carries, so a consumer with only the file can read
+    what it is: the dataset, its description, the schema version and each column's description."""
+    return {
+        "dermevidence.dataset": dataset.name,
+        "dermevidence.description": dataset.description,
+        "dermevidence.schema_version": SCHEMA_VERSION,
+        "dermevidence.columns": json.dumps(
+            {name: column.description or "" for name, column in dataset.columns().items()},
+            ensure_ascii=False,
+        ),
     }
 
 
@@ -92,7 +110,7 @@ def data_dictionary() -> str:
     return "\n".join(lines)
 
 
-def _resource(dataset: Dataset, resource: dict) -> dict:
+def _resource(dataset: Dataset, resource: dict, file_format: str) -> dict:
     fields = [
         {
             "name": name,
@@ -103,10 +121,11 @@ def _resource(dataset: Dataset, resource: dict) -> dict:
         for name, column in dataset.columns().items()
     ]
     return {
+        **({"profile": "tabular-data-resource"} if file_format == "csv" else {}),
         "name": dataset.name.replace(".", "_"),
         "path": resource["path"],
-        "format": "parquet",
-        "mediatype": "application/vnd.apache.parquet",
+        "format": file_format,
+        "mediatype": _MEDIA_TYPES[file_format],
         "description": dataset.description,
         "bytes": resource["bytes"],
         "hash": f"sha256:{resource['sha256']}",

@@ -162,7 +162,7 @@ def test_run_exit_codes_for_quarantined_rows_and_strict(prefect_api, project):
     release = re.search(r"^success_with_issues: release (\S+);", published.output, re.M)[1]
     stage_lines = re.findall(r"^([a-z]+) +\d+\.\d\d s(?:  (.*))?$", published.output, re.M)
     assert [stage for stage, _ in stage_lines] == [
-        "pull", "vocabularies", "bibliography", "estimates", "parse", "load", "check", "publish",
+        "pull", "vocabularies", "bibliography", "estimates", "parse", "load", "check", "compare", "publish",
     ]  # fmt: skip
     assert stage_lines[0][1] == "20 files, 0 source errors"
     assert stage_lines[-1][1] == f"release {release}"
@@ -269,3 +269,21 @@ def test_an_unknown_term_keeps_its_finding_is_suggested_and_refused_by_strict(pr
         strict.exit_code == Exit.STRICT_FAILED
         and "terms matched no vocabulary entry" in strict.output
     )
+
+
+def test_query_writes_nested_and_odd_values_as_text_in_csv(seed_run):
+    _, warehouse = seed_run
+    result = runner.invoke(
+        app,
+        [
+            "query",
+            "select ['a', 'b'] as xs, {'k': 1} as s, null::int[] as n, true as b, "
+            "interval 1 day as d, 'x,y' as t",
+            "--warehouse", str(warehouse), "--format", "csv",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == Exit.OK, result.output
+    assert result.output.splitlines() == [
+        "xs,s,n,b,d,t",
+        '"[""a"", ""b""]","{""k"": 1}",,true,"1 day, 0:00:00","x,y"',
+    ]

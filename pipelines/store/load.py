@@ -65,9 +65,15 @@ VIEWS = {
 MEMORY_LIMIT = "512MB"
 
 
+# The oldest storage format that keeps what the warehouse uses (lists, comments, views): a file
+# written in it opens in every DuckDB from 1.0 on, not only in the 2.x that builds it.
+STORAGE_VERSION = "v1.0.0"
+
+
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A connection to a warehouse file with the pipeline's memory cap."""
-    return duckdb.connect(str(path), read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
+    """A connection to a warehouse file with the pipeline's memory cap and storage version."""
+    config = {"memory_limit": MEMORY_LIMIT, "storage_compatibility_version": STORAGE_VERSION}
+    return duckdb.connect(str(path), read_only=read_only, config=config)
 
 
 def build_database(

@@ -7,11 +7,14 @@ import os
 import shutil
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+
+import polars as pl
 
 from pipelines.pull.fetch import sha256_file
 from pipelines.store.load import connect
-from schemas import DATASETS, SCHEMA_VERSION
-from schemas.render import datapackage
+from schemas import DATASETS, SCHEMA_VERSION, Dataset
+from schemas.render import datapackage, parquet_metadata
 
 MANIFEST = "manifest.json"
 
@@ -33,31 +36,14 @@ def write_release(
     staging = releases_dir / f".{release_id}.tmp"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    files = []
+    files, csv_files = [], []
     con = connect(database, read_only=True)
     try:
         con.execute("SET threads TO 1")  # one writer thread: the same bytes on every run
         for dataset in (d for d in DATASETS if d.published):
-            relative = f"{dataset.schema}/{dataset.table}.parquet"
-            target = staging / relative
-            target.parent.mkdir(exist_ok=True)
-            order = ", ".join(f'"{c}"' for c in dataset.sort_columns)
-            # DuckDB streams the table to Parquet: memory stays flat however many rows there are.
-            con.execute(
-                f"COPY (SELECT * FROM {dataset.name} ORDER BY {order}) TO $target"
-                " (FORMAT parquet, COMPRESSION zstd)",
-                {"target": str(target)},
-            )
             rows = con.sql(f"SELECT count(*) FROM {dataset.name}").fetchall()[0][0]
-            files.append(
-                {
-                    "dataset": dataset.name,
-                    "path": relative,
-                    "rows": rows,
-                    "bytes": target.stat().st_size,
-                    "sha256": sha256_file(target),
-                }
-            )
+            files.append(_write_parquet(con, dataset, staging, rows))
+            csv_files.append(_write_csv(con, dataset, staging, rows))
     finally:
         con.close()
     manifest = {
@@ -67,12 +53,72 @@ def write_release(
         "schema_version": SCHEMA_VERSION,
         "input_key": input_key,
         "files": files,
+        "csv_files": csv_files,
     }
     _write_json(staging / MANIFEST, manifest)
     _write_json(staging / "datapackage.json", datapackage(files))
+    _write_json(staging / "csv" / "datapackage.json", datapackage(_within("csv", csv_files), "csv"))
     final = releases_dir / release_id
     staging.rename(final)
     return final
+
+
+def _write_parquet(con: Any, dataset: Dataset, staging: Path, rows: int) -> dict:
+    """One dataset as Parquet, with its description, columns and schema version in the file's
+    metadata. DuckDB streams the table: memory stays flat however many rows there are."""
+    relative = f"{dataset.schema}/{dataset.table}.parquet"
+    target = staging / relative
+    target.parent.mkdir(exist_ok=True)
+    metadata = ", ".join(f"{_quote(k)}: {_quote(v)}" for k, v in parquet_metadata(dataset).items())
+    con.execute(
+        f"COPY (SELECT * FROM {dataset.name} ORDER BY {_order(dataset)}) TO $target"
+        f" (FORMAT parquet, COMPRESSION zstd, KV_METADATA {{{metadata}}})",
+        {"target": str(target)},
+    )
+    return _entry(dataset, staging, relative, rows)
+
+
+def _write_csv(con: Any, dataset: Dataset, staging: Path, rows: int) -> dict:
+    """One dataset as CSV for spreadsheets and R: lists as JSON arrays, nulls as empty cells."""
+    relative = f"csv/{dataset.schema}/{dataset.table}.csv"
+    target = staging / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    columns = ", ".join(
+        f'to_json("{name}")::VARCHAR AS "{name}"'
+        if isinstance(column.dtype.type, pl.List)
+        else f'"{name}"'
+        for name, column in dataset.columns().items()
+    )
+    con.execute(
+        f"COPY (SELECT {columns} FROM {dataset.name} ORDER BY {_order(dataset)}) TO $target"
+        " (FORMAT csv, HEADER true)",
+        {"target": str(target)},
+    )
+    return _entry(dataset, staging, relative, rows)
+
+
+def _entry(dataset: Dataset, staging: Path, relative: str, rows: int) -> dict:
+    target = staging / relative
+    return {
+        "dataset": dataset.name,
+        "path": relative,
+        "rows": rows,
+        "bytes": target.stat().st_size,
+        "sha256": sha256_file(target),
+    }
+
+
+def _within(folder: str, entries: list[dict]) -> list[dict]:
+    """Entries with paths relative to `folder`, for the data package that lives there."""
+    return [{**entry, "path": entry["path"].removeprefix(f"{folder}/")} for entry in entries]
+
+
+def _order(dataset: Dataset) -> str:
+    return ", ".join(f'"{c}"' for c in dataset.sort_columns)
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def switch_exports(exports: Path, release: Path) -> None:
@@ -133,7 +179,7 @@ def verify_release(release: Path) -> list[str]:
         return [f"{MANIFEST}: missing"]
     manifest = json.loads((release / MANIFEST).read_text())
     problems = []
-    for entry in manifest["files"]:
+    for entry in [*manifest["files"], *manifest.get("csv_files", [])]:
         path = release / entry["path"]
         if not path.exists():
             problems.append(f"{entry['path']}: missing")

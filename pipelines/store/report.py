@@ -23,6 +23,7 @@ class RunSummary:
     quarantine_sample: list[dict] = field(default_factory=list)
     source_error_sample: list[dict] = field(default_factory=list)
     checks: list[dict] = field(default_factory=list)
+    changes: str = ""
     message: str = ""
 
     @property
@@ -75,6 +76,7 @@ def markdown(summary: RunSummary) -> str:
         "",
         f"Status **{summary.status}**; release `{summary.release_id or 'none'}`; strict: {summary.strict}.",
         "",
+        *([f"Since the previous release: {summary.changes}.", ""] if summary.changes else []),
         "| dataset | rows |",
         "| --- | ---: |",
         *[f"| {name} | {count} |" for name, count in sorted(summary.rows.items())],

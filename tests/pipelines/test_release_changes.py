@@ -1,0 +1,66 @@
+"""What changed since the previous release: one edited estimate, exactly its changes and the
+verdicts it flipped, in DuckDB, in the release and through `dermevidence changes`."""
+
+import duckdb
+import polars as pl
+from typer.testing import CliRunner
+
+from pipelines.cli import app
+from pipelines.flows import build_warehouse
+
+ESTIMATE = "est_f18eb55720f1d43f"  # effect_estimates.csv:19, RR 0.56 [0.41, 0.77], tacrolimus 0.1%
+EDITED = ',"RR (M-H, random)",0.96,0.81,1.13,'
+
+
+def run(project):
+    return build_warehouse(
+        sources=str(project / "raw" / "sources.toml"), warehouse=str(project / "warehouse")
+    )
+
+
+def changes(project) -> list[tuple]:
+    con = duckdb.connect(str(project / "warehouse" / "evidence.duckdb"), read_only=True)
+    try:
+        return con.sql(
+            "SELECT dataset, key, change, field, old, new FROM meta.release_changes "
+            "ORDER BY dataset, key, field"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def test_an_edited_estimate_lists_exactly_its_change_and_the_verdicts_it_flipped(
+    prefect_api, project
+):
+    first = run(project)
+    assert (first.changes, changes(project)) == ("first release", [])
+    estimates = project / "raw" / "estimates" / "effect_estimates.csv"
+    lines = estimates.read_text(encoding="utf-8").split("\n")
+    assert ',"RR (M-H, random)",0.56,0.41,0.77,' in lines[18]
+    lines[18] = lines[18].replace(',"RR (M-H, random)",0.56,0.41,0.77,', EDITED)
+    estimates.write_text("\n".join(lines), encoding="utf-8")
+    second = run(project)
+    assert second.changes == "effect_estimates: 1 changed; verdicts: 2 changed (supported → mixed)"
+    assert changes(project) == [
+        ("core.effect_estimates", ESTIMATE, "changed", "benefit_estimate", "0.56", "0.96"),
+        ("core.effect_estimates", ESTIMATE, "changed", "ci_high", "0.77", "1.13"),
+        ("core.effect_estimates", ESTIMATE, "changed", "ci_low", "0.41", "0.81"),
+        ("core.effect_estimates", ESTIMATE, "changed", "direction", "favours_comparator", "no_difference"),
+        ("core.effect_estimates", ESTIMATE, "changed", "estimate", "0.56", "0.96"),
+        ("core.evidence_checks", "fnd_3a40d332007626ee", "changed", "verdict", "supported", "mixed"),
+        ("core.evidence_checks", "fnd_e5a4a96ccb79e016", "changed", "verdict", "supported", "mixed"),
+    ]  # fmt: skip
+    published = pl.read_parquet(
+        project / "warehouse" / "exports" / "meta" / "release_changes.parquet"
+    )
+    assert published.height == 7
+    assert set(published["previous_release_id"]) == {first.release_id}
+    listed = CliRunner().invoke(
+        app, ["changes", "--warehouse", str(project / "warehouse"), "--format", "csv"]
+    )
+    assert listed.exit_code == 0
+    assert listed.output.splitlines()[6] == (
+        f"core.evidence_checks,fnd_3a40d332007626ee,changed,verdict,supported,mixed,{first.release_id}"
+    )
+    report = (project / "warehouse" / "reports" / f"{second.run_id}.md").read_text()
+    assert f"Since the previous release: {second.changes}." in report
