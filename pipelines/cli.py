@@ -279,6 +279,24 @@ def _cell(value: object) -> str:
 
 
 @app.command()
+def report(
+    warehouse: WarehouseOption = Path("warehouse"),
+    open_it: Annotated[
+        bool, typer.Option("--open", help="Also open it in the default browser.")
+    ] = False,
+) -> None:
+    """Print the path of the live release's report (report/index.html, a static page)."""
+    page = (warehouse / "exports" / "report" / "index.html").resolve()
+    if not page.is_file():
+        _fail(Exit.CONFIG, f"{page} does not exist; run `dermevidence run` to publish a release")
+    console.print(str(page), markup=False, highlight=False, soft_wrap=True)
+    if open_it:
+        import webbrowser
+
+        webbrowser.open(page.as_uri())
+
+
+@app.command()
 def changes(
     warehouse: WarehouseOption = Path("warehouse"),
     output: FormatOption = "table",

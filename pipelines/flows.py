@@ -21,7 +21,11 @@ from pathlib import Path
 import duckdb
 import polars as pl
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import (
+    create_link_artifact,
+    create_markdown_artifact,
+    create_table_artifact,
+)
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State, TaskRun
 from prefect.context import get_run_context
@@ -228,8 +232,9 @@ def publish_release(
 ) -> str:
     """Write the release, record the run, then swap the warehouse and the exports in."""
     release_id = release_id_for(summary.run_id, summary.started_at)
+    shown = {"status": summary.status, "rows": summary.rows, "changes": summary.changes}
     release = write_release(
-        building, layout.releases, release_id, summary.run_id, datetime.now(UTC), input_key
+        building, layout.releases, release_id, summary.run_id, datetime.now(UTC), input_key, shown
     )
     summary.release_id = release_id
     summary.finished_at = datetime.now(UTC)
@@ -275,6 +280,14 @@ def report_run(summary: RunSummary, layout: Layout, pulled: pl.DataFrame) -> Pat
             key="dermevidence-quarantine",
             description=f"Quarantined rows: the first {len(summary.quarantine_sample)} of "
             f"{summary.quarantined}; all of them are in quality.quarantine",
+        )
+    if summary.release_id:
+        page = layout.releases / summary.release_id / "report" / "index.html"
+        create_link_artifact(
+            link=page.resolve().as_uri(),
+            link_text=f"release {summary.release_id} report",
+            key="dermevidence-release-report",
+            description="The release's static report: evidence map, forest plots, changes, data quality",
         )
     return path
 

@@ -23,6 +23,9 @@ class EvidenceChecks(Model):
     excluded_estimate_ids: pl.List(pl.Utf8) = pa.Field(
         description="Estimates that match the finding but cannot count (their uncounted_reason says why: retracted, single arm, no interval, arm sizes not printed …)."
     )
+    reversed_estimate_ids: pl.List(pl.Utf8) = pa.Field(
+        description="Counted estimates that compare the finding's arms the other way round (turned round for the verdict: a ratio inverted, a difference negated)."
+    )
     counted_direct: int = pa.Field(
         ge=0, description="How many of the counted estimates compare the arms directly."
     )

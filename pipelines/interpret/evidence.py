@@ -112,6 +112,7 @@ def _verdict(finding: dict[str, Any], matched: list[tuple[dict[str, Any], str]])
         "reason": reason,
         "estimate_ids": [e["estimate_id"] for e, _ in counted],
         "excluded_estimate_ids": [e["estimate_id"] for e in excluded],
+        "reversed_estimate_ids": [e["estimate_id"] for e, o in counted if o == "reversed"],
         "counted_direct": kinds["direct"],
         "counted_indirect": kinds["indirect"],
     }

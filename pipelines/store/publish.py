@@ -13,6 +13,7 @@ import polars as pl
 
 from pipelines.pull.fetch import sha256_file
 from pipelines.store.load import connect
+from pipelines.store.release_report import release_report
 from schemas import DATASETS, SCHEMA_VERSION, Dataset
 from schemas.render import datapackage, parquet_metadata
 
@@ -31,8 +32,10 @@ def write_release(
     run_id: str,
     created_at: datetime,
     input_key: str,
+    summary: dict[str, Any] | None = None,
 ) -> Path:
-    """Write every published dataset from the built warehouse into a new release folder."""
+    """Write every published dataset from the built warehouse into a new release folder, with
+    the report (report/index.html) when the run's summary is given."""
     staging = releases_dir / f".{release_id}.tmp"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -44,6 +47,10 @@ def write_release(
             rows = con.sql(f"SELECT count(*) FROM {dataset.name}").fetchall()[0][0]
             files.append(_write_parquet(con, dataset, staging, rows))
             csv_files.append(_write_csv(con, dataset, staging, rows))
+        if summary is not None:
+            (staging / "report").mkdir()
+            page = release_report(con, {**summary, "release_id": release_id})
+            (staging / "report" / "index.html").write_text(page, encoding="utf-8")
     finally:
         con.close()
     manifest = {

@@ -1,0 +1,151 @@
+"""The release report in a real browser: Debian's chromium driven by playwright (no browser
+download; .ci/run installs chromium when it is missing). The page must work from file:// alone."""
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from playwright.sync_api import sync_playwright
+
+from pipelines.flows import build_warehouse
+
+CHROMIUM = shutil.which("chromium")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+
+HOSTILE = (
+    "# A guide that tries its luck\n\nTable 1: Trials in atopic dermatitis\n\n"
+    "Outcome\tComparison\tResult\tGrade\n"
+    'IGA success\tEmollient & "cream" <3 vs. Vehicle\t'
+    "<script>window.pwned = 1</script>Emollient is more effective.<img src=x onerror=alert(1)>"
+    "\tLow\n"
+)
+
+
+def open_report(page_path: Path, screenshot: Path | None = None) -> dict:
+    """Load the page; what the browser saw: console errors, requests, and a handle to query."""
+    seen: dict = {"errors": [], "requests": [], "dialogs": []}
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.on("request", lambda r: seen["requests"].append(r.url))
+    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
+    page.goto(page_path.resolve().as_uri())
+    page.wait_for_load_state("load")
+    if screenshot is not None:
+        page.screenshot(path=str(screenshot), full_page=True)
+    seen.update(page=page, close=lambda: (browser.close(), playwright.stop()))
+    return seen
+
+
+def test_the_seed_report_shows_the_map_the_plots_and_nothing_leaves_file(
+    seed_run, tmp_path_factory
+):
+    _, warehouse = seed_run
+    screenshot = tmp_path_factory.mktemp("artefacts") / "seed-report.png"
+    seen = open_report(warehouse / "exports" / "report" / "index.html", screenshot)
+    page = seen["page"]
+    try:
+        markers = page.locator(".finding")
+        cells = [
+            (
+                m.evaluate("e => e.closest('td').dataset.outcome"),
+                m.evaluate("e => e.closest('td').dataset.comparison"),
+                m.get_attribute("data-direction"),
+                m.get_attribute("data-verdict"),
+            )
+            for m in markers.all()
+        ]
+        assert sorted(cells) == sorted(EXPECTED_CELLS)
+        atrophy = page.locator(f".finding[data-finding='{_finding(warehouse, 'skin_atrophy')}']")
+        detail = atrophy.locator(".detail")
+        assert not detail.is_visible()
+        atrophy.hover()
+        assert detail.is_visible()
+        text = detail.inner_text()
+        assert (
+            "[4] Ascomycins: promising agents for the treatment of inflammatory skin diseases"
+            in text
+        )
+        assert (
+            detail.locator("a").first.get_attribute("href")
+            == "https://pubmed.ncbi.nlm.nih.gov/11060661/"
+        )
+        assert "Verdict supported" in text
+        verdicts = _verdict_estimates(warehouse)
+        plotted = {
+            plot.get_attribute("data-finding"): sorted(
+                c.get_attribute("data-estimate") for c in plot.locator("circle.estimate").all()
+            )
+            for plot in page.locator(".forest").all()
+        }
+        assert {f: ids for f, ids in verdicts.items() if ids} == {
+            f: i for f, i in plotted.items() if i
+        }
+        assert all(
+            plotted[f] == verdicts[f] for f in plotted
+        )  # a plot of only excluded ones: no point
+        assert all(u.startswith("file://") for u in seen["requests"]), seen["requests"]
+        assert seen["errors"] == []
+    finally:
+        seen["close"]()
+    assert screenshot.stat().st_size > 10_000
+
+
+def test_a_guide_with_markup_in_its_cells_renders_as_text_and_runs_nothing(prefect_api, project):
+    (project / "raw" / "guides" / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
+    summary = build_warehouse(
+        sources=str(project / "raw" / "sources.toml"), warehouse=str(project / "warehouse")
+    )
+    assert summary.release_id
+    seen = open_report(project / "warehouse" / "exports" / "report" / "index.html")
+    page = seen["page"]
+    try:
+        assert page.evaluate("window.pwned") is None
+        assert seen["dialogs"] == [] and seen["errors"] == []
+        assert page.locator("script").count() == 0 and page.locator("img").count() == 0
+        assert 'Emollient & "cream" <3 vs Vehicle' in page.locator("table.map").inner_text()
+        assert "window.pwned = 1Emollient is more effective." in page.locator("body").text_content()
+        assert all(u.startswith("file://") for u in seen["requests"]), seen["requests"]
+    finally:
+        seen["close"]()
+
+
+def _finding(warehouse: Path, outcome: str) -> str:
+    con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
+    try:
+        [(finding_id,)] = con.execute(
+            "SELECT finding_id FROM core.findings WHERE outcome = ?", [outcome]
+        ).fetchall()
+    finally:
+        con.close()
+    return finding_id
+
+
+def _verdict_estimates(warehouse: Path) -> dict[str, list[str]]:
+    con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
+    try:
+        rows = con.sql(
+            "SELECT finding_id, to_json(estimate_ids) FROM core.evidence_checks"
+        ).fetchall()
+    finally:
+        con.close()
+    return {finding: sorted(json.loads(ids)) for finding, ids in rows}
+
+
+IGA = "Investigator's Global Assessment (IGA) success"
+EXPECTED_CELLS = [
+    (IGA, "Tacrolimus 0.1% vs Pimecrolimus 1%", "favours_intervention", "supported"),
+    (IGA, "Tacrolimus 0.03% vs Pimecrolimus 1%", "no_difference", "supported"),
+    (IGA, "Tacrolimus 0.1% vs Pimecrolimus 1%", "favours_intervention", "supported"),
+    ("Reduction in EASI score", "Tacrolimus vs Pimecrolimus", "favours_intervention", "no_estimates"),
+    ("Pruritus relief", "Tacrolimus vs Pimecrolimus", "favours_intervention", "no_estimates"),
+    (IGA, "Tacrolimus 0.1% vs potent Topical corticosteroids", "comparable", "supported"),
+    (IGA, "Tacrolimus 0.03% vs mild Topical corticosteroids", "favours_intervention", "supported"),
+    (IGA, "Pimecrolimus 1% vs moderate/potent Topical corticosteroids", "favours_comparator", "supported"),
+    ("Skin atrophy", "Topical calcineurin inhibitors vs Topical corticosteroids", "favours_intervention", "supported"),
+    ("Application-site reactions", "Topical calcineurin inhibitors vs Topical corticosteroids", "favours_comparator", "supported"),
+]  # fmt: skip
