@@ -282,13 +282,11 @@ def _svg(estimates: list[tuple], ratio: bool) -> str:
 
 
 def _changes(con: duckdb.DuckDBPyConnection) -> str:
-    rows = con.sql(
-        f"SELECT dataset, key, change, coalesce(field, ''), coalesce(old, ''), coalesce(new, '') "
-        f"FROM meta.release_changes ORDER BY dataset, key, change, field LIMIT {TABLE_LIMIT}"
-    ).fetchall()
-    return "<h2>What changed</h2>" + _table(
-        ("dataset", "key", "change", "field", "old", "new"), rows, "none"
-    )
+    return _section(
+        con, "<h2>What changed</h2>", ("dataset", "key", "change", "field", "old", "new"),
+        "SELECT dataset, key, change, coalesce(field, ''), coalesce(old, ''), coalesce(new, '') "
+        "FROM meta.release_changes ORDER BY dataset, key, change, field",
+    )  # fmt: skip
 
 
 def _quality(con: duckdb.DuckDBPyConnection) -> str:
@@ -303,21 +301,25 @@ def _quality(con: duckdb.DuckDBPyConnection) -> str:
         ("Checks not passing", ("check", "status", "rows", "detail"),
          "SELECT check_name, status, failing_rows, detail FROM quality.checks WHERE status <> 'pass' ORDER BY check_name"),
     ]  # fmt: skip
-    html = "<h2>Data quality</h2>"
-    for title, columns, query in sections:
-        rows = con.sql(f"{query} LIMIT {TABLE_LIMIT}").fetchall()
-        html += f"<h3>{escape(title)}</h3>" + _table(columns, rows, "none")
-    return html
+    return "<h2>Data quality</h2>" + "".join(
+        _section(con, f"<h3>{escape(title)}</h3>", columns, query)
+        for title, columns, query in sections
+    )
 
 
 def _references(con: duckdb.DuckDBPyConnection) -> str:
-    rows = con.sql(
-        f"SELECT file, ref_no, title, match_method, match_score, coalesce(pmid, '') FROM core.references "
-        f"ORDER BY file, ref_no LIMIT {TABLE_LIMIT}"
-    ).fetchall()
-    return "<h2>References</h2>" + _table(
-        ("file", "no.", "title", "resolution", "score", "PMID"), rows, "none"
-    )
+    return _section(
+        con, "<h2>References</h2>", ("file", "no.", "title", "resolution", "score", "PMID"),
+        "SELECT file, ref_no, title, match_method, match_score, coalesce(pmid, '') "
+        "FROM core.references ORDER BY file, ref_no",
+    )  # fmt: skip
+
+
+def _section(
+    con: duckdb.DuckDBPyConnection, heading: str, columns: tuple[str, ...], query: str
+) -> str:
+    """A heading and the first TABLE_LIMIT rows of a query as a table."""
+    return heading + _table(columns, con.sql(f"{query} LIMIT {TABLE_LIMIT}").fetchall(), "none")
 
 
 def _table(columns: tuple[str, ...], rows: list[tuple], empty: str) -> str:
