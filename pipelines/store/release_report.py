@@ -25,6 +25,8 @@ DIRECTIONS = {
 }
 GRADE_MARKS = {"high": "●●●●", "moderate": "●●●○", "low": "●●○○", "very_low": "●○○○"}
 MAP_LIMIT = 2000
+PLOT_LIMIT = 300
+EXCLUDED_LIMIT = 10
 TABLE_LIMIT = 200
 _STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#222}
@@ -207,10 +209,16 @@ def _forest_plots(con: duckdb.DuckDBPyConnection) -> str:
     by_finding: dict[str, list[tuple]] = {}
     for row in rows:
         by_finding.setdefault(row[0], []).append(row)
-    plots = [_forest(estimates) for estimates in by_finding.values()]
+    plots = [_forest(estimates) for estimates in list(by_finding.values())[:PLOT_LIMIT]]
+    note = (
+        f"<p class='muted'>The first {PLOT_LIMIT} of {len(by_finding)} findings with estimates "
+        "are plotted; core.verdict_estimates has them all.</p>"
+        if len(by_finding) > PLOT_LIMIT
+        else ""
+    )
     return (
-        "<h2>Forest plots</h2><p>Benefit-oriented: right of the null line favours the intervention.</p>"
-        + "".join(plots)
+        "<h2>Forest plots</h2><p>Benefit-oriented: right of the null line favours the "
+        f"intervention.</p>{note}" + "".join(plots)
     )
 
 
@@ -228,11 +236,13 @@ def _forest(estimates: list[tuple]) -> str:
     )
     listed = "".join(
         f"<li class='excluded'>{escape(e[8].rsplit('/', 1)[-1])}:{e[9]} {escape(e[10])}: {escape(e[18] or 'not counted')}</li>"
-        for e in excluded
+        for e in excluded[:EXCLUDED_LIMIT]
     )
+    if len(excluded) > EXCLUDED_LIMIT:
+        listed += f"<li class='muted'>and {len(excluded) - EXCLUDED_LIMIT} more not counted</li>"
     return (
         f"<div class='forest' data-finding='{escape(first[0])}'><h3>{escape(title)}: "
-        f"<span class='badge'>{escape(first[5])}</span></h3><p class='muted'>{escape(first[6])}</p>"
+        f"<span class='badge'>{escape(first[5])}</span></h3>"
         f"{svgs}{'<ul>' + listed + '</ul>' if listed else ''}</div>"
     )
 
