@@ -134,7 +134,7 @@ class TermFinder:
                 found.append(
                     Match(match.start(), match.end(), term_id, text[match.start() : match.end()])
                 )
-        return found
+        return tuple(found)
 
     def first(self, *texts: str) -> str | None:
         """The first term found, in the first text that has one."""
