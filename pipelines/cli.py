@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import sys
@@ -113,11 +114,42 @@ def run(
     """Build the warehouse and publish a release from the registered sources.
 
     Batches are parsed in processes on the local cores, or on Dask with --workers/--dask-address."""
-    from pipelines.store.layout import Layout
+    from pipelines.store.layout import Layout, WarehouseLocked
 
-    busy = Layout(warehouse.resolve()).holder()
-    if busy:
-        _fail(Exit.LOCKED, busy)
+    # The lock first, before Prefect starts: a second run is refused from the first instant,
+    # and this one holds the warehouse until it exits (the flow finds the lock already held).
+    held = contextlib.ExitStack()
+    try:
+        held.enter_context(Layout(warehouse.resolve()).lock())
+    except WarehouseLocked as exc:
+        _fail(Exit.LOCKED, str(exc))
+    with held:
+        _run(
+            sources,
+            warehouse,
+            strict,
+            offline,
+            batch_size,
+            keep_releases,
+            workers,
+            dask_address,
+            verbose,
+            quiet,
+        )
+
+
+def _run(
+    sources: Path,
+    warehouse: Path,
+    strict: bool,
+    offline: bool,
+    batch_size: int,
+    keep_releases: int,
+    workers: int | None,
+    dask_address: str | None,
+    verbose: bool,
+    quiet: bool,
+) -> None:
     if verbose and quiet:
         _fail(Exit.USAGE, "--verbose and --quiet exclude each other")
     api_url = prefect_env.configure(console_level="INFO" if verbose else None)

@@ -48,11 +48,18 @@ def test_a_second_run_is_refused_at_once_and_a_killed_runs_lock_is_taken_over(
 ):
     harness = Harness(tmp_path, prefect_api)
     harness.touch_input()
+    launched = time.monotonic()
     first = harness.start()
     lock = harness.layout.root / ".lock"
+    # The CLI takes the lock before anything else (before Prefect starts): the second run is
+    # started as soon as the first names itself there, long before its flow begins.
     while not (lock.exists() and lock.read_text() == f"pid {first.pid}"):
         assert first.poll() is None, "the first run ended before it took the lock"
         time.sleep(0.01)
+    held_after = time.monotonic() - launched
+    assert not (harness.layout.root / "reports").exists() or not any(
+        (harness.layout.root / "reports").glob("*.json")
+    )  # no run of this test has reported yet: the first is still starting
     started = time.monotonic()
     second = subprocess.run(
         [str(Path(sys.executable).parent / "dermevidence"), "run", "--warehouse", str(harness.layout.root)],
@@ -65,7 +72,9 @@ def test_a_second_run_is_refused_at_once_and_a_killed_runs_lock_is_taken_over(
     first.wait()
     assert lock.read_text() == f"pid {first.pid}"  # the dead run's note is still there ...
     assert harness.run_to_end() == 0  # ... and its lock is taken over
-    print(f"second run refused in {refused_in:.2f} s")
+    print(
+        f"first run held the lock {held_after:.2f} s after launch; second refused in {refused_in:.2f} s"
+    )
 
 
 def test_readers_keep_a_consistent_view_while_runs_build_and_swap(prefect_api, tmp_path):

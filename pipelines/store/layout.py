@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+# Warehouse roots whose lock this process holds.
+_HELD: set[Path] = set()
+
 
 class WarehouseLocked(Exception):
     """Another run holds the warehouse."""
@@ -79,7 +82,11 @@ class Layout:
     @contextmanager
     def lock(self) -> Iterator[None]:
         """An exclusive flock: released by the kernel when the holder dies, so a lock left by a
-        killed run is simply taken over."""
+        killed run is simply taken over. Re-entrant within the process that holds it: the CLI
+        takes it before anything else, and the flow it then runs finds it already held."""
+        if self.root in _HELD:
+            yield
+            return
         self.create()
         handle = self._lock_file.open("a+")
         try:
@@ -90,21 +97,13 @@ class Layout:
             handle.truncate(0)
             handle.write(f"pid {os.getpid()}")
             handle.flush()
-            yield
+            _HELD.add(self.root)
+            try:
+                yield
+            finally:
+                _HELD.discard(self.root)
         finally:
             handle.close()
-
-    def holder(self) -> str | None:
-        """Why a run cannot start now, or None: takes the lock and drops it at once, so a
-        second run can exit before it spends seconds starting a flow."""
-        if not self._lock_file.exists():
-            return None
-        with self._lock_file.open("a+") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                return self._locked_by(handle)
-        return None
 
     @property
     def _lock_file(self) -> Path:
