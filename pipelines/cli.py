@@ -25,7 +25,9 @@ from rich.table import Table
 from pipelines import prefect_env
 
 if TYPE_CHECKING:
-    import polars as pl
+    from collections.abc import Iterator
+
+    import duckdb
 
     from pipelines.store.report import RunSummary
 
@@ -245,40 +247,46 @@ def query(
     """Run read-only SQL against warehouse/evidence.duckdb."""
     import duckdb
 
-    database = warehouse / "evidence.duckdb"
     _check_format(output)
-    if not database.exists():
-        _fail(Exit.CONFIG, f"{database} does not exist yet; run `dermevidence run` first")
-    try:
-        kinds = {statement.type.name for statement in duckdb.extract_statements(sql)}
-    except duckdb.Error as exc:
-        _fail(Exit.ERROR, f"query failed: {exc}")
-    if kinds - {"SELECT", "EXPLAIN"}:
-        refused = ", ".join(sorted(kinds - {"SELECT", "EXPLAIN"}))
-        _fail(
-            Exit.ERROR,
-            f"dermevidence query runs SELECT statements only ({refused} refused), so that neither the warehouse nor its exports can change",
-        )
-    con = duckdb.connect(str(database), read_only=True)
-    try:
-        result = con.sql(sql)
-        columns = result.columns if result is not None else []
-        rows = result.fetchall() if result is not None else None
-    except duckdb.Error as exc:
-        _fail(Exit.ERROR, f"query failed: {exc}")
-    finally:
-        con.close()
+    with _read_only(warehouse) as con:
+        try:
+            kinds = {statement.type.name for statement in duckdb.extract_statements(sql)}
+        except duckdb.Error as exc:
+            _fail(Exit.ERROR, f"query failed: {exc}")
+        if kinds - {"SELECT", "EXPLAIN"}:
+            refused = ", ".join(sorted(kinds - {"SELECT", "EXPLAIN"}))
+            _fail(
+                Exit.ERROR,
+                f"dermevidence query runs SELECT statements only ({refused} refused), so that neither the warehouse nor its exports can change",
+            )
+        try:
+            result = con.sql(sql)
+            columns = result.columns if result is not None else []
+            rows = result.fetchall() if result is not None else None
+        except duckdb.Error as exc:
+            _fail(Exit.ERROR, f"query failed: {exc}")
     if rows is not None:
         _print_rows(columns, rows, output)
+
+
+@contextlib.contextmanager
+def _read_only(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse's DuckDB file opened read-only, or the CONFIG exit when there is none."""
+    import duckdb
+
+    database = warehouse / "evidence.duckdb"
+    if not database.exists():
+        _fail(Exit.CONFIG, f"{database} does not exist yet; run `dermevidence run` first")
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 def _check_format(output: str) -> None:
     if output not in ("table", "csv", "json"):
         _fail(Exit.USAGE, f"--format must be table, csv or json, not {output!r}")
-
-
-def _print_frame(frame: pl.DataFrame, output: str) -> None:
-    _print_rows(frame.columns, frame.rows(), output)
 
 
 def _print_rows(columns: list[str], rows: list[tuple], output: str) -> None:
@@ -334,21 +342,13 @@ def changes(
     output: FormatOption = "table",
 ) -> None:
     """What the live release changed since the one before: rows added, removed, fields changed."""
-    import duckdb
-
-    database = warehouse / "evidence.duckdb"
     _check_format(output)
-    if not database.exists():
-        _fail(Exit.CONFIG, f"{database} does not exist yet; run `dermevidence run` first")
-    con = duckdb.connect(str(database), read_only=True)
-    try:
+    with _read_only(warehouse) as con:
         result = con.sql(
             "SELECT dataset, key, change, field, old, new, previous_release_id "
             "FROM meta.release_changes ORDER BY dataset, key, change, field"
         )
         columns, rows = result.columns, result.fetchall()
-    finally:
-        con.close()
     _print_rows(columns, rows, output)
 
 
@@ -383,7 +383,7 @@ def history(
             "source_errors",
         )
     )
-    _print_frame(recent, output)
+    _print_rows(recent.columns, recent.rows(), output)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
@@ -413,18 +413,10 @@ def docs(
     output.write_text(data_dictionary(), encoding="utf-8")
     console.print(f"wrote {output}")
     if verdicts is not None:
-        import duckdb
-
         from pipelines.store.verdict_list import verdict_list
 
-        database = verdicts / "evidence.duckdb"
-        if not database.exists():
-            _fail(Exit.CONFIG, f"{database} does not exist; build it with `dermevidence run` first")
-        con = duckdb.connect(str(database), read_only=True)
-        try:
+        with _read_only(verdicts) as con:
             text = verdict_list(con)
-        finally:
-            con.close()
         target = output.parent / "verdicts.md"
         target.write_text(text, encoding="utf-8")
         console.print(f"wrote {target}")
@@ -483,23 +475,15 @@ def vocab_suggest(
     ),
 ) -> None:
     """CSV rows to add to raw/vocab/ for the terms the last run could not match."""
-    import duckdb
-
     from pipelines.interpret.suggestions import Unmatched, suggest
 
-    database = warehouse / "evidence.duckdb"
-    if not database.exists():
-        _fail(Exit.CONFIG, f"{database} does not exist yet; run `dermevidence run` first")
-    con = duckdb.connect(str(database), read_only=True)
-    try:
+    with _read_only(warehouse) as con:
         rows = con.sql(
             """SELECT vocabulary, text, sum(occurrences)::INTEGER,
                       arg_max(runner_up, runner_up_score), max(runner_up_score)
                FROM quality.term_matches WHERE method = 'unmatched'
                GROUP BY vocabulary, text ORDER BY vocabulary, text"""
         ).fetchall()
-    finally:
-        con.close()
     terms = [Unmatched(*row) for row in rows]
     if not terms:
         console.print("Every printed term of the last run matched a vocabulary entry.")

@@ -49,9 +49,9 @@ def ddl(dataset: Dataset) -> list[str]:
         for name, column in columns.items()
     )
     statements = [f"CREATE TABLE {dataset.name} (\n  {body}\n)"]
-    statements.append(f"COMMENT ON TABLE {dataset.name} IS {_quote(dataset.description)}")
+    statements.append(f"COMMENT ON TABLE {dataset.name} IS {sql_literal(dataset.description)}")
     statements += [
-        f'COMMENT ON COLUMN {dataset.name}."{name}" IS {_quote(column.description or "")}'
+        f'COMMENT ON COLUMN {dataset.name}."{name}" IS {sql_literal(column.description or "")}'
         for name, column in columns.items()
     ]
     return statements
@@ -133,5 +133,6 @@ def _resource(dataset: Dataset, resource: dict, file_format: str) -> dict:
     }
 
 
-def _quote(text: str) -> str:
+def sql_literal(text: str) -> str:
+    """A SQL string literal (COMMENTs, Parquet metadata)."""
     return "'" + text.replace("'", "''") + "'"

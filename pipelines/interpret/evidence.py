@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from pipelines.interpret.treatments import arm_label
 from pipelines.interpret.vocab import Vocabulary
 
 _OPPOSITE = {
@@ -171,12 +172,8 @@ def _favoured(side: str, finding: dict[str, Any]) -> str:
 
 
 def _arm(row: dict[str, Any], arm: str) -> str:
-    strength = row[f"{arm}_strength_pct"]
-    potency = row[f"{arm}_potency"]
-    text = (row[arm] or row.get(f"{arm}_text") or "?") + (
-        f" {strength:g}%" if strength is not None else ""
-    )
-    return f"{potency} {text}" if potency else text
+    name = row[arm] or row.get(f"{arm}_text")
+    return arm_label(name, row[f"{arm}_strength_pct"], row[f"{arm}_potency"])
 
 
 def _describe(estimate: dict[str, Any], side: str, finding: dict[str, Any]) -> str:

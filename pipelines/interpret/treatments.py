@@ -55,6 +55,12 @@ def _treatment(text: str, vocab: Vocabulary) -> Treatment:
     return Treatment(shared, None, None, _joined(potencies, vocab) or None, printed, parts[0].match)
 
 
+def arm_label(name: str | None, strength: float | None, potency: str | None) -> str:
+    """An arm as people read it in reasons and reports: 'moderate/potent tcs', 'tacrolimus 0.1%'."""
+    text = (name or "?") + (f" {strength:g}%" if strength is not None else "")
+    return f"{potency} {text}" if potency else text
+
+
 def treatment_columns(arm: str, arm_treatment: Treatment) -> dict[str, Any]:
     return {
         arm: arm_treatment.compound,

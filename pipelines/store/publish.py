@@ -15,7 +15,7 @@ from pipelines.pull.fetch import sha256_file
 from pipelines.store.load import connect
 from pipelines.store.release_report import release_report
 from schemas import DATASETS, SCHEMA_VERSION, Dataset
-from schemas.render import datapackage, parquet_metadata
+from schemas.render import datapackage, parquet_metadata, sql_literal
 
 MANIFEST = "manifest.json"
 
@@ -76,7 +76,9 @@ def _write_parquet(con: Any, dataset: Dataset, staging: Path, rows: int) -> dict
     relative = f"{dataset.schema}/{dataset.table}.parquet"
     target = staging / relative
     target.parent.mkdir(exist_ok=True)
-    metadata = ", ".join(f"{_quote(k)}: {_quote(v)}" for k, v in parquet_metadata(dataset).items())
+    metadata = ", ".join(
+        f"{sql_literal(k)}: {sql_literal(v)}" for k, v in parquet_metadata(dataset).items()
+    )
     con.execute(
         f"COPY (SELECT * FROM {dataset.name} ORDER BY {_order(dataset)}) TO $target"
         f" (FORMAT parquet, COMPRESSION zstd, KV_METADATA {{{metadata}}})",
@@ -122,10 +124,6 @@ def _within(folder: str, entries: list[dict]) -> list[dict]:
 
 def _order(dataset: Dataset) -> str:
     return ", ".join(f'"{c}"' for c in dataset.sort_columns)
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def switch_exports(exports: Path, release: Path) -> None:

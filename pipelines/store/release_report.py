@@ -16,6 +16,8 @@ from typing import Any
 
 import duckdb
 
+from pipelines.interpret.treatments import arm_label
+
 DIRECTIONS = {
     "favours_intervention": ("favours the intervention", "#1b7f3b"),
     "favours_comparator": ("favours the comparator", "#b3541e"),
@@ -144,12 +146,7 @@ def _evidence_map(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def _comparison(row: tuple) -> str:
-    return f"{_arm(row[2], row[3], row[4])} vs {_arm(row[5], row[6], row[7])}"
-
-
-def _arm(name: str | None, strength: float | None, potency: str | None) -> str:
-    text = (name or "?") + (f" {strength:g}%" if strength is not None else "")
-    return f"{potency.replace('_', ' ')} {text}" if potency else text
+    return f"{arm_label(row[2], row[3], row[4])} vs {arm_label(row[5], row[6], row[7])}"
 
 
 def _marker(row: tuple, cited: list[tuple]) -> str:

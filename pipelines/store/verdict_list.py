@@ -11,6 +11,8 @@ import re
 
 import duckdb
 
+from pipelines.interpret.treatments import arm_label
+
 _QUERY = """
     SELECT f.file, f.table_no, f.row_no, f.statement_no,
            coalesce(f.intervention, '?' || f.intervention_text) AS intervention,
@@ -62,13 +64,6 @@ def verdict_list(con: duckdb.DuckDBPyConnection) -> str:
 def _line(row: tuple) -> str:
     (_, table_no, row_no, statement_no, intervention, i_strength, i_potency, comparator,
      c_strength, c_potency, outcome, population, direction, verdict, reason) = row  # fmt: skip
-    arms = (
-        f"{_arm(intervention, i_strength, i_potency)} vs {_arm(comparator, c_strength, c_potency)}"
-    )
+    arms = f"{arm_label(intervention, i_strength, i_potency)} vs {arm_label(comparator, c_strength, c_potency)}"
     where = f"{table_no}.{row_no}.{statement_no}"
     return f"- {where} {arms}, {outcome} ({population}): {direction} → **{verdict}**. {reason}"
-
-
-def _arm(compound: str, strength: float | None, potency: str | None) -> str:
-    text = compound + (f" {strength:g}%" if strength is not None else "")
-    return f"{potency} {text}" if potency else text
