@@ -166,7 +166,7 @@ def normalize_estimate(
     benefit = _benefit("ratio" if derived is not None else scale, values, polarity)
     identifiers = raw.get("pmid_doi") or ""
     citation_text = f"{raw.get('source_citation') or ''} {note}"
-    evidence = _evidence(f"{measure_text} {raw.get('comparator') or ''} {note}", arms, vocab)
+    evidence = _evidence(f"{measure_text} {raw.get('comparator') or ''} {note}", vocab)
     row = {
         "source_id": raw["source_id"],
         "file": raw["file"],
@@ -243,19 +243,10 @@ def _severity(text: str | None, vocab: Vocabulary) -> str:
     return (vocab.severity_terms.match(text).term_id if text else None) or "unspecified"
 
 
-def _evidence(text: str, arms: dict[str, Treatment], vocab: Vocabulary) -> str:
+def _evidence(text: str, vocab: Vocabulary) -> str:
+    """Single arm or indirect when raw/vocab/evidence_kinds.csv phrases say so, else direct."""
     kinds = {match.term_id for match in vocab.evidence_terms.find(text)}
-    if "single_arm" in kinds or _kind(arms["comparator"].compound, vocab) == "single_arm":
-        return "single_arm"
-    return "indirect" if "indirect" in kinds else "direct"
-
-
-def _kind(compound: str | None, vocab: Vocabulary) -> str | None:
-    return (
-        "single_arm"
-        if compound == "no_comparator"
-        else vocab.compounds.get(compound or "", {}).get("kind")
-    )
+    return next((kind for kind in ("single_arm", "indirect") if kind in kinds), "direct")
 
 
 def _measure_polarity(
