@@ -36,7 +36,6 @@ from rapidfuzz import fuzz, process
 _REMEMBERED = 1 << 14
 FUZZY_THRESHOLD = 88.0
 AMBIGUITY_MARGIN = 4.0
-METHODS = ("exact", "normalized", "abbreviation", "contained", "fuzzy", "unmatched")
 
 # One character for one character, so positions found in the folded text are positions in the
 # printed text.
