@@ -71,7 +71,16 @@ def start_server(
         return existing
     server_home.mkdir(parents=True, exist_ok=True)
     url = f"http://127.0.0.1:{port}/api"
-    environment = {**os.environ, **DEFAULTS, "PREFECT_HOME": str(server_home)}
+    # The UI asks /ui-settings where its API is; left alone, Prefect answers its default port 4200
+    # whatever --port says, and the UI a person opens cannot reach its own server.
+    environment = {
+        **os.environ,
+        **DEFAULTS,
+        "PREFECT_HOME": str(server_home),
+        "PREFECT_SERVER_API_HOST": "127.0.0.1",
+        "PREFECT_SERVER_API_PORT": str(port),
+        "PREFECT_UI_API_URL": url,
+    }
     environment.pop("PREFECT_API_URL", None)
     log = (server_home / "server.log").open("ab")
     process = subprocess.Popen(
