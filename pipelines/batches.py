@@ -16,6 +16,7 @@ from typing import Any
 
 import polars as pl
 
+from pipelines import failpoints
 from pipelines.interpret.evidence import assess
 from pipelines.interpret.normalize import DATASETS as GUIDE_DATASETS
 from pipelines.interpret.normalize import Rows, normalize_guide
@@ -116,8 +117,10 @@ def write_shard(frames: dict[str, pl.DataFrame], directory: Path) -> Path:
     staging = directory.with_name(f".{directory.name}.{os.getpid()}.tmp")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    for name, frame in frames.items():
+    for number, (name, frame) in enumerate(frames.items()):
         frame.write_parquet(staging / f"{name}.parquet", compression="zstd")
+        if number == 0:
+            failpoints.reached("parse")
     (staging / _DONE).touch()
     shutil.rmtree(directory, ignore_errors=True)
     staging.rename(directory)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
+import os
 import sys
 from enum import IntEnum
 from pathlib import Path
@@ -22,7 +23,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from pipelines import prefect_env
+from pipelines import failpoints, prefect_env
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -112,6 +113,13 @@ def run(
         bool,
         typer.Option("--quiet", "-q", help="No stage lines: only problems and the result line."),
     ] = False,
+    no_server: Annotated[
+        bool,
+        typer.Option(
+            "--no-server",
+            help="Start no background server: without a running one, this run alone gets a temporary server (15-30 s).",
+        ),
+    ] = False,
 ) -> None:
     """Build the warehouse and publish a release from the registered sources.
 
@@ -125,7 +133,8 @@ def run(
         held.enter_context(Layout(warehouse.resolve()).lock())
     except WarehouseLocked as exc:
         _fail(Exit.LOCKED, str(exc))
-    with held:
+    failpoints.reached("locked")
+    with held, prefect_env.client_of():
         _run(
             sources,
             warehouse,
@@ -137,6 +146,7 @@ def run(
             dask_address,
             verbose,
             quiet,
+            no_server,
         )
 
 
@@ -151,10 +161,13 @@ def _run(
     dask_address: str | None,
     verbose: bool,
     quiet: bool,
+    no_server: bool,
 ) -> None:
     if verbose and quiet:
         _fail(Exit.USAGE, "--verbose and --quiet exclude each other")
     api_url = prefect_env.configure(console_level="INFO" if verbose else None)
+    if api_url is None and not no_server:
+        api_url = _start_background_server(quiet)
     from pipelines import progress
     from pipelines.flows import NoSources, build_warehouse, task_runner
     from pipelines.pull.sources import ConfigError
@@ -162,7 +175,7 @@ def _run(
 
     if api_url is None and not quiet:
         errors.print(
-            "[dim]No Prefect server running: starting a temporary one (about 15-30 s). `dermevidence server start` makes runs start in seconds.[/dim]"
+            "[dim]No Prefect server running: starting a temporary one for this run (about 15-30 s).[/dim]"
         )
     bar = Progress(
         TextColumn("{task.description:<13}"),
@@ -437,6 +450,13 @@ def serve(
 
     Needs a Prefect server that outlives this process: `dermevidence server start`, or
     PREFECT_API_URL set to your own server or Prefect Cloud."""
+    with prefect_env.client_of():
+        _serve(cron, name, sources, warehouse, strict, offline)
+
+
+def _serve(
+    cron: str, name: str, sources: Path, warehouse: Path, strict: bool, offline: bool
+) -> None:
     from pydantic import ValidationError
 
     api_url = prefect_env.configure(console_level="INFO")
@@ -499,10 +519,19 @@ def vocab_suggest(
 @server_app.command("start")
 def server_start(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = prefect_env.DEFAULT_PORT,
+    idle_minutes: Annotated[
+        float | None,
+        typer.Option(
+            "--idle-minutes",
+            min=0,
+            help="Stop after this many minutes without a run or serve (0: never). Default: DERMEVIDENCE_SERVER_IDLE_MINUTES, else 60.",
+        ),
+    ] = None,
 ) -> None:
     """Start a local Prefect server in the background; later runs use it."""
     try:
-        url = prefect_env.start_server(port=port)
+        idle = prefect_env.idle_minutes_default() if idle_minutes is None else idle_minutes
+        url = prefect_env.start_server(port=port, idle_minutes=idle)
     except RuntimeError as exc:
         _fail(Exit.ERROR, str(exc))
     console.print(url, markup=False, highlight=False)
@@ -523,6 +552,30 @@ def server_status() -> None:
         console.print("no local Prefect server is running")
         raise typer.Exit(int(Exit.ERROR))
     console.print(url, markup=False, highlight=False)
+
+
+def _start_background_server(quiet: bool) -> str | None:
+    """The local server every later run reuses; if it cannot start, a temporary one (None)."""
+    try:
+        idle = prefect_env.idle_minutes_default()
+        url = prefect_env.start_server(port=None, idle_minutes=idle)
+    except RuntimeError as exc:
+        errors.print(
+            f"could not start a local Prefect server: {exc}", markup=False, highlight=False
+        )
+        return None
+    os.environ["PREFECT_API_URL"] = url
+    if not quiet:
+        after = (
+            f"after {idle:g} min without a run" if idle else "only on `dermevidence server stop`"
+        )
+        errors.print(
+            f"started a local Prefect server at {url} for this and later runs; it stops {after} (log: {prefect_env.SERVER_HOME / 'server.log'})",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    return url
 
 
 def _print_summary(summary: RunSummary, quiet: bool) -> None:

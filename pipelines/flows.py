@@ -34,7 +34,7 @@ from prefect.futures import as_completed
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 from prefect.utilities.annotations import unmapped
 
-from pipelines import progress
+from pipelines import failpoints, progress
 from pipelines.batches import (
     batch_key,
     code_version,
@@ -236,11 +236,14 @@ def publish_release(
     release = write_release(
         building, layout.releases, release_id, summary.run_id, datetime.now(UTC), input_key, shown
     )
+    failpoints.reached("release-ready")
     summary.release_id = release_id
     summary.finished_at = datetime.now(UTC)
     _record(building, layout, summary, pulled)
     swap_in(building, layout.database)
+    failpoints.reached("swapped")
     switch_exports(layout.exports, release)
+    failpoints.reached("switched")
     prune_releases(layout.releases, keep_releases, release)
     return release_id
 
@@ -251,9 +254,11 @@ def record_run(layout: Layout, summary: RunSummary, pulled: pl.DataFrame) -> Non
     history and is swapped in, its data and release untouched."""
     building = layout.building(summary.run_id)
     shutil.copyfile(layout.database, building)
+    failpoints.reached("unchanged-copy")
     summary.finished_at = datetime.now(UTC)
     _record(building, layout, summary, pulled)
     swap_in(building, layout.database)
+    failpoints.reached("unchanged-swapped")
 
 
 def _record(building: Path, layout: Layout, summary: RunSummary, pulled: pl.DataFrame) -> None:

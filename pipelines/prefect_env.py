@@ -5,12 +5,16 @@ Imported before prefect so that its settings are in the environment when Prefect
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 # Run logs (one line per stage) reach the Prefect server and its UI at INFO; the terminal's
@@ -62,14 +66,58 @@ def healthy(url: str, timeout: float = 2.0) -> bool:
         return False
 
 
+def idle_minutes_default() -> float:
+    """DERMEVIDENCE_SERVER_IDLE_MINUTES, else 60; 0 keeps the server until `server stop`."""
+    value = os.environ.get("DERMEVIDENCE_SERVER_IDLE_MINUTES", "60")
+    try:
+        minutes = float(value)
+    except ValueError:
+        raise RuntimeError(
+            f"DERMEVIDENCE_SERVER_IDLE_MINUTES={value!r} is not a number of minutes"
+        ) from None
+    if minutes < 0:
+        raise RuntimeError(f"DERMEVIDENCE_SERVER_IDLE_MINUTES={value!r} is negative")
+    return minutes
+
+
+def free_port(preferred: int) -> int:
+    """`preferred` when nothing listens there, else a port the system picks."""
+    for port in (preferred, 0):
+        with socket.socket() as probe:
+            # As the server will: a port a stopped server left in TIME_WAIT is free to take.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return probe.getsockname()[1]
+    raise RuntimeError("no free port on 127.0.0.1")
+
+
 def start_server(
-    server_home: Path = SERVER_HOME, port: int = DEFAULT_PORT, timeout: float = 120.0
+    server_home: Path = SERVER_HOME,
+    port: int | None = DEFAULT_PORT,
+    timeout: float = 120.0,
+    idle_minutes: float = 0.0,
 ) -> str:
-    """Start `prefect server start` on 127.0.0.1 in the background with its own Prefect home."""
-    existing = running_server_url(server_home)
-    if existing:
-        return existing
+    """Start `prefect server start` on 127.0.0.1 in the background with its own Prefect home,
+    under a keeper that stops it after `idle_minutes` without a client (0: never).
+
+    Detached: its own session, output to <home>/server.log, so no caller waits on it. Two callers
+    starting at once get the same server (a lock around the start). `port=None` takes 4242 when
+    free, else any free port."""
     server_home.mkdir(parents=True, exist_ok=True)
+    with (server_home / "start.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        existing = running_server_url(server_home)
+        if existing:
+            return existing
+        return _start(
+            server_home, free_port(DEFAULT_PORT) if port is None else port, timeout, idle_minutes
+        )
+
+
+def _start(server_home: Path, port: int, timeout: float, idle_minutes: float) -> str:
     url = f"http://127.0.0.1:{port}/api"
     # The UI asks /ui-settings where its API is; left alone, Prefect answers its default port 4200
     # whatever --port says, and the UI a person opens cannot reach its own server.
@@ -82,31 +130,20 @@ def start_server(
         "PREFECT_UI_API_URL": url,
     }
     environment.pop("PREFECT_API_URL", None)
-    log = (server_home / "server.log").open("ab")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "prefect",
-            "server",
-            "start",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        env=environment,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    log_path = server_home / "server.log"
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pipelines.server_keeper", "--home", str(server_home),
+             "--port", str(port), "--idle-minutes", str(idle_minutes)],
+            env=environment, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )  # fmt: skip
     (server_home / "server.pid").write_text(str(process.pid))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(
-                f"Prefect server exited with code {process.returncode}; see {server_home / 'server.log'}"
+                f"Prefect server exited with code {process.returncode}; see {log_path}"
             )
         if healthy(url):
             (server_home / "api_url").write_text(url)
@@ -114,12 +151,26 @@ def start_server(
         time.sleep(0.5)
     stop_server(server_home)
     raise RuntimeError(
-        f"Prefect server did not answer at {url} within {timeout:.0f} s; see {server_home / 'server.log'}"
+        f"Prefect server did not answer at {url} within {timeout:.0f} s; see {log_path}"
     )
 
 
+@contextlib.contextmanager
+def client_of(server_home: Path = SERVER_HOME) -> Iterator[None]:
+    """Mark this process as using the local server, so its keeper does not stop it meanwhile
+    (taken before the server is started, so a short idle time cannot stop it under the run)."""
+    clients = server_home / "clients"
+    clients.mkdir(parents=True, exist_ok=True)
+    mark = clients / str(os.getpid())
+    mark.touch()
+    try:
+        yield
+    finally:
+        mark.unlink(missing_ok=True)
+
+
 def stop_server(server_home: Path = SERVER_HOME) -> bool:
-    """Stop the server `start_server` started (its whole process group)."""
+    """Stop the server `start_server` started (its keeper's whole process group)."""
     pid_file = server_home / "server.pid"
     (server_home / "api_url").unlink(missing_ok=True)
     if not pid_file.exists():

@@ -5,12 +5,20 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from pipelines import prefect_env
+# Before prefect_env reads it: a background server a test's run starts lives in a folder of this
+# session's (stopped at the end), never in the user's ~/.dermevidence.
+_OWN_SERVER_HOME = "DERMEVIDENCE_SERVER_HOME" not in os.environ
+os.environ.setdefault(
+    "DERMEVIDENCE_SERVER_HOME", tempfile.mkdtemp(prefix="dermevidence-test-server-")
+)
+
+from pipelines import prefect_env  # noqa: E402
 
 for _name, _value in prefect_env.DEFAULTS.items():
     os.environ.setdefault(_name, _value)
@@ -52,6 +60,14 @@ def records():
     frames, quarantine, errors = load_bibliography(registered("references"))
     assert quarantine == [] and errors == []
     return RecordIndex(frames["core.bibliographic_records"].to_dicts())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_server_outlives_the_session() -> Iterator[None]:
+    yield
+    prefect_env.stop_server(prefect_env.SERVER_HOME)
+    if _OWN_SERVER_HOME:
+        shutil.rmtree(prefect_env.SERVER_HOME, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -3,10 +3,13 @@ moments, then check what a consumer could see.
 
     .venv/bin/python -m tests.faults --kills 50 [--seed 7] [--api-url URL]
 
-Stage boundaries are watched from outside, on the file system, as a consumer would: the lock taken,
-a parse shard started, the new DuckDB file started, a release staged, a release in place, the
-warehouse swapped, the exports switched; and, in a run whose inputs are unchanged (it only records
-itself), the copy of the warehouse started and swapped in. After every kill: `evidence.duckdb` opens read-only and is
+Each stage boundary (pipelines/failpoints.py: the lock taken, a parse shard half written, the new
+DuckDB file started, a release half staged, a release in place, the warehouse swapped, the exports
+switched; and, in a run whose inputs are unchanged (it only records itself), the copy of the
+warehouse made and swapped in) is hit exactly: the run kills itself there
+(DERMEVIDENCE_FAILPOINT), and the harness asserts that it died by SIGKILL and that the file system
+shows the moment the boundary names, as a consumer would see it. The other kills come from outside
+at random moments. After every kill: `evidence.duckdb` opens read-only and is
 a complete warehouse, `exports` points at a complete release whose files match its manifest,
 no release folder is partial, and the next run succeeds and leaves no debris. Exit code 0 when
 every check held, 1 otherwise.
@@ -31,22 +34,12 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import prefect_env
+from pipelines import failpoints, prefect_env
 from pipelines.store.layout import Layout
 from pipelines.store.publish import MANIFEST, verify_release
 
 ROOT = Path(__file__).resolve().parent.parent
-BOUNDARIES = (
-    "locked",
-    "parse",
-    "load",
-    "release-staged",
-    "release-ready",
-    "swapped",
-    "switched",
-    "unchanged-copy",
-    "unchanged-swapped",
-)
+BOUNDARIES = failpoints.NAMES
 # A run over unchanged inputs builds nothing: it copies the warehouse, records itself in meta and
 # swaps the copy in, watched as the same files as a build's.
 UNCHANGED = {"unchanged-copy": "load", "unchanged-swapped": "swapped"}
@@ -68,12 +61,13 @@ class Harness:
         self.env = {**os.environ, "PREFECT_API_URL": api_url, **prefect_env.DEFAULTS}
         self.runs = 0
 
-    def start(self) -> subprocess.Popen[bytes]:
+    def start(self, failpoint: str | None = None) -> subprocess.Popen[bytes]:
         self.runs += 1
+        env = {**self.env, failpoints.VARIABLE: failpoint} if failpoint else self.env
         return subprocess.Popen(
             [str(Path(sys.executable).parent / "dermevidence"), "run", "--sources",
              str(self.project / "raw" / "sources.toml"), "--warehouse", str(self.layout.root)],
-            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
 
     def run_to_end(self) -> int:
@@ -91,30 +85,40 @@ class Harness:
             return (root / ".lock").exists() and (root / ".lock").stat().st_mtime_ns != before[
                 "lock"
             ]
-        if boundary == "parse":
-            return (
-                any(self.layout.shards.glob(".*.tmp"))
-                or _names(self.layout.shards) != before["shards"]
-            )
+        if boundary == "parse":  # a shard half written: its staging folder left behind
+            return any(self.layout.shards.glob(".*.tmp"))
         if boundary == "load":
             return any(root.glob(".evidence.duckdb.*.building"))
         if boundary == "release-staged":
             return any(releases.glob(".*.tmp"))
-        if boundary == "release-ready":
-            return _names(releases) - before["releases"] != set()
+        swapped = _inode(self.layout.database) != before["database"]
+        if boundary == "release-ready":  # in place (a new folder without the dot), not swapped
+            return _visible(releases) - before["releases"] != set() and not swapped
+        switched = _target(self.layout.exports) != before["exports"]
         if boundary == "swapped":
-            return _inode(self.layout.database) != before["database"]
-        return _target(self.layout.exports) != before["exports"]
+            return swapped and not switched
+        return switched
 
     def snapshot(self) -> dict[str, object]:
         lock = self.layout.root / ".lock"
         return {
             "lock": lock.stat().st_mtime_ns if lock.exists() else None,
             "shards": _names(self.layout.shards),
-            "releases": _names(self.layout.releases),
+            "releases": _visible(self.layout.releases),
             "database": _inode(self.layout.database),
             "exports": _target(self.layout.exports),
         }
+
+    def kill_at(self, boundary: str) -> list[str]:
+        """A run that kills itself at `boundary`; what went wrong if it did not, or if the file
+        system does not show the moment the boundary names."""
+        before = self.snapshot()
+        code = self.start(failpoint=boundary).wait(timeout=600)
+        if code != -signal.SIGKILL:
+            return [f"the run never reached {boundary}: it exited {code}"]
+        if not self.boundary_reached(boundary, before):
+            return [f"killed at {boundary}, but the file system shows no sign of that moment"]
+        return []
 
     def kill_when(self, reached: Callable[[], bool], deadline: float) -> bool:
         """Start a run and SIGKILL it once `reached()`; False when it finished first."""
@@ -169,6 +173,10 @@ def _names(folder: Path) -> set[str]:
     return {p.name for p in folder.iterdir()} if folder.is_dir() else set()
 
 
+def _visible(folder: Path) -> set[str]:
+    return {name for name in _names(folder) if not name.startswith(".")}
+
+
 def _inode(path: Path) -> int | None:
     return path.stat().st_ino if path.exists() else None
 
@@ -201,11 +209,9 @@ def inject(
                 lambda moment=moment: time.monotonic() >= moment, moment + 600
             )
         else:
-            before = harness.snapshot()
-            killed = harness.kill_when(
-                lambda boundary=boundary, before=before: harness.boundary_reached(boundary, before),
-                time.monotonic() + 600,
-            )
+            missed = harness.kill_at(boundary)
+            outcome.violations += [f"kill {number + 1}: {m}" for m in missed]
+            killed = not missed
         (outcome.kills if killed else outcome.finished_before_kill)[boundary] += 1
         harness.check(f"kill {number + 1} ({boundary})", outcome)
         log(f"kill {number + 1}/{kills} at {boundary}: {'killed' if killed else 'finished first'}")

@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines import failpoints
 from schemas import DATASETS, WAREHOUSE_SCHEMAS, Dataset
 from schemas.render import ddl
 
@@ -83,11 +84,13 @@ def build_database(
     path.unlink(missing_ok=True)
     con = connect(path)
     try:
-        for schema in WAREHOUSE_SCHEMAS:
-            con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        # Some 400 DDL statements, one transaction: committed one by one they cost 0.25 s, a
+        # third of the seed's load stage.
+        statements = [f"CREATE SCHEMA IF NOT EXISTS {schema}" for schema in WAREHOUSE_SCHEMAS]
+        statements += [statement for dataset in DATASETS for statement in ddl(dataset)]
+        con.execute(";\n".join(["BEGIN", *statements, "COMMIT"]))
+        failpoints.reached("load")
         for dataset in DATASETS:
-            for statement in ddl(dataset):
-                con.execute(statement)
             files = [
                 str(d / f"{dataset.name}.parquet")
                 for d in shard_dirs

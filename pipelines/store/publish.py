@@ -11,6 +11,7 @@ from typing import Any
 
 import polars as pl
 
+from pipelines import failpoints
 from pipelines.pull.fetch import sha256_file
 from pipelines.store.load import connect
 from pipelines.store.release_report import release_report
@@ -47,6 +48,7 @@ def write_release(
             rows = con.sql(f"SELECT count(*) FROM {dataset.name}").fetchall()[0][0]
             files.append(_write_parquet(con, dataset, staging, rows))
             csv_files.append(_write_csv(con, dataset, staging, rows))
+            failpoints.reached("release-staged")
         if summary is not None:
             (staging / "report").mkdir()
             page = release_report(con, {**summary, "release_id": release_id})

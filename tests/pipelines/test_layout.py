@@ -15,7 +15,14 @@ ALLOWED = {
     "pull": {"schemas"},
     "read": {"schemas", "pipelines.pull"},
     "interpret": {"schemas", "pipelines.pull", "pipelines.read", "pipelines.validate"},
-    "store": {"schemas", "pipelines.pull", "pipelines.read", "pipelines.interpret"},
+    # pipelines.failpoints: a leaf of the standard library alone, the fault harness's kill points.
+    "store": {
+        "schemas",
+        "pipelines.pull",
+        "pipelines.read",
+        "pipelines.interpret",
+        "pipelines.failpoints",
+    },
     "schemas": {"schemas"},
 }
 PREFECT_USERS = {"pipelines.flows", "pipelines.cli"}
@@ -96,3 +103,8 @@ def test_the_rule_catches_an_upward_import_a_lazy_one_and_prefect(tmp_path):
         "pipelines.read.reader imports pipelines.store.load",
         "schemas.base imports pipelines.read",
     ]
+
+
+def test_failpoints_is_a_leaf_every_wing_may_import() -> None:
+    imported = imported_modules(ROOT / "pipelines" / "failpoints.py")
+    assert imported == {"__future__", "os", "signal"}

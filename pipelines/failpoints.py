@@ -1,0 +1,31 @@
+"""Named moments at which the fault harness (tests/faults.py) kills a run, from inside.
+
+A kill watched from outside lands wherever the run has got to by the time the watcher reacts; a
+window of a few milliseconds (a release renamed in, the warehouse not yet swapped) is then hit
+only by chance. With DERMEVIDENCE_FAILPOINT=<name> in its environment, a run SIGKILLs its whole
+process group when it reaches that moment, so every boundary is hit exactly. Unset (always, outside
+the harness), `reached` does nothing. A leaf module: any wing may call it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+VARIABLE = "DERMEVIDENCE_FAILPOINT"
+NAMES = (
+    "locked",  # the warehouse lock taken, nothing else done
+    "parse",  # a parse shard's staging folder half written
+    "load",  # the new DuckDB file created, its tables not yet filled
+    "release-staged",  # the release's staging folder half written
+    "release-ready",  # the release renamed into place, the warehouse not yet swapped
+    "swapped",  # the warehouse swapped in, the exports not yet switched
+    "switched",  # the exports switched, old releases not yet pruned
+    "unchanged-copy",  # unchanged inputs: the warehouse copy made, not yet recorded
+    "unchanged-swapped",  # unchanged inputs: the recorded copy swapped in
+)
+
+
+def reached(name: str) -> None:
+    if os.environ.get(VARIABLE) == name:
+        os.killpg(os.getpgrp(), signal.SIGKILL)
