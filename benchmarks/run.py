@@ -81,7 +81,9 @@ def _bare_batch(arguments: tuple) -> Path:
 
 
 def bare_work(registry: Path, workdir: Path, batch_size: int, workers: int) -> float:
-    """The same parse, normalize and load code, called directly: no Prefect, no pandera."""
+    """The guides' parse, normalize and load, called directly: no Prefect, no pandera, references
+    resolved against no records, and none of verdicts, the reference shards, checks, comparison
+    or publishing (docs/performance.md says what the ratio to it therefore measures)."""
     started = time.perf_counter()
     pulled, _ = pull(load_registry(registry).local, registry.parent)
     vocab = build_vocabulary(load_vocabularies([p for p in pulled if p.kind == "vocab"])[0])
@@ -93,14 +95,21 @@ def bare_work(registry: Path, workdir: Path, batch_size: int, workers: int) -> f
     return time.perf_counter() - started
 
 
-def accuracy(corpus: Path, warehouse: Path) -> tuple[int, int, int]:
-    expected = pl.read_ndjson(corpus / "expected.jsonl")
-    con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
+def findings(database: Path, where: str = "true") -> pl.DataFrame:
+    con = duckdb.connect(str(database), read_only=True)
     try:
-        got = con.sql(f"SELECT {', '.join(FINDING_COLUMNS)} FROM core.findings").pl()
+        return con.sql(f"SELECT {', '.join(FINDING_COLUMNS)} FROM core.findings WHERE {where}").pl()
     finally:
         con.close()
-    expected = expected.select(FINDING_COLUMNS).cast(got.schema)
+
+
+def accuracy(corpus: Path, warehouse: Path) -> tuple[int, int, int]:
+    return compare(corpus, findings(warehouse / "evidence.duckdb"))
+
+
+def compare(corpus: Path, got: pl.DataFrame) -> tuple[int, int, int]:
+    """(expected, matched, unexpected) findings, on every column of FINDING_COLUMNS."""
+    expected = pl.read_ndjson(corpus / "expected.jsonl").select(FINDING_COLUMNS).cast(got.schema)
     unexpected = got.join(expected, on=FINDING_COLUMNS, how="anti", nulls_equal=True).height
     missing = expected.join(got, on=FINDING_COLUMNS, how="anti", nulls_equal=True).height
     return expected.height, expected.height - missing, unexpected

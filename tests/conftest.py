@@ -10,6 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests count examples, not milliseconds: no per-example deadline (Hypothesis's 200 ms
+# default fails a slow machine, not a slow parser).
+settings.register_profile("dermevidence", deadline=None)
+settings.load_profile("dermevidence")
 
 # Before prefect_env reads it: a background server a test's run starts lives in a folder of this
 # session's (stopped at the end), never in the user's ~/.dermevidence.

@@ -79,9 +79,7 @@ def test_any_bytes_parse_or_raise_file_error(data):
     _only_file_errors(parse_guide, data)
 
 
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.one_of(st.text(), tag_soup(), st.binary(max_size=500).map(lambda b: b.decode("latin-1"))))
 def test_the_whole_batch_never_raises(vocab, records, content):
     with tempfile.TemporaryDirectory() as folder:
