@@ -93,6 +93,22 @@ def run(
     keep_releases: Annotated[
         int, typer.Option("--keep-releases", min=1, help="Releases kept under warehouse/releases.")
     ] = 5,
+    keep_reports: Annotated[
+        int | None,
+        typer.Option(
+            "--keep-reports",
+            min=1,
+            help="Keep the reports (and meta.runs rows) of the newest N runs, this one included. Default: all.",
+        ),
+    ] = None,
+    keep_reports_days: Annotated[
+        float | None,
+        typer.Option(
+            "--keep-reports-days",
+            min=0,
+            help="Keep the reports (and meta.runs rows) of runs started in the last D days. Default: all.",
+        ),
+    ] = None,
     workers: Annotated[
         int | None,
         typer.Option(
@@ -134,29 +150,22 @@ def run(
     except WarehouseLocked as exc:
         _fail(Exit.LOCKED, str(exc))
     failpoints.reached("locked")
+    parameters = {
+        "sources": str(sources),
+        "warehouse": str(warehouse),
+        "strict": strict,
+        "batch_size": batch_size,
+        "keep_releases": keep_releases,
+        "offline": offline,
+        "keep_reports": keep_reports,
+        "keep_reports_days": keep_reports_days,
+    }
     with held, prefect_env.client_of():
-        _run(
-            sources,
-            warehouse,
-            strict,
-            offline,
-            batch_size,
-            keep_releases,
-            workers,
-            dask_address,
-            verbose,
-            quiet,
-            no_server,
-        )
+        _run(parameters, workers, dask_address, verbose, quiet, no_server)
 
 
 def _run(
-    sources: Path,
-    warehouse: Path,
-    strict: bool,
-    offline: bool,
-    batch_size: int,
-    keep_releases: int,
+    parameters: dict[str, object],
     workers: int | None,
     dask_address: str | None,
     verbose: bool,
@@ -206,14 +215,7 @@ def _run(
     try:
         with bar:
             flow = build_warehouse.with_options(task_runner=task_runner(workers, dask_address))
-            summary = flow(
-                sources=str(sources),
-                warehouse=str(warehouse),
-                strict=strict,
-                batch_size=batch_size,
-                keep_releases=keep_releases,
-                offline=offline,
-            )
+            summary = flow(**parameters)
     except ConfigError as exc:
         _fail(Exit.CONFIG, str(exc))
     except NoSources as exc:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import duckdb
 import polars as pl
@@ -55,6 +56,7 @@ from pipelines.pull.fetch import (
     fetch,
     serve_offline,
 )
+from pipelines.pull.fetch_many import fetch_many
 from pipelines.pull.sources import (
     PulledFile,
     Registry,
@@ -66,7 +68,7 @@ from pipelines.pull.sources import (
 )
 from pipelines.store.changes import compare_with_release, headline
 from pipelines.store.checks import run_checks
-from pipelines.store.history import record_history, write_pulled
+from pipelines.store.history import Retention, prune_reports, record_history, write_pulled
 from pipelines.store.layout import Layout
 from pipelines.store.load import build_database, connect, swap_in, table_counts
 from pipelines.store.publish import (
@@ -95,17 +97,25 @@ def pull_sources(
     the landing cache. A source that cannot be had is a source error; the others carry on."""
     registry = load_registry(registry_path)
     pulled, errors = pull(registry.local, registry_path.parent)
-    for entry in registry.remote:
+
+    def one(entry: RegistryEntry) -> PulledFile | SourceError:
         try:
             if offline:
                 landed = serve_offline(str(entry.url), cache, entry.sha256)
             else:
                 landed = _fetch(registry, entry, cache)
         except FetchError as exc:
-            errors.append(SourceError(entry.id, entry.url, None, exc.error, str(exc)))
-        else:
-            pulled.append(landed_file(entry, landed))
+            return SourceError(entry.id, entry.url, None, exc.error, str(exc))
+        return landed_file(entry, landed)
+
+    settings = registry.fetch
+    for outcome in fetch_many(registry.remote, _host, one, settings.parallel, settings.per_host):
+        (errors if isinstance(outcome, SourceError) else pulled).append(outcome)
     return pulled, errors
+
+
+def _host(entry: RegistryEntry) -> str:
+    return urlsplit(str(entry.url)).netloc
 
 
 def _transient(_task: object, _run: TaskRun, state: State) -> bool:
@@ -229,6 +239,7 @@ def publish_release(
     keep_releases: int,
     input_key: str,
     pulled: pl.DataFrame,
+    retention: Retention,
 ) -> str:
     """Write the release, record the run, then swap the warehouse and the exports in."""
     release_id = release_id_for(summary.run_id, summary.started_at)
@@ -239,7 +250,7 @@ def publish_release(
     failpoints.reached("release-ready")
     summary.release_id = release_id
     summary.finished_at = datetime.now(UTC)
-    _record(building, layout, summary, pulled)
+    _record(building, layout, summary, pulled, retention)
     swap_in(building, layout.database)
     failpoints.reached("swapped")
     switch_exports(layout.exports, release)
@@ -249,19 +260,30 @@ def publish_release(
 
 
 @task(name="record", cache_policy=NO_CACHE)
-def record_run(layout: Layout, summary: RunSummary, pulled: pl.DataFrame) -> None:
+def record_run(
+    layout: Layout, summary: RunSummary, pulled: pl.DataFrame, retention: Retention
+) -> None:
     """A run that built nothing new still enters meta.runs: a copy of the live warehouse gets the
     history and is swapped in, its data and release untouched."""
     building = layout.building(summary.run_id)
     shutil.copyfile(layout.database, building)
     failpoints.reached("unchanged-copy")
     summary.finished_at = datetime.now(UTC)
-    _record(building, layout, summary, pulled)
+    _record(building, layout, summary, pulled, retention)
     swap_in(building, layout.database)
     failpoints.reached("unchanged-swapped")
 
 
-def _record(building: Path, layout: Layout, summary: RunSummary, pulled: pl.DataFrame) -> None:
+def _record(
+    building: Path,
+    layout: Layout,
+    summary: RunSummary,
+    pulled: pl.DataFrame,
+    retention: Retention,
+) -> None:
+    pruned = prune_reports(layout.reports, retention, summary.started_at, layout.releases)
+    if pruned:
+        get_run_logger().info(f"reports of {len(pruned)} earlier run(s) pruned")
     con = connect(building)
     try:
         summary.rows.update(record_history(con, layout.reports, summary, pulled))
@@ -317,10 +339,13 @@ def build_warehouse(
     batch_size: int = 200,
     keep_releases: int = 5,
     offline: bool = False,
+    keep_reports: int | None = None,
+    keep_reports_days: float | None = None,
 ) -> RunSummary:
     """Turn the registered sources into a validated DuckDB warehouse and a Parquet release."""
     layout = Layout(Path(warehouse).resolve())
     summary = RunSummary(run_id=_run_id(), started_at=datetime.now(UTC), strict=strict)
+    retention = Retention(keep_reports, keep_reports_days)
     with layout.lock():
         layout.remove_leftovers()
         reconcile_exports(layout.database, layout.releases, layout.exports)
@@ -379,11 +404,13 @@ def build_warehouse(
             summary.status = "success_with_issues" if summary.has_issues else "success"
         if built and not refused:
             with _stage(summary, "publish") as detail:
-                publish_release(building, layout, summary, keep_releases, input_key, files)
+                publish_release(
+                    building, layout, summary, keep_releases, input_key, files, retention
+                )
                 detail.append(f"release {summary.release_id}")
         elif live.get("schema_version") == SCHEMA_VERSION:
             with _stage(summary, "record"):
-                record_run(layout, summary, files)
+                record_run(layout, summary, files, retention)
         summary.finished_at = summary.finished_at or datetime.now(UTC)
         report_run(summary, layout, files)
     return summary

@@ -22,6 +22,9 @@ class Script:
     redirects: dict[str, str] = field(default_factory=dict)
     requests: Counter = field(default_factory=Counter)
     conditional: Counter = field(default_factory=Counter)  # requests that carried validators
+    in_flight: Counter = field(default_factory=Counter)  # Host header -> requests being answered
+    most_in_flight: Counter = field(default_factory=Counter)  # Host header (and "*": all hosts)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 class RemoteServer:
@@ -59,6 +62,22 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
             pass
 
         def do_GET(self) -> None:
+            host = self.headers.get("Host", "")
+            with script.lock:
+                script.in_flight[host] += 1
+                script.in_flight["*"] += 1
+                for key in (host, "*"):
+                    script.most_in_flight[key] = max(
+                        script.most_in_flight[key], script.in_flight[key]
+                    )
+            try:
+                self._answer()
+            finally:
+                with script.lock:
+                    script.in_flight[host] -= 1
+                    script.in_flight["*"] -= 1
+
+        def _answer(self) -> None:
             path = self.path
             script.requests[path] += 1
             time.sleep(script.delays.get(path, 0))

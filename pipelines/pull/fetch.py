@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import uuid
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +29,8 @@ class FetchSettings:
     max_bytes: int = 128 * 2**20
     retries: int = 3
     backoff_seconds: float = 2.0
+    parallel: int = 4  # URL sources fetched at once
+    per_host: int = 2  # of those, at most this many from one host: polite to a product site
 
     def delays(self) -> list[float]:
         """Seconds before each retry: backoff, twice that, four times…"""
@@ -86,7 +89,7 @@ class LandingCache:
     def temporary(self) -> Path:
         folder = self.root / "tmp"
         folder.mkdir(parents=True, exist_ok=True)
-        return folder / f"{os.getpid()}-{datetime.now(UTC).timestamp():.6f}.part"
+        return folder / f"{os.getpid()}-{uuid.uuid4().hex}.part"  # fetches run in threads
 
     def store(self, landed: Landed, partial: Path) -> Landed:
         objects = self.root / "objects"
@@ -97,7 +100,7 @@ class LandingCache:
         index.parent.mkdir(parents=True, exist_ok=True)
         entry = {k: v for k, v in asdict(landed).items() if k not in ("path", "origin")}
         entry["fetched_at"] = datetime.now(UTC).isoformat()
-        temporary = index.with_name(f".{index.name}.tmp")
+        temporary = index.with_name(f".{index.name}.{uuid.uuid4().hex}.tmp")
         temporary.write_text(json.dumps(entry, indent=2) + "\n", encoding="utf-8")
         temporary.replace(index)
         return replace(landed, path=path)

@@ -205,18 +205,21 @@ def _entry(registry: Path, number: int, raw: dict) -> RegistryEntry:
 
 
 def _fetch_settings(registry: Path, raw: object) -> FetchSettings:
-    """The [fetch] table: timeouts, size limit and retries for every url entry."""
+    """The [fetch] table: timeouts, size limit, retries and parallelism for every url entry."""
     defaults = asdict(FetchSettings())
     if not isinstance(raw, dict) or set(raw) - set(defaults):
         raise ConfigError(
             f"{registry}: [fetch] takes only {', '.join(defaults)}; got {sorted(raw) if isinstance(raw, dict) else raw!r}"
         )
     for key, value in raw.items():
-        whole = key in ("retries", "max_bytes")
+        whole = key in ("retries", "max_bytes", "parallel", "per_host")
         if isinstance(value, bool) or not isinstance(value, int if whole else int | float):
-            raise ConfigError(f"{registry}: [fetch] {key} must be a number, not {value!r}")
+            kind = "a whole number" if whole else "a number"
+            raise ConfigError(f"{registry}: [fetch] {key} must be {kind}, not {value!r}")
         if value < 0:
             raise ConfigError(f"{registry}: [fetch] {key} must not be negative, not {value!r}")
+        if key in ("parallel", "per_host") and value < 1:
+            raise ConfigError(f"{registry}: [fetch] {key} must be at least 1, not {value!r}")
     return FetchSettings(**{**defaults, **raw})
 
 

@@ -3,11 +3,15 @@ files, both rebuilt into whichever warehouse file a run swaps in, so no run goes
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
+from pipelines.store.publish import MANIFEST
 from pipelines.store.report import RunSummary
 from schemas import BY_NAME
 
@@ -23,6 +27,49 @@ def run_history(reports_dir: Path) -> pl.DataFrame:
         for path in sorted(reports_dir.glob("*.json"))
     ]
     return RUNS.frame(rows)
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How many runs' reports to keep (the current run counts) and for how many days; None: all."""
+
+    runs: int | None = None
+    days: float | None = None
+
+
+def prune_reports(
+    reports_dir: Path, retention: Retention, now: datetime, releases_dir: Path
+) -> list[str]:
+    """Remove the reports (json, md, list of pulled files) of earlier runs beyond `retention`,
+    before the history is rebuilt from what is left, so meta.runs and meta.pulled_files list
+    exactly the kept runs. A run whose release is still kept is never pruned. The json goes
+    last: a kill mid-way leaves a run that the next prune removes, never an unlisted orphan."""
+    if retention.runs is None and retention.days is None:
+        return []
+    protected = {
+        json.loads((release / MANIFEST).read_text())["run_id"]
+        for release in releases_dir.glob("[!.]*")
+        if (release / MANIFEST).is_file()
+    }
+    earlier = sorted(
+        (
+            RunSummary.from_json(path.read_text(encoding="utf-8"))
+            for path in reports_dir.glob("*.json")
+        ),
+        key=lambda run: (run.started_at, run.run_id),
+        reverse=True,
+    )
+    removed = []
+    for rank, run in enumerate(earlier, start=2):  # the current run is the newest, rank 1
+        too_many = retention.runs is not None and rank > retention.runs
+        too_old = retention.days is not None and now - run.started_at > timedelta(
+            days=retention.days
+        )
+        if (too_many or too_old) and run.run_id not in protected:
+            for suffix in (PULLED_SUFFIX, ".md", ".json"):
+                (reports_dir / f"{run.run_id}{suffix}").unlink(missing_ok=True)
+            removed.append(run.run_id)
+    return removed
 
 
 def write_pulled(reports_dir: Path, run_id: str, frame: pl.DataFrame) -> Path:

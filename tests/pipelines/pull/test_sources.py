@@ -35,8 +35,10 @@ def test_fetch_settings_default_and_a_source_may_lower_its_size_limit(tmp_path: 
     [
         (GUIDE.replace("https://", "file://"), "[[source]] #1 (web): url must start with http:// or https://"),
         (GUIDE + "max_bytes = 0\n", "(web): max_bytes must be a positive whole number"),
-        ("[fetch]\ntimeout = 3\n" + GUIDE, "[fetch] takes only connect_timeout, read_timeout, max_bytes, retries, backoff_seconds; got ['timeout']"),
-        ("[fetch]\nretries = 1.5\n" + GUIDE, "[fetch] retries must be a number, not 1.5"),
+        ("[fetch]\ntimeout = 3\n" + GUIDE, "[fetch] takes only connect_timeout, read_timeout, max_bytes, retries, backoff_seconds, parallel, per_host; got ['timeout']"),
+        ("[fetch]\nretries = 1.5\n" + GUIDE, "[fetch] retries must be a whole number, not 1.5"),
+        ("[fetch]\nper_host = 0\n" + GUIDE, "[fetch] per_host must be at least 1, not 0"),
+        ("[fetch]\nparallel = 2.5\n" + GUIDE, "[fetch] parallel must be a whole number, not 2.5"),
         ("[fetch]\nread_timeout = -1\n" + GUIDE, "[fetch] read_timeout must not be negative, not -1"),
         ("[fetch]\nbackoff_seconds = true\n" + GUIDE, "[fetch] backoff_seconds must be a number, not True"),
     ],
