@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import os
 import shutil
 from collections.abc import Sequence
@@ -21,7 +22,7 @@ from pipelines.interpret.evidence import assess
 from pipelines.interpret.normalize import DATASETS as GUIDE_DATASETS
 from pipelines.interpret.normalize import Rows, normalize_guide
 from pipelines.interpret.resolve import RecordIndex
-from pipelines.interpret.vocab import Vocabulary
+from pipelines.interpret.vocab import Vocabulary, build_vocabulary
 from pipelines.pull.sources import PulledFile, SourceError
 from pipelines.read.errors import FileError
 from pipelines.read.guide import parse_guide
@@ -64,10 +65,12 @@ def process_batch(
     vocab: Vocabulary,
     records: RecordIndex,
     estimates: Sequence[dict[str, Any]] = (),
+    contents: Sequence[bytes] | None = None,
 ) -> dict[str, pl.DataFrame]:
     """Parse, normalize, resolve references, validate and judge against the effect estimates
-    every document of a batch; return one frame per dataset."""
-    rows = normalize_batch(files, vocab, records)
+    every document of a batch; return one frame per dataset. `contents`: the documents' bytes
+    when they were sent along (a worker that cannot see the flow's disk), else read from disk."""
+    rows = normalize_batch(files, vocab, records, contents)
     frames: dict[str, pl.DataFrame] = {}
     quarantine: list[dict] = []
     for name in GUIDE_DATASETS:
@@ -91,12 +94,17 @@ def process_batch(
     return frames
 
 
-def normalize_batch(files: list[PulledFile], vocab: Vocabulary, records: RecordIndex) -> Rows:
+def normalize_batch(
+    files: list[PulledFile],
+    vocab: Vocabulary,
+    records: RecordIndex,
+    contents: Sequence[bytes] | None = None,
+) -> Rows:
     """The rows of every dataset for a batch, before validation: parse, normalize, resolve."""
     rows: Rows = {name: [] for name in GUIDE_DATASETS}
-    for pulled in files:
+    for number, pulled in enumerate(files):
         try:
-            guide = parse_guide(pulled.path.read_bytes())
+            guide = parse_guide(pulled.path.read_bytes() if contents is None else contents[number])
         except FileError as exc:
             rows["quality.source_errors"].append(asdict(SourceError.of(pulled, exc)))
             continue
@@ -112,13 +120,55 @@ def shard_complete(directory: Path) -> bool:
     return (directory / _DONE).exists()
 
 
+# (shard name, its files) for the vocabulary, records and estimates shards: content-keyed names.
+References = tuple[tuple[str, dict[str, bytes]], ...]
+_decoded: dict[tuple[str, ...], tuple[Vocabulary, RecordIndex, list[dict[str, Any]]]] = {}
+
+
+def reference_data(references: References) -> tuple[Vocabulary, RecordIndex, list[dict[str, Any]]]:
+    """Vocabulary matchers, record index and estimates from the reference shards' bytes, decoded
+    once per process: the shard names are content keys, so the same names mean the same data."""
+    key = tuple(name for name, _ in references)
+    if key not in _decoded:
+        _decoded.clear()
+        vocab, records, estimates = ({name.removesuffix(".parquet"): pl.read_parquet(io.BytesIO(data)) for name, data in files.items()} for _, files in references)  # fmt: skip
+        _decoded[key] = (
+            build_vocabulary(
+                {name: frame for name, frame in vocab.items() if name.startswith("ref.")}
+            ),
+            RecordIndex(records["core.bibliographic_records"].to_dicts()),
+            estimates["core.effect_estimates"].to_dicts(),
+        )
+    return _decoded[key]
+
+
+def shard_files(frames: dict[str, pl.DataFrame]) -> dict[str, bytes]:
+    """Each dataset's Parquet file as bytes: what a worker sends back instead of writing a shard
+    on a disk the flow may not see."""
+    files = {}
+    for name, frame in frames.items():
+        buffer = io.BytesIO()
+        frame.write_parquet(buffer, compression="zstd")
+        files[f"{name}.parquet"] = buffer.getvalue()
+    return files
+
+
+def read_shard_files(directory: Path) -> dict[str, bytes]:
+    """A shard's Parquet files as bytes, to send reference data to workers without a shared disk."""
+    return {path.name: path.read_bytes() for path in sorted(directory.glob("*.parquet"))}
+
+
 def write_shard(frames: dict[str, pl.DataFrame], directory: Path) -> Path:
-    """Write one Parquet file per dataset into a temporary folder, then rename it into place."""
+    return write_shard_files(shard_files(frames), directory)
+
+
+def write_shard_files(files: dict[str, bytes], directory: Path) -> Path:
+    """Write the shard's files into a temporary folder, then rename it into place."""
     staging = directory.with_name(f".{directory.name}.{os.getpid()}.tmp")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    for number, (name, frame) in enumerate(frames.items()):
-        frame.write_parquet(staging / f"{name}.parquet", compression="zstd")
+    for number, (name, data) in enumerate(files.items()):
+        (staging / name).write_bytes(data)
         if number == 0:
             failpoints.reached("parse")
     (staging / _DONE).touch()

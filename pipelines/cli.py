@@ -60,6 +60,7 @@ class Exit(IntEnum):
     CONFIG = 5
     NO_SOURCES = 6
     LOCKED = 7
+    CLUSTER = 8
 
 
 SourcesOption = Annotated[Path, typer.Option("--sources", help="Sources registry (TOML).")]
@@ -174,6 +175,13 @@ def _run(
 ) -> None:
     if verbose and quiet:
         _fail(Exit.USAGE, "--verbose and --quiet exclude each other")
+    if dask_address:
+        from pipelines.cluster import ClusterError, check_cluster
+
+        try:
+            check_cluster(dask_address)
+        except ClusterError as exc:
+            _fail(Exit.CLUSTER, str(exc))
     api_url = prefect_env.configure(console_level="INFO" if verbose else None)
     if api_url is None and not no_server:
         api_url = _start_background_server(quiet)
@@ -603,5 +611,5 @@ def _print_summary(summary: RunSummary, quiet: bool) -> None:
 
 
 def _fail(code: Exit, message: str) -> None:
-    errors.print(f"error: {message}", markup=False, highlight=False)
+    errors.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(int(code))

@@ -7,8 +7,8 @@ Tasks are thin wrappers over the pure stage functions; they add logging, progres
 
 from __future__ import annotations
 
-import functools
 import hashlib
+import itertools
 import os
 import shutil
 import time
@@ -33,21 +33,24 @@ from prefect.context import get_run_context
 from prefect.exceptions import MissingContextError
 from prefect.futures import as_completed
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
-from prefect.utilities.annotations import unmapped
 
 from pipelines import failpoints, progress
 from pipelines.batches import (
+    References,
     batch_key,
     code_version,
     plan_batches,
     process_batch,
+    read_shard_files,
+    reference_data,
     shard_complete,
+    shard_files,
     write_shard,
+    write_shard_files,
 )
 from pipelines.interpret.bibliographic_records import load_bibliography
 from pipelines.interpret.estimates import load_estimates
-from pipelines.interpret.resolve import RecordIndex
-from pipelines.interpret.vocab import Vocabulary, load_vocabularies, read_vocabulary
+from pipelines.interpret.vocab import load_vocabularies, read_vocabulary
 from pipelines.pull.fetch import (
     FetchError,
     FetchSettings,
@@ -165,23 +168,12 @@ def reference_shard(
 
 @task(name="parse-batch", cache_policy=NO_CACHE)
 def parse_batch(
-    files: list[PulledFile], reference_dirs: tuple[Path, Path, Path], directory: Path
-) -> Path:
-    """Parse, normalize, validate and judge one batch into its shard (keyed by the files, the
-    vocabulary, records and estimates shards, and the code)."""
-    return write_shard(process_batch(files, *_reference_data(reference_dirs)), directory)
-
-
-@functools.lru_cache(maxsize=1)
-def _reference_data(
-    reference_dirs: tuple[Path, Path, Path],
-) -> tuple[Vocabulary, RecordIndex, list[dict]]:
-    """Vocabulary matchers, record index and estimates, built once per worker process: the shard
-    names are content keys, so the same names always mean the same data."""
-    vocab_dir, records_dir, estimates_dir = reference_dirs
-    records = pl.read_parquet(records_dir / "core.bibliographic_records.parquet")
-    estimates = pl.read_parquet(estimates_dir / "core.effect_estimates.parquet")
-    return read_vocabulary((vocab_dir,)), RecordIndex(records.to_dicts()), estimates.to_dicts()
+    files: list[PulledFile], contents: list[bytes], references: References
+) -> dict[str, bytes]:
+    """Parse, normalize, validate and judge one batch; its shard's files as bytes. Everything it
+    reads comes as arguments and everything it makes goes back as the result, so a worker on a
+    machine that cannot see the flow's disk runs it as well as a local process."""
+    return shard_files(process_batch(files, *reference_data(references), contents=contents))
 
 
 @task(name="load", cache_policy=NO_CACHE)
@@ -416,32 +408,50 @@ def build_warehouse(
     return summary
 
 
+# Batches out at once: enough to keep the local cores or a small cluster busy, few enough that
+# the documents' bytes held for them stay bounded (about 10 MB per 1000-guide batch).
+IN_FLIGHT = max(16, 4 * (os.cpu_count() or 1))
+
+
 def _parse_batches(
     batches: list[list[PulledFile]],
     reference_dirs: tuple[Path, Path, Path],
     shard_root: Path,
     detail: list[str],
 ) -> list[Path]:
-    """Shards for every batch; only batches without a complete shard are parsed, in worker
-    processes when there are several (an unchanged rerun starts none)."""
+    """Shards for every batch; only batches without a complete shard are parsed, in workers when
+    there are several (an unchanged rerun starts none). Workers get the documents' and the
+    reference shards' bytes and send the shard's files back; this process writes them, and reads
+    a batch's documents only when it is sent, with at most IN_FLIGHT batches out at a time."""
     salt = "|".join(d.name for d in reference_dirs)
     shard_dirs = [shard_root / batch_key(batch, salt) for batch in batches]
     todo = [(b, d) for b, d in zip(batches, shard_dirs, strict=True) if not shard_complete(d)]
     progress.emit("parse", len(batches) - len(todo), len(batches))
     documents = sum(len(batch) for batch in batches)
     detail.append(f"{documents} documents in {len(batches)} batches, {len(todo)} parsed")
+    if not todo:
+        return shard_dirs
+    references = tuple((d.name, read_shard_files(d)) for d in reference_dirs)
     if len(todo) == 1:
-        parse_batch(todo[0][0], reference_dirs, todo[0][1])
-    elif todo:
-        futures = parse_batch.map(
-            [batch for batch, _ in todo],
-            reference_dirs=unmapped(reference_dirs),
-            directory=[directory for _, directory in todo],
-        )
-        for done, future in enumerate(as_completed(futures), len(batches) - len(todo) + 1):
-            future.result()
-            progress.emit("parse", done, len(batches))
+        batch, directory = todo[0]
+        write_shard_files(parse_batch(batch, _contents(batch), references), directory)
+        return shard_dirs
+    waiting, out = iter(todo), {}
+    for batch, directory in itertools.islice(waiting, IN_FLIGHT):
+        out[parse_batch.submit(batch, _contents(batch), references)] = directory
+    done = len(batches) - len(todo)
+    while out:
+        future = next(as_completed(list(out)))
+        write_shard_files(future.result(), out.pop(future))
+        done += 1
+        progress.emit("parse", done, len(batches))
+        for batch, directory in itertools.islice(waiting, 1):
+            out[parse_batch.submit(batch, _contents(batch), references)] = directory
     return shard_dirs
+
+
+def _contents(batch: list[PulledFile]) -> list[bytes]:
+    return [pulled.path.read_bytes() for pulled in batch]
 
 
 def _input_key(shard_dirs: list[Path], pull_errors: list[SourceError]) -> str:

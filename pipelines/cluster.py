@@ -1,0 +1,46 @@
+"""A Dask cluster checked before a run sends it work: reachable, with workers, each able to import
+this project's code at the same version. A cluster that fails any of these ends the run with one
+line naming what is wrong, not a traceback from deep inside a task."""
+
+from __future__ import annotations
+
+from pipelines import batches
+
+
+class ClusterError(Exception):
+    pass
+
+
+def check_cluster(address: str, timeout: float = 10.0) -> int:
+    """The number of workers at `address`, or ClusterError."""
+    from distributed import Client
+
+    try:
+        client = Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    try:
+        workers = client.scheduler_info()["workers"]
+        if not workers:
+            raise ClusterError(f"the Dask scheduler at {address} has no workers")
+        try:
+            versions = client.run(worker_code_version)
+        except Exception as exc:  # anything a worker raises is the worker's problem, reported
+            # Dask hands a worker's import error back wrapped in a bare Exception.
+            detail = str(exc) if type(exc) is Exception else f"{type(exc).__name__}: {exc}"
+            raise ClusterError(
+                f"a worker of {address} cannot run this project's code ({detail}); install it there (make install)"
+            ) from None
+        mine = batches.code_version()
+        for worker, version in sorted(versions.items()):
+            if version != mine:
+                raise ClusterError(
+                    f"worker {worker} runs code version {version}, this run {mine}: install the same commit on every machine"
+                )
+        return len(workers)
+    finally:
+        client.close()
+
+
+def worker_code_version() -> str:
+    return batches.code_version()
