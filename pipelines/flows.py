@@ -69,6 +69,7 @@ from pipelines.pull.sources import (
     load_registry,
     pull,
 )
+from pipelines.pull.stat_cache import StatCache
 from pipelines.store.changes import compare_with_release, headline
 from pipelines.store.checks import run_checks
 from pipelines.store.history import Retention, prune_reports, record_history, write_pulled
@@ -94,12 +95,14 @@ class NoSources(Exception):
 
 @task(name="pull", cache_policy=NO_CACHE)
 def pull_sources(
-    registry_path: Path, cache: LandingCache, offline: bool
+    registry_path: Path, cache: LandingCache, offline: bool, known: StatCache
 ) -> tuple[list[PulledFile], list[SourceError]]:
-    """Local files, then every URL: fetched (retrying what is transient) or, offline, served from
-    the landing cache. A source that cannot be had is a source error; the others carry on."""
+    """Local files (hashed again only when their status changed), then every URL: fetched
+    (retrying what is transient) or, offline, served from the landing cache. A source that
+    cannot be had is a source error; the others carry on."""
     registry = load_registry(registry_path)
-    pulled, errors = pull(registry.local, registry_path.parent)
+    pulled, errors = pull(registry.local, registry_path.parent, known.sha256)
+    known.save()
 
     def one(entry: RegistryEntry) -> PulledFile | SourceError:
         try:
@@ -342,10 +345,11 @@ def build_warehouse(
         layout.remove_leftovers()
         reconcile_exports(layout.database, layout.releases, layout.exports)
         with _stage(summary, "pull") as detail:
+            known = StatCache(layout.input_status)
             pulled, pull_errors = pull_sources(
-                Path(sources).resolve(), LandingCache(layout.landing), offline
+                Path(sources).resolve(), LandingCache(layout.landing), offline, known
             )
-            detail.append(_pull_detail(pulled, pull_errors, offline))
+            detail.append(_pull_detail(pulled, pull_errors, offline, known.hashed))
             guides = _of_kind(pulled, "guide")
             if not guides:
                 raise NoSources(f'{sources}: no guide file found; register one with kind = "guide"')
@@ -491,9 +495,11 @@ def _stage(summary: RunSummary, name: str) -> Iterator[list[str]]:
     progress.finished(name, seconds, text)
 
 
-def _pull_detail(pulled: list[PulledFile], errors: list[SourceError], offline: bool) -> str:
+def _pull_detail(
+    pulled: list[PulledFile], errors: list[SourceError], offline: bool, hashed: int
+) -> str:
     origins = [p.origin for p in pulled if p.origin != "local"]
-    text = f"{len(pulled)} files, {len(errors)} source errors"
+    text = f"{len(pulled)} files ({hashed} read to hash), {len(errors)} source errors"
     if origins:
         counts = ", ".join(f"{origins.count(o)} {o}" for o in sorted(set(origins)))
         text += f"; URLs: {counts}"

@@ -223,6 +223,7 @@ def inject(
         *harness.layout.root.glob(".evidence.duckdb.*"),
         *harness.layout.releases.glob(".*"),
         *harness.layout.shards.glob(".*.tmp"),
+        *harness.layout.input_status.parent.glob(".*.tmp"),
     ]
     outcome.violations += [f"debris after the final run: {p.name}" for p in debris]
     return outcome

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -113,9 +114,12 @@ def load_registry(registry: Path) -> Registry:
 
 
 def pull(
-    entries: list[RegistryEntry], registry_dir: Path
+    entries: list[RegistryEntry],
+    registry_dir: Path,
+    hasher: Callable[[Path], str] = sha256_file,
 ) -> tuple[list[PulledFile], list[SourceError]]:
-    """Resolve local entries to files, hash them and verify pins; failures are recorded, not raised."""
+    """Resolve local entries to files, hash them (with `hasher`: a StatCache's remembers) and
+    verify pins; failures are recorded, not raised."""
     pulled: list[PulledFile] = []
     errors: list[SourceError] = []
     for entry in entries:
@@ -134,7 +138,12 @@ def pull(
             source_id = f"{entry.id}/{path.name}" if _is_glob(entry.path or "") else entry.id
             file = path.relative_to(registry_dir).as_posix()
             record = describe_file(
-                path, source_id=source_id, registry_id=entry.id, kind=entry.kind, file=file
+                path,
+                source_id=source_id,
+                registry_id=entry.id,
+                kind=entry.kind,
+                file=file,
+                hasher=hasher,
             )
             if entry.sha256 and record.sha256 != entry.sha256.lower():
                 errors.append(
@@ -167,7 +176,13 @@ def landed_file(entry: RegistryEntry, landed: Landed) -> PulledFile:
 
 
 def describe_file(
-    path: Path, *, source_id: str, registry_id: str, kind: str, file: str
+    path: Path,
+    *,
+    source_id: str,
+    registry_id: str,
+    kind: str,
+    file: str,
+    hasher: Callable[[Path], str] = sha256_file,
 ) -> PulledFile:
     """Size, checksum and read time of one input file: what meta.pulled_files records."""
     return PulledFile(
@@ -177,7 +192,7 @@ def describe_file(
         path=path.resolve(),
         file=file,
         bytes=path.stat().st_size,
-        sha256=sha256_file(path),
+        sha256=hasher(path),
         pulled_at=datetime.now(UTC),
     )
 

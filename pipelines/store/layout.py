@@ -44,6 +44,11 @@ class Layout:
         return self.root / "cache" / "shards"
 
     @property
+    def input_status(self) -> Path:
+        """Checksums of the local inputs by file status (pipelines.pull.stat_cache.StatCache)."""
+        return self.root / "cache" / "inputs.json"
+
+    @property
     def landing(self) -> Path:
         """The landing cache of fetched URLs (pipelines.pull.fetch.LandingCache)."""
         return self.root / "cache" / "landing"
@@ -55,7 +60,7 @@ class Layout:
     def remove_leftovers(self) -> list[Path]:
         """What runs that died left behind: half-built warehouses (and their WAL), release and
         shard staging folders, releases half pruned, a symlink not yet renamed into place,
-        partial downloads and report files not yet renamed.
+        partial downloads, report files and the input checksums not yet renamed.
         Only ever called while holding the lock."""
         leftovers = sorted(
             [
@@ -66,6 +71,7 @@ class Layout:
                 *self.landing.glob("tmp/*"),
                 *self.landing.glob("index/.*.tmp"),
                 *self.reports.glob(".*.tmp"),
+                *self.input_status.parent.glob(f".{self.input_status.name}.*.tmp"),
             ]
         )
         for path in leftovers:
