@@ -446,7 +446,9 @@ def _parse_batches(
     done = len(batches) - len(todo)
     while out:
         future = next(as_completed(list(out)))
-        write_shard_files(future.result(), out.pop(future))
+        files = future.result()
+        write_shard_files(files, out.pop(future))
+        files.clear()  # Prefect keeps every task's result object for the run: empty it
         done += 1
         progress.emit("parse", done, len(batches))
         for batch, directory in itertools.islice(waiting, 1):
