@@ -189,7 +189,7 @@ def describe_file(
         source_id=source_id,
         registry_id=registry_id,
         kind=kind,
-        path=path.resolve(),
+        path=path.absolute(),  # not resolve(): see stat_cache; reading works the same
         file=file,
         bytes=path.stat().st_size,
         sha256=hasher(path),
