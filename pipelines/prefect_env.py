@@ -80,8 +80,8 @@ def idle_minutes_default() -> float:
     return minutes
 
 
-def free_port(preferred: int) -> int:
-    """`preferred` when nothing listens there, else a port the system picks."""
+def free_port(preferred: int = 0) -> int:
+    """`preferred` when nothing listens there, else (or with 0) a port the system picks."""
     for port in (preferred, 0):
         with socket.socket() as probe:
             # As the server will: a port a stopped server left in TIME_WAIT is free to take.

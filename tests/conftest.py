@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -82,7 +81,7 @@ def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     home = tmp_path_factory.mktemp("prefect-server")
-    url = prefect_env.start_server(home, port=_free_port(), timeout=180)
+    url = prefect_env.start_server(home, port=prefect_env.free_port(), timeout=180)
     os.environ["PREFECT_API_URL"] = url
     try:
         with temporary_settings(updates={PREFECT_API_URL: url}):
@@ -110,12 +109,6 @@ def seed_run(prefect_api: str, tmp_path_factory: pytest.TempPathFactory):
         sources=str(root / "raw" / "sources.toml"), warehouse=str(root / "warehouse")
     )
     return summary, root / "warehouse"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,8 @@ from distributed import Client
 from benchmarks.corpus import generate
 from pipelines import prefect_env
 from pipelines.cli import Exit
-from tests.conftest import ROOT, _free_port
+from pipelines.prefect_env import free_port
+from tests.conftest import ROOT
 
 CLI = str(Path(sys.executable).parent / "dermevidence")
 DASK = str(Path(sys.executable).parent / "dask")
@@ -37,7 +38,7 @@ class Cluster:
     """A scheduler and workers, each process group killed at the end."""
 
     def __init__(self, root: Path, env: dict[str, str]) -> None:
-        self.root, self.env, self.port = root, env, _free_port()
+        self.root, self.env, self.port = root, env, free_port()
         self.address = f"tcp://127.0.0.1:{self.port}"
         self.processes: dict[str, subprocess.Popen] = {}
         self._start("scheduler", [DASK, "scheduler", "--host", "127.0.0.1", "--port", str(self.port), "--no-dashboard"])  # fmt: skip
@@ -144,7 +145,7 @@ def test_an_unreachable_cluster_and_a_worker_without_the_code_end_the_run_in_one
     tmp_path: Path, env: dict[str, str], corpus: Path
 ) -> None:
     registry = corpus / "raw" / "sources.toml"
-    nobody = f"tcp://127.0.0.1:{_free_port()}"
+    nobody = f"tcp://127.0.0.1:{free_port()}"
     unreachable = _run(env, registry, tmp_path / "w1", "--dask-address", nobody)
     assert unreachable.returncode == Exit.CLUSTER
     assert unreachable.stderr.splitlines()[-1].startswith(

@@ -24,7 +24,7 @@ from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
 from prefect.exceptions import ObjectNotFound
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
-from tests.conftest import _free_port
+from pipelines.prefect_env import free_port
 
 CLI = str(Path(sys.executable).parent / "dermevidence")
 CHROMIUM = shutil.which("chromium")
@@ -67,7 +67,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         "PREFECT_LOGGING_TO_API_ENABLED": "true",
     }
     env.pop("PREFECT_API_URL", None)
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/api"
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
