@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -116,7 +117,7 @@ def load_registry(registry: Path) -> Registry:
 def pull(
     entries: list[RegistryEntry],
     registry_dir: Path,
-    hasher: Callable[[Path], str] = sha256_file,
+    hasher: Callable[[Path, os.stat_result], str] | None = None,
 ) -> tuple[list[PulledFile], list[SourceError]]:
     """Resolve local entries to files, hash them (with `hasher`: a StatCache's remembers) and
     verify pins; failures are recorded, not raised."""
@@ -182,17 +183,18 @@ def describe_file(
     registry_id: str,
     kind: str,
     file: str,
-    hasher: Callable[[Path], str] = sha256_file,
+    hasher: Callable[[Path, os.stat_result], str] | None = None,
 ) -> PulledFile:
     """Size, checksum and read time of one input file: what meta.pulled_files records."""
+    status = path.stat()  # once: the size and the stat cache's signature come from it
     return PulledFile(
         source_id=source_id,
         registry_id=registry_id,
         kind=kind,
         path=path.absolute(),  # not resolve(): see stat_cache; reading works the same
         file=file,
-        bytes=path.stat().st_size,
-        sha256=hasher(path),
+        bytes=status.st_size,
+        sha256=sha256_file(path) if hasher is None else hasher(path, status),
         pulled_at=datetime.now(UTC),
     )
 

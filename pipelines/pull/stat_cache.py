@@ -30,9 +30,9 @@ class StatCache:
         self._seen: dict[str, list] = {}
         self.hashed = 0
 
-    def sha256(self, path: Path) -> str:
+    def sha256(self, path: Path, status: os.stat_result) -> str:
+        """`status`: the caller's stat of `path`, so a file is stat-ed once per pull."""
         key = os.path.abspath(path)  # not resolve(): a realpath per file is seconds at 100 000
-        status = path.stat()
         signature = [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
         known = self._known.get(key)
         if known is not None and known[:4] == signature:
