@@ -22,7 +22,7 @@ from pipelines.interpret.evidence import assess
 from pipelines.interpret.normalize import DATASETS as GUIDE_DATASETS
 from pipelines.interpret.normalize import Rows, normalize_guide
 from pipelines.interpret.resolve import RecordIndex
-from pipelines.interpret.vocab import Vocabulary, build_vocabulary
+from pipelines.interpret.vocab import Vocabulary, read_vocabulary
 from pipelines.pull.sources import PulledFile, SourceError
 from pipelines.read.errors import FileError
 from pipelines.read.guide import parse_guide
@@ -131,15 +131,17 @@ def reference_data(references: References) -> tuple[Vocabulary, RecordIndex, lis
     key = tuple(name for name, _ in references)
     if key not in _decoded:
         _decoded.clear()
-        vocab, records, estimates = ({name.removesuffix(".parquet"): pl.read_parquet(io.BytesIO(data)) for name, data in files.items()} for _, files in references)  # fmt: skip
+        (_, vocab), (_, records), (_, estimates) = references
         _decoded[key] = (
-            build_vocabulary(
-                {name: frame for name, frame in vocab.items() if name.startswith("ref.")}
-            ),
-            RecordIndex(records["core.bibliographic_records"].to_dicts()),
-            estimates["core.effect_estimates"].to_dicts(),
+            read_vocabulary(vocab),
+            RecordIndex(_frame(records, "core.bibliographic_records").to_dicts()),
+            _frame(estimates, "core.effect_estimates").to_dicts(),
         )
     return _decoded[key]
+
+
+def _frame(files: dict[str, bytes], dataset: str) -> pl.DataFrame:
+    return pl.read_parquet(io.BytesIO(files[f"{dataset}.parquet"]))
 
 
 def shard_files(frames: dict[str, pl.DataFrame]) -> dict[str, bytes]:

@@ -148,7 +148,9 @@ def _fetch(registry: Registry, entry: RegistryEntry, cache: LandingCache) -> Lan
 REFERENCE_DATA = {
     "vocabularies": lambda files, _: load_vocabularies(files),
     "bibliography": lambda files, _: load_bibliography(files),
-    "estimates": lambda files, inputs: load_estimates(files, read_vocabulary(inputs)),
+    "estimates": lambda files, inputs: load_estimates(
+        files, read_vocabulary(read_shard_files(inputs[0]))
+    ),
 }
 
 

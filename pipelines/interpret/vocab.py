@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 
 import polars as pl
@@ -145,13 +145,14 @@ def build_vocabulary(frames: dict[str, pl.DataFrame]) -> Vocabulary:
     )
 
 
-def read_vocabulary(shards: tuple[Path, ...]) -> Vocabulary:
-    """The vocabulary from the ref.* Parquet files of validated shards."""
+def read_vocabulary(shard_files: dict[str, bytes]) -> Vocabulary:
+    """The vocabulary from the ref.* Parquet files of a validated shard, as bytes (what a worker
+    without the flow's disk receives, and what the flow reads for the estimates stage)."""
     return build_vocabulary(
         {
-            path.stem: pl.read_parquet(path)
-            for shard in shards
-            for path in shard.glob("ref.*.parquet")
+            name.removesuffix(".parquet"): pl.read_parquet(io.BytesIO(data))
+            for name, data in shard_files.items()
+            if name.startswith("ref.")
         }
     )
 
