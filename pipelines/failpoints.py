@@ -17,7 +17,9 @@ NAMES = (
     "locked",  # the warehouse lock taken, nothing else done
     "parse",  # a parse shard's staging folder half written
     "load",  # the new DuckDB file created, its tables not yet filled
+    "update",  # a copy of the live warehouse made, the changed batches' rows not yet replaced
     "release-staged",  # the release's staging folder half written
+    "release-linked",  # a part hard-linked from the live release into the staging folder
     "release-ready",  # the release renamed into place, the warehouse not yet swapped
     "swapped",  # the warehouse swapped in, the exports not yet switched
     "switched",  # the exports switched, old releases not yet pruned

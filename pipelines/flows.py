@@ -74,7 +74,16 @@ from pipelines.store.changes import compare_with_release, headline
 from pipelines.store.checks import run_checks
 from pipelines.store.history import Retention, prune_reports, record_history, write_pulled
 from pipelines.store.layout import Layout
-from pipelines.store.load import build_database, connect, swap_in, table_counts
+from pipelines.store.load import (
+    Shard,
+    build_database,
+    connect,
+    recorded_shards,
+    swap_in,
+    table_counts,
+    update_database,
+)
+from pipelines.store.parts import Part, release_parts
 from pipelines.store.publish import (
     live_manifest,
     prune_releases,
@@ -171,6 +180,19 @@ def reference_shard(
     return directory
 
 
+def pull_error_shard(errors: list[SourceError], shard_root: Path) -> Path:
+    """The sources that could not be had, as a shard of quality.source_errors rows keyed by its
+    content: loaded, updated and published like any other shard."""
+    frame = BY_NAME["quality.source_errors"].of(errors)
+    digest = hashlib.sha256(code_version().encode())
+    for row in frame.iter_rows():
+        digest.update(repr(row).encode())
+    directory = shard_root / f"pull-errors-{digest.hexdigest()[:24]}"
+    if not shard_complete(directory):
+        write_shard({"quality.source_errors": frame}, directory)
+    return directory
+
+
 @task(name="parse-batch", cache_policy=NO_CACHE)
 def parse_batch(
     files: list[PulledFile], contents: list[bytes], references: References
@@ -181,11 +203,29 @@ def parse_batch(
     return shard_files(process_batch(files, *reference_data(references), contents=contents))
 
 
+# Shards whose change re-keys every batch: a build with other ones than the live warehouse's
+# starts from empty tables instead of a copy.
+REFERENCE_KINDS = ("vocabularies", "bibliography", "estimates")
+
+
 @task(name="load", cache_policy=NO_CACHE)
 def load_warehouse(
-    building: Path, shard_dirs: list[Path], frames: dict[str, pl.DataFrame]
-) -> dict[str, int]:
-    return build_database(building, shard_dirs, frames)
+    building: Path, layout: Layout, shards: list[Shard]
+) -> tuple[dict[str, int], str]:
+    """Update a copy of the live warehouse when it was built from the same reference shards and
+    the shards it no longer needs are still cached (their rows are deleted by key); else build
+    anew. The rows and the release come out the same either way; the line says which it was."""
+    recorded = recorded_shards(layout.database)
+    names = {shard.directory.name for shard in shards}
+    removed = [layout.shards / name for name in recorded if name not in names]
+    same_reference = {n for n, kind in recorded.items() if kind in REFERENCE_KINDS} == {
+        s.directory.name for s in shards if s.kind in REFERENCE_KINDS
+    }
+    if recorded and same_reference and all(shard_complete(d) for d in removed):
+        added = len(names - recorded.keys())
+        rows = update_database(layout.database, building, shards, removed)
+        return rows, f"updated the live warehouse: {len(removed)} shards out, {added} in"
+    return build_database(building, shards), "built anew"
 
 
 @task(name="check", cache_policy=NO_CACHE)
@@ -203,12 +243,12 @@ def check_warehouse(building: Path, summary: RunSummary) -> None:
 
 
 @task(name="compare", cache_policy=NO_CACHE)
-def compare_releases(building: Path, exports: Path, summary: RunSummary) -> None:
+def compare_releases(building: Path, exports: Path, summary: RunSummary, parts: list[Part]) -> None:
     """What changed since the live release, into meta.release_changes and the run summary."""
     con = connect(building)
     try:
         previous = exports.resolve() if exports.exists() else None
-        rows = compare_with_release(con, previous)
+        rows = compare_with_release(con, previous, parts)
         summary.rows["meta.release_changes"] = rows
         summary.changes = headline(con) if previous is not None else "first release"
     finally:
@@ -237,12 +277,23 @@ def publish_release(
     input_key: str,
     pulled: pl.DataFrame,
     retention: Retention,
+    parts: list[Part],
 ) -> str:
-    """Write the release, record the run, then swap the warehouse and the exports in."""
+    """Write the release (parts the live release has are hard-linked), record the run, then swap
+    the warehouse and the exports in."""
     release_id = release_id_for(summary.run_id, summary.started_at)
     shown = {"status": summary.status, "rows": summary.rows, "changes": summary.changes}
+    previous = layout.exports.resolve() if layout.exports.exists() else None
     release = write_release(
-        building, layout.releases, release_id, summary.run_id, datetime.now(UTC), input_key, shown
+        building,
+        layout.releases,
+        release_id,
+        summary.run_id,
+        datetime.now(UTC),
+        input_key,
+        parts,
+        previous,
+        shown,
     )
     failpoints.reached("release-ready")
     summary.release_id = release_id
@@ -370,7 +421,13 @@ def build_warehouse(
             batches = plan_batches(guides, batch_size)
             references = (vocab_dir, records_dir, estimates_dir)
             shard_dirs = _parse_batches(batches, references, layout.shards, detail)
-        input_key = _input_key([*references, *shard_dirs], pull_errors)
+        errors_dir = pull_error_shard(pull_errors, layout.shards)
+        shards = [
+            *(Shard(d, kind) for d, kind in zip(references, REFERENCE_KINDS, strict=True)),
+            Shard(errors_dir, "pull-errors"),
+            *(Shard(d, "guides") for d in shard_dirs),
+        ]
+        input_key = _input_key([s.directory for s in shards])
         live = live_manifest(layout.exports)
         built = input_key != live.get("input_key")
         if not built:
@@ -383,14 +440,16 @@ def build_warehouse(
         else:
             building = layout.building(summary.run_id)
             with _stage(summary, "load") as detail:
-                frames = {"quality.source_errors": BY_NAME["quality.source_errors"].of(pull_errors)}
-                summary.rows = load_warehouse(building, [*references, *shard_dirs], frames)
-                detail.append(f"{sum(summary.rows.values()):,} rows in {len(summary.rows)} tables")
+                summary.rows, how = load_warehouse(building, layout, shards)
+                detail.append(
+                    f"{sum(summary.rows.values()):,} rows in {len(summary.rows)} tables; {how}"
+                )
+            parts = list(release_parts(shards))
             with _stage(summary, "check") as detail:
                 check_warehouse(building, summary)
                 detail.append(_check_detail(summary))
             with _stage(summary, "compare") as detail:
-                compare_releases(building, layout.exports, summary)
+                compare_releases(building, layout.exports, summary, parts)
                 detail.append(summary.changes)
         refused = strict and summary.has_issues
         if refused:
@@ -403,7 +462,7 @@ def build_warehouse(
         if built and not refused:
             with _stage(summary, "publish") as detail:
                 publish_release(
-                    building, layout, summary, keep_releases, input_key, files, retention
+                    building, layout, summary, keep_releases, input_key, files, retention, parts
                 )
                 detail.append(f"release {summary.release_id}")
         elif live.get("schema_version") == SCHEMA_VERSION:
@@ -462,13 +521,11 @@ def _contents(batch: list[PulledFile]) -> list[bytes]:
     return [pulled.path.read_bytes() for pulled in batch]
 
 
-def _input_key(shard_dirs: list[Path], pull_errors: list[SourceError]) -> str:
-    """What a warehouse is built from: the content-keyed shards, the pull errors and the code."""
+def _input_key(shard_dirs: list[Path]) -> str:
+    """What a warehouse is built from: the content-keyed shards (the pull errors' too) and the code."""
     digest = hashlib.sha256(code_version().encode())
     for name in sorted(d.name for d in shard_dirs):
         digest.update(name.encode())
-    for error in pull_errors:
-        digest.update(f"{error.source_id}|{error.file}|{error.error}|{error.message}".encode())
     return digest.hexdigest()[:24]
 
 
@@ -494,7 +551,7 @@ def _stage(summary: RunSummary, name: str) -> Iterator[list[str]]:
     yield detail
     seconds = round(time.perf_counter() - started, 3)
     summary.stage_seconds[name] = seconds
-    text = "; ".join(detail)
+    text = summary.stage_details[name] = "; ".join(detail)
     get_run_logger().info("%s %.2f s%s", name, seconds, f": {text}" if text else "")
     progress.finished(name, seconds, text)
 

@@ -1,4 +1,4 @@
-"""meta.*: the run history, the files each run pulled (DuckDB only), and what changed since the
+"""meta.*: the shards a build is made of, the run history, the files each run pulled (DuckDB only), and what changed since the
 previous release (published with the release)."""
 
 import pandera.polars as pa
@@ -64,7 +64,32 @@ class ReleaseChanges(Model):
     previous_release_id: str = pa.Field(description="The release this one is compared with.")
 
 
+class Shards(Model):
+    shard: str = pa.Field(
+        unique=True,
+        description="Shard folder under warehouse/cache/shards: a key of its inputs' content and the code.",
+    )
+    position: int = pa.Field(
+        ge=0,
+        description="Its place in the build: reference shards first, then the guide batches in "
+        "source-id order; release parts are numbered by it.",
+    )
+    kind: str = pa.Field(
+        isin=["vocabularies", "bibliography", "estimates", "pull-errors", "guides"],
+        description="What it holds: a kind of reference data, the pull errors, or a batch of guides.",
+    )
+
+
 DATASETS = (
+    Dataset(
+        name="meta.shards",
+        model=Shards,
+        description="The shards the warehouse was built from. A run whose reference shards are "
+        "the same replaces only the rows of the batches that changed, in a copy of the warehouse.",
+        key=("shard",),
+        order_by=("position",),
+        published=False,
+    ),
     Dataset(
         name="meta.runs",
         model=Runs,

@@ -57,16 +57,24 @@ def ddl(dataset: Dataset) -> list[str]:
     return statements
 
 
-def datapackage(resources: list[dict], file_format: str = "parquet") -> dict:
-    """A Frictionless data package; `resources` gives each published dataset's path and stats.
-    The CSV rendition writes list columns as JSON arrays, the form Frictionless reads as `array`."""
-    by_name = {d.name: d for d in DATASETS}
+def datapackage(files: list[dict], file_format: str = "parquet") -> dict:
+    """A Frictionless data package; `files` gives each part's dataset, path and size. A dataset
+    is one resource whose path lists its parts (Frictionless's multipart resource: the parts
+    read as one table; for CSV, the header of every part after the first is skipped). The CSV
+    rendition writes list columns as JSON arrays, the form Frictionless reads as `array`."""
+    parts: dict[str, list[dict]] = {}
+    for entry in files:
+        parts.setdefault(entry["dataset"], []).append(entry)
     return {
         "profile": "tabular-data-package" if file_format == "csv" else "data-package",
         "name": "dermevidence" if file_format == "parquet" else f"dermevidence-{file_format}",
         "title": "dermevidence evidence warehouse",
         "version": SCHEMA_VERSION,
-        "resources": [_resource(by_name[r["dataset"]], r, file_format) for r in resources],
+        "resources": [
+            _resource(dataset, parts[dataset.name], file_format)
+            for dataset in DATASETS
+            if dataset.name in parts
+        ],
     }
 
 
@@ -110,7 +118,7 @@ def data_dictionary() -> str:
     return "\n".join(lines)
 
 
-def _resource(dataset: Dataset, resource: dict, file_format: str) -> dict:
+def _resource(dataset: Dataset, parts: list[dict], file_format: str) -> dict:
     fields = [
         {
             "name": name,
@@ -123,12 +131,17 @@ def _resource(dataset: Dataset, resource: dict, file_format: str) -> dict:
     return {
         **({"profile": "tabular-data-resource"} if file_format == "csv" else {}),
         "name": dataset.name.replace(".", "_"),
-        "path": resource["path"],
+        "path": [part["path"] for part in parts],
         "format": file_format,
         "mediatype": _MEDIA_TYPES[file_format],
         "description": dataset.description,
-        "bytes": resource["bytes"],
-        "hash": f"sha256:{resource['sha256']}",
+        # One file: its size and hash; several: per part in the manifest (Frictionless counts
+        # the bytes of the parts joined, less the CSV headers it skips).
+        **(
+            {"bytes": parts[0]["bytes"], "hash": f"sha256:{parts[0]['sha256']}"}
+            if len(parts) == 1
+            else {}
+        ),
         "schema": {"fields": fields, "primaryKey": list(dataset.key)},
     }
 

@@ -4,7 +4,8 @@ moments, then check what a consumer could see.
     .venv/bin/python -m tests.faults --kills 50 [--seed 7] [--api-url URL]
 
 Each stage boundary (pipelines/failpoints.py: the lock taken, a parse shard half written, the new
-DuckDB file started, a release half staged, a release in place, the warehouse swapped, the exports
+DuckDB file started, the copy of the live warehouse to update made, a release half staged, a part
+hard-linked from the live release, a release in place, the warehouse swapped, the exports
 switched; and, in a run whose inputs are unchanged (it only records itself), the copy of the
 warehouse made and swapped in) is hit exactly: the run kills itself there
 (DERMEVIDENCE_FAILPOINT), and the harness asserts that it died by SIGKILL and that the file system
@@ -43,6 +44,10 @@ BOUNDARIES = failpoints.NAMES
 # A run over unchanged inputs builds nothing: it copies the warehouse, records itself in meta and
 # swaps the copy in, watched as the same files as a build's.
 UNCHANGED = {"unchanged-copy": "load", "unchanged-swapped": "swapped"}
+# A run whose reference data changed builds the warehouse anew; one that changed a guide updates
+# a copy of the live warehouse and hard-links the release parts the live release has.
+BUILT_ANEW = {"load"}
+UPDATED = {"update", "release-linked"}
 
 
 @dataclass
@@ -74,9 +79,14 @@ class Harness:
         return self.start().wait(timeout=600)
 
     def touch_input(self) -> None:
-        """Change one guide so the next run re-parses, not only reloads."""
+        """Change one guide so the next run re-parses it and updates a copy of the warehouse."""
         guide = next((self.project / "raw" / "guides").glob("*.txt"))
         guide.write_text(guide.read_text() + "\n")
+
+    def touch_reference(self) -> None:
+        """Change the effect estimates so the next run builds the warehouse anew."""
+        estimates = next((self.project / "raw" / "estimates").glob("*.csv"))
+        estimates.write_text(estimates.read_text() + "\n")
 
     def boundary_reached(self, boundary: str, before: dict[str, object]) -> bool:
         root, releases = self.layout.root, self.layout.releases
@@ -87,10 +97,12 @@ class Harness:
             ]
         if boundary == "parse":  # a shard half written: its staging folder left behind
             return any(self.layout.shards.glob(".*.tmp"))
-        if boundary == "load":
+        if boundary in ("load", "update"):
             return any(root.glob(".evidence.duckdb.*.building"))
         if boundary == "release-staged":
             return any(releases.glob(".*.tmp"))
+        if boundary == "release-linked":  # a staged file that is also the live release's
+            return any(p.stat().st_nlink > 1 for p in releases.glob(".*.tmp/**/*.parquet"))
         swapped = _inode(self.layout.database) != before["database"]
         if boundary == "release-ready":  # in place (a new folder without the dot), not swapped
             return _visible(releases) - before["releases"] != set() and not swapped
@@ -201,7 +213,11 @@ def inject(
         boundary = BOUNDARIES[number] if number < len(BOUNDARIES) else "random"
         if boundary in UNCHANGED:
             harness.run_to_end()  # these inputs built and published: the next run only records
+        elif boundary in BUILT_ANEW:
+            harness.touch_reference()
         else:
+            if boundary in UPDATED:  # a live warehouse of today's reference data, to update
+                harness.run_to_end()
             harness.touch_input()  # unchanged inputs are not rebuilt: give every run work
         if boundary == "random":
             moment = time.monotonic() + rng.uniform(0, typical)

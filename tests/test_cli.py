@@ -60,7 +60,7 @@ def test_query_is_read_only_and_formats(seed_run):
         ],
     )
     assert result.output.splitlines()[0] == "direction" and len(result.output.splitlines()) == 3
-    exports_file = warehouse / "exports" / "core" / "findings.parquet"
+    exports_file = next((warehouse / "exports" / "core" / "findings").glob("*.parquet"))
     for statement in (
         "delete from core.findings",
         f"select 1; copy (select 1 as x) to '{exports_file}' (format parquet)",

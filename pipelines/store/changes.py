@@ -1,7 +1,8 @@
 """What changed since the previous release, computed from that release's Parquet and the warehouse
 being built: meta.release_changes, and the one line the run summary gives it.
 
-For each dataset that declares `compared` fields (schemas/), rows are matched by key: a key only
+For each dataset that declares `compared` fields (schemas/), only the release parts one side has
+and the other has not are read (pipelines/store/parts.py), and their rows are matched by key: a key only
 in the new warehouse is added, only in the previous release removed, and a key in both gives one
 row per compared field whose value differs (as text; lists as JSON). Fields the previous release
 does not have are not compared (a release of another schema version). DuckDB does the joins, so
@@ -17,21 +18,35 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines.store.parts import Part
 from schemas import DATASETS, Dataset
 
 TABLE = "meta.release_changes"
 
 
-def compare_with_release(con: duckdb.DuckDBPyConnection, previous: Path | None) -> int:
-    """Fill meta.release_changes against the release folder `previous`; rows written."""
+def compare_with_release(
+    con: duckdb.DuckDBPyConnection, previous: Path | None, parts: list[Part]
+) -> int:
+    """Fill meta.release_changes against the release folder `previous`; rows written. Only the
+    parts one release has and the other has not are read: a part of the same name in both holds
+    the same rows (the same shard), so nothing in it can differ."""
     manifest = previous / "manifest.json" if previous is not None else None
     if manifest is None or not manifest.is_file():
         return 0
     document = json.loads(manifest.read_text())
-    paths = {entry["dataset"]: previous / entry["path"] for entry in document["files"]}
-    for dataset in DATASETS:
-        if dataset.compared and dataset.name in paths and paths[dataset.name].is_file():
-            _compare(con, dataset, paths[dataset.name], document["release_id"])
+    current = {part.path("parquet") for part in parts if part.source is not None}
+    earlier = {entry["path"] for entry in document["files"]}
+    for dataset in (d for d in DATASETS if d.compared):
+        old = [
+            previous / entry["path"]
+            for entry in document["files"]
+            if entry["dataset"] == dataset.name and entry["path"] not in current
+        ]
+        new = [
+            p for p in parts if p.dataset is dataset and p.path("parquet") not in current & earlier
+        ]
+        if old or new:
+            _compare(con, dataset, old, new, document["release_id"])
     return con.sql(f"SELECT count(*) FROM {TABLE}").fetchall()[0][0]
 
 
@@ -64,13 +79,26 @@ def headline(con: duckdb.DuckDBPyConnection) -> str:
     return "; ".join(parts) if parts else "nothing changed since the previous release"
 
 
-def _compare(con: duckdb.DuckDBPyConnection, dataset: Dataset, parquet: Path, release: str) -> None:
-    previous_columns = {
-        row[0]
-        for row in con.execute(
-            "DESCRIBE SELECT * FROM read_parquet($p)", {"p": str(parquet)}
-        ).fetchall()
-    }
+def _compare(
+    con: duckdb.DuckDBPyConnection, dataset: Dataset, old: list[Path], new: list[Part], release: str
+) -> None:
+    """Compare the rows of the previous release's `old` files with those of the `new` parts."""
+    empty = f"(SELECT * FROM {dataset.name} LIMIT 0)"
+    parameters: dict[str, list[str]] = {}
+    previous_rows = empty
+    if old:
+        previous_rows = "read_parquet($old, union_by_name = true)"
+        parameters["old"] = [str(path) for path in old]
+    current_rows = empty
+    if any(part.source is None for part in new):
+        current_rows = dataset.name
+    elif new:
+        current_rows = "read_parquet($new)"
+        parameters["new"] = [str(part.source) for part in new]
+    described = con.execute(
+        f"DESCRIBE SELECT * FROM {previous_rows}", {"old": parameters["old"]} if old else None
+    )
+    previous_columns = {row[0] for row in described.fetchall()}
     fields = [name for name in dataset.compared if name in previous_columns]
     [key] = dataset.key
     columns = dataset.columns()
@@ -80,15 +108,15 @@ def _compare(con: duckdb.DuckDBPyConnection, dataset: Dataset, parquet: Path, re
         else f'CAST("{name}" AS VARCHAR) AS "{name}"'
         for name in fields
     )
-    con.execute(
-        f'CREATE OR REPLACE TEMP TABLE previous_rows AS SELECT "{key}"::VARCHAR AS key, {texts} '
-        "FROM read_parquet($p)",
-        {"p": str(parquet)},
-    )
-    con.execute(
-        f'CREATE OR REPLACE TEMP TABLE current_rows AS SELECT "{key}"::VARCHAR AS key, {texts} '
-        f"FROM {dataset.name}"
-    )
+    for table, rows, name in (
+        ("previous_rows", previous_rows, "old"),
+        ("current_rows", current_rows, "new"),
+    ):
+        con.execute(
+            f'CREATE OR REPLACE TEMP TABLE {table} AS SELECT "{key}"::VARCHAR AS key, {texts} '
+            f"FROM {rows}",
+            {name: parameters[name]} if name in parameters else None,
+        )
     listed = ", ".join(f'"{name}"' for name in fields)
     con.execute(
         f"""INSERT INTO {TABLE}

@@ -1,12 +1,15 @@
-"""Build a new DuckDB warehouse from the Parquet shards beside the live one, then swap it in."""
+"""Build the DuckDB warehouse beside the live one from the Parquet shards (or update a copy of
+the live one with the shards that changed), then swap it in."""
 
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import polars as pl
 
 from pipelines import failpoints
 from schemas import DATASETS, WAREHOUSE_SCHEMAS, Dataset
@@ -77,9 +80,15 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
     return duckdb.connect(str(path), read_only=read_only, config=config)
 
 
-def build_database(
-    path: Path, shard_dirs: list[Path], frames: dict[str, pl.DataFrame]
-) -> dict[str, int]:
+@dataclass(frozen=True)
+class Shard:
+    """A shard folder of the build and what it holds (meta.shards.kind)."""
+
+    directory: Path
+    kind: str
+
+
+def build_database(path: Path, shards: list[Shard]) -> dict[str, int]:
     """Create every table from the schemas, fill it with one statement per dataset, add the views."""
     path.unlink(missing_ok=True)
     con = connect(path)
@@ -91,15 +100,63 @@ def build_database(
         con.execute(";\n".join(["BEGIN", *statements, "COMMIT"]))
         failpoints.reached("load")
         for dataset in DATASETS:
-            files = [
-                str(d / f"{dataset.name}.parquet")
-                for d in shard_dirs
-                if (d / f"{dataset.name}.parquet").exists()
-            ]
-            extra = frames.get(dataset.name)
-            _insert(con, dataset, files, extra)
+            _insert(con, dataset, _files(dataset, [s.directory for s in shards]))
+        _record_shards(con, shards)
         for name, query in VIEWS.items():
             con.execute(f"CREATE VIEW {name} AS {query}")
+        counts = table_counts(con)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return counts
+
+
+def recorded_shards(path: Path) -> dict[str, str]:
+    """The shards (name → kind) the warehouse at `path` was built from; {} when there is none or
+    it predates meta.shards."""
+    if not path.exists():
+        return {}
+    con = connect(path, read_only=True)
+    try:
+        return dict(con.sql("SELECT shard, kind FROM meta.shards").fetchall())
+    except duckdb.CatalogException:
+        return {}
+    finally:
+        con.close()
+
+
+# Tables no shard fills: the run computes or records them for the whole warehouse.
+DERIVED = (
+    "quality.checks",
+    "meta.release_changes",
+    "meta.shards",
+    "meta.runs",
+    "meta.pulled_files",
+)
+
+
+def update_database(
+    live: Path, building: Path, shards: list[Shard], removed: list[Path]
+) -> dict[str, int]:
+    """A copy of the live warehouse with the rows of the `removed` shards deleted and those of the
+    build's new shards inserted, in one transaction; the DERIVED tables are emptied, to be filled
+    again. Same rows as build_database."""
+    recorded = recorded_shards(live)
+    added = [s.directory for s in shards if s.directory.name not in recorded]
+    shutil.copyfile(live, building)
+    failpoints.reached("update")
+    con = connect(building)
+    try:
+        con.execute("BEGIN")
+        for dataset in DATASETS:
+            gone = _files(dataset, removed)
+            if gone:
+                _delete(con, dataset, gone)
+            _insert(con, dataset, _files(dataset, added))
+        for derived in DERIVED:
+            con.execute(f"DELETE FROM {derived}")
+        _record_shards(con, shards)
+        con.execute("COMMIT")
         counts = table_counts(con)
         con.execute("CHECKPOINT")
     finally:
@@ -118,26 +175,46 @@ def swap_in(building: Path, live: Path) -> None:
     _fsync(live.parent)
 
 
-def _insert(
-    con: duckdb.DuckDBPyConnection, dataset: Dataset, files: list[str], extra: pl.DataFrame | None
-) -> None:
-    columns = ", ".join(f'"{name}"' for name in dataset.columns())
-    sources, parameters = [], []
-    if files:  # bound, not spliced: a warehouse path may hold quotes
-        sources.append(f"SELECT {columns} FROM read_parquet($files)")
-        parameters = {"files": files}
-    if extra is not None and extra.height:
-        con.register("extra_rows", extra.select(list(dataset.columns())))
-        sources.append(f"SELECT {columns} FROM extra_rows")
-    if sources:
-        order = ", ".join(f'"{name}"' for name in dataset.sort_columns)
-        union = " UNION ALL ".join(sources)
-        con.execute(
-            f"INSERT INTO {dataset.name} SELECT * FROM ({union}) ORDER BY {order}",
-            parameters or None,
-        )
-    if extra is not None:
-        con.unregister("extra_rows")
+def _files(dataset: Dataset, directories: list[Path]) -> list[str]:
+    return [
+        str(d / f"{dataset.name}.parquet")
+        for d in directories
+        if (d / f"{dataset.name}.parquet").exists()
+    ]
+
+
+def _insert(con: duckdb.DuckDBPyConnection, dataset: Dataset, files: list[str]) -> None:
+    """Append the rows of shard files in the dataset's order; the path list is bound, not
+    spliced (a warehouse path may hold quotes)."""
+    if not files:
+        return
+    con.execute(
+        f"INSERT INTO {dataset.name} SELECT {_quoted(dataset.columns())} FROM read_parquet($files)"
+        f" ORDER BY {_quoted(dataset.sort_columns)}",
+        {"files": files},
+    )
+
+
+def _delete(con: duckdb.DuckDBPyConnection, dataset: Dataset, files: list[str]) -> None:
+    """Delete the rows these shard files hold, matched on the dataset's key (nulls equal)."""
+    keys = _quoted(dataset.key)
+    matches = " AND ".join(
+        f'{dataset.name}."{k}" IS NOT DISTINCT FROM gone."{k}"' for k in dataset.key
+    )
+    con.execute(
+        f"DELETE FROM {dataset.name} USING (SELECT DISTINCT {keys} FROM read_parquet($files)) gone"
+        f" WHERE {matches}",
+        {"files": files},
+    )
+
+
+def _quoted(names: Iterable[str]) -> str:
+    return ", ".join(f'"{name}"' for name in names)
+
+
+def _record_shards(con: duckdb.DuckDBPyConnection, shards: list[Shard]) -> None:
+    rows = [(s.directory.name, n, s.kind) for n, s in enumerate(shards)]
+    con.executemany("INSERT INTO meta.shards VALUES (?, ?, ?)", rows)
 
 
 def _fsync(path: Path) -> None:

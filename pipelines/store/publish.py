@@ -14,8 +14,9 @@ import polars as pl
 from pipelines import failpoints
 from pipelines.pull.fetch import sha256_file
 from pipelines.store.load import connect
+from pipelines.store.parts import Part
 from pipelines.store.release_report import release_report
-from schemas import DATASETS, SCHEMA_VERSION, Dataset
+from schemas import SCHEMA_VERSION, Dataset
 from schemas.render import datapackage, parquet_metadata, sql_literal
 
 MANIFEST = "manifest.json"
@@ -33,21 +34,31 @@ def write_release(
     run_id: str,
     created_at: datetime,
     input_key: str,
+    parts: list[Part],
+    previous: Path | None,
     summary: dict[str, Any] | None = None,
 ) -> Path:
-    """Write every published dataset from the built warehouse into a new release folder, with
-    the report (report/index.html) when the run's summary is given."""
+    """Write every published dataset's parts into a new release folder: a part the `previous`
+    release holds under the same name is hard-linked from it (the same shard, the same bytes),
+    the others are written. The report (report/index.html) too when the run's summary is given."""
     staging = releases_dir / f".{release_id}.tmp"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
+    earlier = _linkable(previous)
     files, csv_files = [], []
     con = connect(database, read_only=True)
     try:
         con.execute("SET threads TO 1")  # one writer thread: the same bytes on every run
-        for dataset in (d for d in DATASETS if d.published):
-            rows = con.sql(f"SELECT count(*) FROM {dataset.name}").fetchall()[0][0]
-            files.append(_write_parquet(con, dataset, staging, rows))
-            csv_files.append(_write_csv(con, dataset, staging, files[-1]["path"], rows))
+        for part in parts:
+            parquet, csv = part.path("parquet"), f"csv/{part.path('csv')}"
+            shared = part.source is not None  # a run's own part is never the same file
+            if shared and _intact(earlier, previous, parquet) and _intact(earlier, previous, csv):
+                files.append(_link(earlier[parquet], previous, staging))
+                failpoints.reached("release-linked")
+                csv_files.append(_link(earlier[csv], previous, staging))
+            else:
+                files.append(_write_parquet(con, part, staging))
+                csv_files.append(_write_csv(con, part, staging, files[-1]["rows"]))
             failpoints.reached("release-staged")
         if summary is not None:
             (staging / "report").mkdir()
@@ -72,46 +83,82 @@ def write_release(
     return final
 
 
-def _write_parquet(con: Any, dataset: Dataset, staging: Path, rows: int) -> dict:
-    """One dataset as Parquet, with its description, columns and schema version in the file's
-    metadata. DuckDB streams the table: memory stays flat however many rows there are."""
-    relative = f"{dataset.schema}/{dataset.table}.parquet"
+def _linkable(previous: Path | None) -> dict[str, dict]:
+    """The previous release's files by path, when it has this schema version (a part's name is a
+    key of its shard's content and code, so a part of the same name holds the same bytes)."""
+    manifest = live_manifest(previous) if previous is not None else {}
+    if manifest.get("schema_version") != SCHEMA_VERSION:
+        return {}
+    return {entry["path"]: entry for entry in [*manifest["files"], *manifest["csv_files"]]}
+
+
+def _intact(earlier: dict[str, dict], previous: Path | None, relative: str) -> bool:
+    """Whether the previous release has the file, at the size its manifest records (a file
+    damaged since is written again, not passed on)."""
+    entry = earlier.get(relative)
+    if entry is None or previous is None:
+        return False
+    path = previous / relative
+    return path.is_file() and path.stat().st_size == entry["bytes"]
+
+
+def _link(entry: dict, previous: Path, staging: Path) -> dict:
+    target = staging / entry["path"]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.link(previous / entry["path"], target)
+    return entry
+
+
+def _write_parquet(con: Any, part: Part, staging: Path) -> dict:
+    """One part as Parquet, with its dataset's description, columns and schema version in the
+    file's metadata. DuckDB streams the rows: memory stays flat however many there are."""
+    relative = part.path("parquet")
     target = staging / relative
-    target.parent.mkdir(exist_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    dataset = part.dataset
     metadata = ", ".join(
         f"{sql_literal(k)}: {sql_literal(v)}" for k, v in parquet_metadata(dataset).items()
     )
-    con.execute(
-        f"COPY (SELECT * FROM {dataset.name} ORDER BY {_order(dataset)}) TO $target"
+    columns = ", ".join(f'"{name}"' for name in dataset.columns())
+    rows = "read_parquet($source)" if part.source is not None else dataset.name
+    parameters = {"target": str(target)}
+    if part.source is not None:
+        parameters["source"] = str(part.source)
+    written = con.execute(
+        f"COPY (SELECT {columns} FROM {rows} ORDER BY {_order(dataset)}) TO $target"
         f" (FORMAT parquet, COMPRESSION zstd, KV_METADATA {{{metadata}}})",
-        {"target": str(target)},
-    )
-    return _entry(dataset, staging, relative, rows)
+        parameters,
+    ).fetchall()[0][0]
+    return _entry(dataset, part, staging, relative, written)
 
 
-def _write_csv(con: Any, dataset: Dataset, staging: Path, parquet: str, rows: int) -> dict:
-    """One dataset as CSV for spreadsheets and R: lists as JSON arrays, nulls as empty cells.
-    Read back from the release's Parquet file, already in order: the table is not sorted twice."""
-    relative = f"csv/{dataset.schema}/{dataset.table}.csv"
+def _write_csv(con: Any, part: Part, staging: Path, rows: int) -> dict:
+    """One part as CSV for spreadsheets and R: lists as JSON arrays, nulls as empty cells, a
+    header in every part. Read back from the release's Parquet part, already in order."""
+    relative = f"csv/{part.path('csv')}"
     target = staging / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     columns = ", ".join(
         f'to_json("{name}")::VARCHAR AS "{name}"'
         if isinstance(column.dtype.type, pl.List)
         else f'"{name}"'
-        for name, column in dataset.columns().items()
+        for name, column in part.dataset.columns().items()
     )
     con.execute(
         f"COPY (SELECT {columns} FROM read_parquet($parquet)) TO $target (FORMAT csv, HEADER true)",
-        {"parquet": str(staging / parquet), "target": str(target)},
+        {"parquet": str(staging / part.path("parquet")), "target": str(target)},
     )
-    return _entry(dataset, staging, relative, rows)
+    return _entry(part.dataset, part, staging, relative, rows)
 
 
-def _entry(dataset: Dataset, staging: Path, relative: str, rows: int) -> dict:
+def _entry(dataset: Dataset, part: Part, staging: Path, relative: str, rows: int) -> dict:
+    """A written file's manifest entry; release files are made read-only: releases are immutable
+    and share files by hard link."""
     target = staging / relative
+    target.chmod(0o444)
     return {
         "dataset": dataset.name,
+        "part": part.name,
         "path": relative,
         "rows": rows,
         "bytes": target.stat().st_size,

@@ -51,7 +51,7 @@ def test_an_edited_estimate_lists_exactly_its_change_and_the_verdicts_it_flipped
         ("core.evidence_checks", "fnd_e5a4a96ccb79e016", "changed", "verdict", "supported", "mixed"),
     ]  # fmt: skip
     published = pl.read_parquet(
-        project / "warehouse" / "exports" / "meta" / "release_changes.parquet"
+        project / "warehouse" / "exports" / "meta" / "release_changes" / "*.parquet"
     )
     assert published.height == 7
     assert set(published["previous_release_id"]) == {first.release_id}
