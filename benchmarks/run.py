@@ -34,7 +34,7 @@ from pipelines.batches import normalize_batch, plan_batches, write_shard
 from pipelines.interpret.resolve import RecordIndex
 from pipelines.interpret.vocab import build_vocabulary, load_vocabularies
 from pipelines.pull.sources import load_registry, pull
-from pipelines.store.load import build_database
+from pipelines.store.load import Shard, build_database
 from schemas import BY_NAME
 
 FINDING_COLUMNS = ["file", "table_no", "row_no", "statement_no", "outcome", "intervention", "intervention_strength_pct", "comparator", "comparator_strength_pct", "comparator_potency", "population", "severity", "direction", "evidence_grade", "condition"]  # fmt: skip
@@ -91,7 +91,7 @@ def bare_work(registry: Path, workdir: Path, batch_size: int, workers: int) -> f
     jobs = [(batch, vocab, workdir / f"bare-{n}") for n, batch in enumerate(batches)]
     with multiprocessing.get_context("spawn").Pool(workers) as pool:
         shards = pool.map(_bare_batch, jobs)
-    build_database(workdir / "bare.duckdb", shards, {})
+    build_database(workdir / "bare.duckdb", [Shard(shard, "guides") for shard in shards])
     return time.perf_counter() - started
 
 
