@@ -153,7 +153,10 @@ def test_the_stage_lines_reach_the_servers_run_log(served: Served) -> None:
 
     lines = _until("the publish line in the run log", stage_lines, 60)
     assert [line.split()[0] for line in lines] == STAGES
-    assert any(re.fullmatch(r"load [\d.]+ s: \d+ rows in \d+ tables", line) for line in lines)
+    assert any(
+        re.fullmatch(r"load [\d.]+ s: [\d,]+ rows in \d+ tables; (built anew|updated .*)", line)
+        for line in lines
+    )
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
