@@ -531,10 +531,11 @@ def _input_key(shard_dirs: list[Path]) -> str:
 
 def _sample_issues(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> None:
     summary.quarantine_sample = _sample(
-        con, "SELECT dataset, file, line_no, message FROM quality.quarantine"
+        con, "SELECT dataset, file, line_no, message FROM quality.quarantine ORDER BY ALL"
     )
     summary.source_error_sample = _sample(
-        con, "SELECT source_id, file, line_no, error, message FROM quality.source_errors"
+        con,
+        "SELECT source_id, file, line_no, error, message FROM quality.source_errors ORDER BY ALL",
     )
 
 

@@ -25,7 +25,7 @@ RULES = [
         "core.citations",
         "fail",
         "every citation points at a reference of its document",
-        "SELECT citation_id FROM core.citations c ANTI JOIN core.references r USING (reference_id)",
+        "SELECT citation_id FROM core.citations c ANTI JOIN core.references r USING (reference_id) ORDER BY citation_id",
     ),
     Rule(
         "citing_rows_exist",
@@ -34,35 +34,36 @@ RULES = [
         "every citation comes from a loaded claim, finding or preclinical finding",
         """SELECT citation_id FROM core.citations c WHERE c.citing_id NOT IN (
               SELECT claim_id FROM core.claims UNION ALL SELECT finding_id FROM core.findings
-              UNION ALL SELECT preclinical_finding_id FROM core.preclinical_findings)""",
+              UNION ALL SELECT preclinical_finding_id FROM core.preclinical_findings)
+           ORDER BY citation_id""",
     ),
     Rule(
         "finding_treatments_in_vocabulary",
         "core.findings",
         "fail",
         "every finding's intervention and comparator is in ref.compounds",
-        "SELECT finding_id FROM core.findings WHERE intervention NOT IN (SELECT id FROM ref.compounds) OR comparator NOT IN (SELECT id FROM ref.compounds)",
+        "SELECT finding_id FROM core.findings WHERE intervention NOT IN (SELECT id FROM ref.compounds) OR comparator NOT IN (SELECT id FROM ref.compounds) ORDER BY finding_id",
     ),
     Rule(
         "finding_outcomes_in_vocabulary",
         "core.findings",
         "fail",
         "every finding's outcome is in ref.outcomes",
-        "SELECT finding_id FROM core.findings WHERE outcome NOT IN (SELECT id FROM ref.outcomes)",
+        "SELECT finding_id FROM core.findings WHERE outcome NOT IN (SELECT id FROM ref.outcomes) ORDER BY finding_id",
     ),
     Rule(
         "findings_classified",
         "core.findings",
         "warn",
         "findings whose direction the rules could not classify (kept as 'unclassified' for a person to look at)",
-        "SELECT finding_id || ' (' || file || ':' || line_no || ')' FROM core.findings WHERE direction = 'unclassified'",
+        "SELECT finding_id || ' (' || file || ':' || line_no || ')' FROM core.findings WHERE direction = 'unclassified' ORDER BY file, line_no, finding_id",
     ),
     Rule(
         "findings_have_verdicts",
         "core.evidence_checks",
         "fail",
         "every finding has a verdict in core.evidence_checks",
-        "SELECT finding_id FROM core.findings ANTI JOIN core.evidence_checks USING (finding_id)",
+        "SELECT finding_id FROM core.findings ANTI JOIN core.evidence_checks USING (finding_id) ORDER BY finding_id",
     ),
     Rule(
         "terms_matched",
@@ -124,7 +125,7 @@ def _key_rules() -> list[Rule]:
     for d in DATASETS:
         if d.schema in ("core", "ref"):
             key = ", ".join(f'"{column}"' for column in d.key)
-            sql = f"SELECT concat_ws('|', {key}) FROM {d.name} GROUP BY ALL HAVING count(*) > 1"
+            sql = f"SELECT concat_ws('|', {key}) FROM {d.name} GROUP BY ALL HAVING count(*) > 1 ORDER BY 1"
             rules.append(
                 Rule(
                     f"unique_key_{d.table}",

@@ -184,13 +184,14 @@ def _files(dataset: Dataset, directories: list[Path]) -> list[str]:
 
 
 def _insert(con: duckdb.DuckDBPyConnection, dataset: Dataset, files: list[str]) -> None:
-    """Append the rows of shard files in the dataset's order; the path list is bound, not
-    spliced (a warehouse path may hold quotes)."""
+    """Append the rows of shard files in shard order (DuckDB keeps insertion order), streamed:
+    not sorted, which would hold the whole dataset in memory; the release sorts each part, and
+    queries that need an order say ORDER BY. The path list is bound, not spliced (a warehouse
+    path may hold quotes)."""
     if not files:
         return
     con.execute(
-        f"INSERT INTO {dataset.name} SELECT {_quoted(dataset.columns())} FROM read_parquet($files)"
-        f" ORDER BY {_quoted(dataset.sort_columns)}",
+        f"INSERT INTO {dataset.name} SELECT {_quoted(dataset.columns())} FROM read_parquet($files)",
         {"files": files},
     )
 
