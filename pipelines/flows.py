@@ -104,12 +104,14 @@ class NoSources(Exception):
 
 @task(name="pull", cache_policy=NO_CACHE)
 def pull_sources(
-    registry_path: Path, cache: LandingCache, offline: bool, known: StatCache
-) -> tuple[list[PulledFile], list[SourceError]]:
-    """Local files (hashed again only when their status changed), then every URL: fetched
-    (retrying what is transient) or, offline, served from the landing cache. A source that
-    cannot be had is a source error; the others carry on."""
+    registry_path: Path, cache: LandingCache, offline: bool, input_status: Path
+) -> tuple[list[PulledFile], list[SourceError], int]:
+    """Local files (hashed again only when their status changed: the stat cache, some 100 MB at
+    100 000 files, lives only for this task), then every URL: fetched (retrying what is transient) or, offline, served from the
+    landing cache. A source that cannot be had is a source error; the others carry on. Also
+    returns how many local files were read to hash."""
     registry = load_registry(registry_path)
+    known = StatCache(input_status)
     pulled, errors = pull(registry.local, registry_path.parent, known.sha256)
     known.save()
 
@@ -126,7 +128,7 @@ def pull_sources(
     settings = registry.fetch
     for outcome in fetch_many(registry.remote, _host, one, settings.parallel, settings.per_host):
         (errors if isinstance(outcome, SourceError) else pulled).append(outcome)
-    return pulled, errors
+    return pulled, errors, known.hashed
 
 
 def _host(entry: RegistryEntry) -> str:
@@ -398,11 +400,10 @@ def build_warehouse(
         layout.remove_leftovers()
         reconcile_exports(layout.database, layout.releases, layout.exports)
         with _stage(summary, "pull") as detail:
-            known = StatCache(layout.input_status)
-            pulled, pull_errors = pull_sources(
-                Path(sources).resolve(), LandingCache(layout.landing), offline, known
+            pulled, pull_errors, hashed = pull_sources(
+                Path(sources).resolve(), LandingCache(layout.landing), offline, layout.input_status
             )
-            detail.append(_pull_detail(pulled, pull_errors, offline, known.hashed))
+            detail.append(_pull_detail(pulled, pull_errors, offline, hashed))
             guides = _of_kind(pulled, "guide")
             if not guides:
                 raise NoSources(f'{sources}: no guide file found; register one with kind = "guide"')

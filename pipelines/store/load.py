@@ -65,8 +65,9 @@ VIEWS = {
 
 
 # DuckDB takes 80 % of RAM by default; capped, it spills big sorts to disk beside the database
-# file instead, so a run's memory stays flat as the corpus grows.
-MEMORY_LIMIT = "512MB"
+# file instead, so a run's memory stays flat as the corpus grows. Loading 100 000 guides (24.6 M
+# rows) measured: 512 MB → 528 MB more RSS in 27.7 s; 256 MB → 277 MB in 35.3 s.
+MEMORY_LIMIT = "256MB"
 
 
 # The oldest storage format that keeps what the warehouse uses (lists, comments, views): a file

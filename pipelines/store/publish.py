@@ -204,9 +204,11 @@ def reconcile_exports(database: Path, releases_dir: Path, exports: Path) -> Path
     finally:
         con.close()
     release = releases_dir / latest[0][0] if latest else None
-    if release is None or not release.is_dir() or verify_release(release):
+    if release is None or not release.is_dir():
         return None
     if exports.exists() and exports.resolve() == release.resolve():
+        return None  # level already: no need to read the release's files to verify them
+    if verify_release(release):
         return None
     switch_exports(exports, release)
     return release

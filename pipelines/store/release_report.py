@@ -27,6 +27,9 @@ DIRECTIONS = {
 }
 GRADE_MARKS = {"high": "●●●●", "moderate": "●●●○", "low": "●●○○", "very_low": "●○○○"}
 MAP_LIMIT = 2000
+# The first findings of a warehouse are chosen before any join: a join first would build a hash
+# table of every finding's verdict (seconds at 100 000 guides) to show 2 000 of them.
+FINDING_ORDER = "source_id, table_no, row_no, statement_no"
 PLOT_LIMIT = 300
 EXCLUDED_LIMIT = 10
 TABLE_LIMIT = 200
@@ -100,12 +103,12 @@ def _evidence_map(con: duckdb.DuckDBPyConnection) -> str:
                    f.intervention_potency, coalesce(cc.name, f.comparator_text) AS comparator,
                    f.comparator_strength_pct, f.comparator_potency, f.direction, f.evidence_grade,
                    f.result_text, f.population, f.severity, e.verdict, e.reason, f.file, f.line_no
-            FROM core.findings f
+            FROM (SELECT * FROM core.findings ORDER BY {FINDING_ORDER} LIMIT {MAP_LIMIT}) f
             LEFT JOIN core.evidence_checks e USING (finding_id)
             LEFT JOIN ref.outcomes o ON o.id = f.outcome
             LEFT JOIN ref.compounds ci ON ci.id = f.intervention
             LEFT JOIN ref.compounds cc ON cc.id = f.comparator
-            ORDER BY f.source_id, f.table_no, f.row_no, f.statement_no LIMIT {MAP_LIMIT}"""
+            ORDER BY {FINDING_ORDER}"""
     ).fetchall()
     citations = _citations(con, [row[0] for row in findings])
     outcomes = sorted({row[1] for row in findings})
