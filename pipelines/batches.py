@@ -160,6 +160,23 @@ def read_shard_files(directory: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted(directory.glob("*.parquet"))}
 
 
+def prune_shards(root: Path, keep: set[str]) -> list[str]:
+    """Delete the shard folders not in `keep` (the build just published: all an update of its
+    warehouse can need). Each is renamed away before it is deleted, so a kill mid-delete never
+    leaves a folder whose marker outlived its files; the next run removes what is left."""
+    doomed = sorted(
+        p
+        for p in root.iterdir()
+        if p.is_dir() and not p.name.startswith(".") and p.name not in keep
+    )
+    for path in doomed:
+        hidden = path.with_name(f".{path.name}.deleting")
+        path.rename(hidden)
+        failpoints.reached("shard-pruning")
+        shutil.rmtree(hidden, ignore_errors=True)
+    return [path.name for path in doomed]
+
+
 def write_shard(frames: dict[str, pl.DataFrame], directory: Path) -> Path:
     return write_shard_files(shard_files(frames), directory)
 

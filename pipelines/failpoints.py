@@ -23,6 +23,7 @@ NAMES = (
     "release-ready",  # the release renamed into place, the warehouse not yet swapped
     "swapped",  # the warehouse swapped in, the exports not yet switched
     "switched",  # the exports switched, old releases not yet pruned
+    "shard-pruning",  # a shard the published build no longer uses renamed away, not yet deleted
     "unchanged-copy",  # unchanged inputs: the warehouse copy made, not yet recorded
     "unchanged-swapped",  # unchanged inputs: the recorded copy swapped in
 )

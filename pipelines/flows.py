@@ -41,6 +41,7 @@ from pipelines.batches import (
     code_version,
     plan_batches,
     process_batch,
+    prune_shards,
     read_shard_files,
     reference_data,
     shard_complete,
@@ -466,6 +467,9 @@ def build_warehouse(
                     building, layout, summary, keep_releases, input_key, files, retention, parts
                 )
                 detail.append(f"release {summary.release_id}")
+                pruned = prune_shards(layout.shards, {s.directory.name for s in shards})
+                if pruned:
+                    detail.append(f"{len(pruned)} shards no longer used removed")
         elif live.get("schema_version") == SCHEMA_VERSION:
             with _stage(summary, "record"):
                 record_run(layout, summary, files, retention)

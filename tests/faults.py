@@ -6,7 +6,7 @@ moments, then check what a consumer could see.
 Each stage boundary (pipelines/failpoints.py: the lock taken, a parse shard half written, the new
 DuckDB file started, the copy of the live warehouse to update made, a release half staged, a part
 hard-linked from the live release, a release in place, the warehouse swapped, the exports
-switched; and, in a run whose inputs are unchanged (it only records itself), the copy of the
+switched, a shard no longer used renamed away; and, in a run whose inputs are unchanged (it only records itself), the copy of the
 warehouse made and swapped in) is hit exactly: the run kills itself there
 (DERMEVIDENCE_FAILPOINT), and the harness asserts that it died by SIGKILL and that the file system
 shows the moment the boundary names, as a consumer would see it. The other kills come from outside
@@ -101,6 +101,8 @@ class Harness:
             return any(root.glob(".evidence.duckdb.*.building"))
         if boundary == "release-staged":
             return any(releases.glob(".*.tmp"))
+        if boundary == "shard-pruning":
+            return any(self.layout.shards.glob(".*.deleting"))
         if boundary == "release-linked":  # a staged file that is also the live release's
             return any(p.stat().st_nlink > 1 for p in releases.glob(".*.tmp/**/*.parquet"))
         swapped = _inode(self.layout.database) != before["database"]
@@ -238,7 +240,7 @@ def inject(
     debris = [
         *harness.layout.root.glob(".evidence.duckdb.*"),
         *harness.layout.releases.glob(".*"),
-        *harness.layout.shards.glob(".*.tmp"),
+        *harness.layout.shards.glob(".*"),
         *harness.layout.input_status.parent.glob(".*.tmp"),
     ]
     outcome.violations += [f"debris after the final run: {p.name}" for p in debris]

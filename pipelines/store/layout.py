@@ -59,14 +59,14 @@ class Layout:
 
     def remove_leftovers(self) -> list[Path]:
         """What runs that died left behind: half-built warehouses (and their WAL), release and
-        shard staging folders, releases half pruned, a symlink not yet renamed into place,
+        shard staging folders, releases and shards half pruned, a symlink not yet renamed into place,
         partial downloads, report files and the input checksums not yet renamed.
         Only ever called while holding the lock."""
         leftovers = sorted(
             [
                 *self.root.glob(f"{self.building('*').name}*"),
                 *self.releases.glob(".*"),
-                *self.shards.glob(".*.tmp"),
+                *self.shards.glob(".*"),
                 *self.root.glob(f".{self.exports.name}.tmp"),
                 *self.landing.glob("tmp/*"),
                 *self.landing.glob("index/.*.tmp"),

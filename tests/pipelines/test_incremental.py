@@ -85,6 +85,12 @@ def test_a_touched_guide_replaces_one_batch_and_links_every_other_part(
     )
     assert len(linked) == len(_files(after)) - len(written)
     assert fresh.stage_details["load"].endswith("built anew")
+    # The replaced batch's shard is gone from the cache: it holds what the warehouse is built of.
+    assert second.stage_details["publish"].endswith("; 1 shards no longer used removed")
+    con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
+    recorded = {name for (name,) in con.sql("SELECT shard FROM meta.shards").fetchall()}
+    con.close()
+    assert {p.name for p in (warehouse / "cache" / "shards").iterdir()} == recorded
 
 
 def test_a_removed_guide_is_all_that_the_changes_list(prefect_api, corpus, tmp_path):
