@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 import polars as pl
 
@@ -144,6 +145,11 @@ def _resource(dataset: Dataset, parts: list[dict], file_format: str) -> dict:
         ),
         "schema": {"fields": fields, "primaryKey": list(dataset.key)},
     }
+
+
+def sql_names(names: Iterable[str]) -> str:
+    """Column names quoted and joined for a SELECT list, an ORDER BY or a GROUP BY."""
+    return ", ".join(f'"{name}"' for name in names)
 
 
 def sql_literal(text: str) -> str:

@@ -20,6 +20,7 @@ import polars as pl
 
 from pipelines.store.parts import Part
 from schemas import DATASETS, Dataset
+from schemas.render import sql_names
 
 TABLE = "meta.release_changes"
 
@@ -117,7 +118,7 @@ def _compare(
             f"FROM {rows}",
             {name: parameters[name]} if name in parameters else None,
         )
-    listed = ", ".join(f'"{name}"' for name in fields)
+    listed = sql_names(fields)
     con.execute(
         f"""INSERT INTO {TABLE}
             SELECT $dataset, key, 'added', NULL, NULL, NULL, $release FROM current_rows ANTI JOIN previous_rows USING (key)

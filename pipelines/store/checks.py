@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import duckdb
 
 from schemas import DATASETS
+from schemas.render import sql_names
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ def _key_rules() -> list[Rule]:
     rules = []
     for d in DATASETS:
         if d.schema in ("core", "ref"):
-            key = ", ".join(f'"{column}"' for column in d.key)
+            key = sql_names(d.key)
             # Grouped by the columns, not by the joined text: a third faster on 3.6 M findings.
             sql = f"SELECT concat_ws('|', {key}) FROM {d.name} GROUP BY {key} HAVING count(*) > 1 ORDER BY 1"
             rules.append(

@@ -14,6 +14,7 @@ import polars as pl
 from pipelines.store.publish import MANIFEST
 from pipelines.store.report import RunSummary
 from schemas import BY_NAME
+from schemas.render import sql_names
 
 RUNS = BY_NAME["meta.runs"]
 PULLED = BY_NAME["meta.pulled_files"]
@@ -90,7 +91,7 @@ def record_history(
     earlier = sorted(str(p) for p in reports_dir.glob(f"*{PULLED_SUFFIX}"))
     con.register("run_rows", runs)
     con.register("pulled_rows", pulled)
-    columns = ", ".join(f'"{name}"' for name in PULLED.columns())
+    columns = sql_names(PULLED.columns())
     order = ", ".join(PULLED.sort_columns)
     sources = ["SELECT * FROM pulled_rows"]
     if earlier:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import duckdb
 
 from pipelines import failpoints
 from schemas import DATASETS, WAREHOUSE_SCHEMAS, Dataset
-from schemas.render import ddl
+from schemas.render import ddl, sql_names
 
 VIEWS = {
     "core.finding_citations": """
@@ -192,14 +191,14 @@ def _insert(con: duckdb.DuckDBPyConnection, dataset: Dataset, files: list[str]) 
     if not files:
         return
     con.execute(
-        f"INSERT INTO {dataset.name} SELECT {_quoted(dataset.columns())} FROM read_parquet($files)",
+        f"INSERT INTO {dataset.name} SELECT {sql_names(dataset.columns())} FROM read_parquet($files)",
         {"files": files},
     )
 
 
 def _delete(con: duckdb.DuckDBPyConnection, dataset: Dataset, files: list[str]) -> None:
     """Delete the rows these shard files hold, matched on the dataset's key (nulls equal)."""
-    keys = _quoted(dataset.key)
+    keys = sql_names(dataset.key)
     matches = " AND ".join(
         f'{dataset.name}."{k}" IS NOT DISTINCT FROM gone."{k}"' for k in dataset.key
     )
@@ -208,10 +207,6 @@ def _delete(con: duckdb.DuckDBPyConnection, dataset: Dataset, files: list[str]) 
         f" WHERE {matches}",
         {"files": files},
     )
-
-
-def _quoted(names: Iterable[str]) -> str:
-    return ", ".join(f'"{name}"' for name in names)
 
 
 def _record_shards(con: duckdb.DuckDBPyConnection, shards: list[Shard]) -> None:

@@ -17,7 +17,7 @@ from pipelines.store.load import connect
 from pipelines.store.parts import Part
 from pipelines.store.release_report import release_report
 from schemas import SCHEMA_VERSION, Dataset
-from schemas.render import datapackage, parquet_metadata, sql_literal
+from schemas.render import datapackage, parquet_metadata, sql_literal, sql_names
 
 MANIFEST = "manifest.json"
 
@@ -119,13 +119,13 @@ def _write_parquet(con: Any, part: Part, staging: Path) -> dict:
     metadata = ", ".join(
         f"{sql_literal(k)}: {sql_literal(v)}" for k, v in parquet_metadata(dataset).items()
     )
-    columns = ", ".join(f'"{name}"' for name in dataset.columns())
+    columns = sql_names(dataset.columns())
     rows = "read_parquet($source)" if part.source is not None else dataset.name
     parameters = {"target": str(target)}
     if part.source is not None:
         parameters["source"] = str(part.source)
     written = con.execute(
-        f"COPY (SELECT {columns} FROM {rows} ORDER BY {_order(dataset)}) TO $target"
+        f"COPY (SELECT {columns} FROM {rows} ORDER BY {sql_names(dataset.sort_columns)}) TO $target"
         f" (FORMAT parquet, COMPRESSION zstd, KV_METADATA {{{metadata}}})",
         parameters,
     ).fetchall()[0][0]
@@ -169,10 +169,6 @@ def _entry(dataset: Dataset, part: Part, staging: Path, relative: str, rows: int
 def _within(folder: str, entries: list[dict]) -> list[dict]:
     """Entries with paths relative to `folder`, for the data package that lives there."""
     return [{**entry, "path": entry["path"].removeprefix(f"{folder}/")} for entry in entries]
-
-
-def _order(dataset: Dataset) -> str:
-    return ", ".join(f'"{c}"' for c in dataset.sort_columns)
 
 
 def switch_exports(exports: Path, release: Path) -> None:
