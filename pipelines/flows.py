@@ -206,28 +206,24 @@ def parse_batch(
     return shard_files(process_batch(files, *reference_data(references), contents=contents))
 
 
-# Shards whose change re-keys every batch: a build with other ones than the live warehouse's
-# starts from empty tables instead of a copy.
-REFERENCE_KINDS = ("vocabularies", "bibliography", "estimates")
-
-
 @task(name="load", cache_policy=NO_CACHE)
 def load_warehouse(
     building: Path, layout: Layout, shards: list[Shard]
 ) -> tuple[dict[str, int], str]:
-    """Update a copy of the live warehouse when it was built from the same reference shards and
+    """Update a copy of the live warehouse when it was built from the same reference shards (a
+    change of one re-keys every batch: nothing would be left to keep) and
     the shards it no longer needs are still cached (their rows are deleted by key); else build
     anew. The rows and the release come out the same either way; the line says which it was."""
     recorded = recorded_shards(layout.database)
     names = {shard.directory.name for shard in shards}
     removed = [layout.shards / name for name in recorded if name not in names]
-    same_reference = {n for n, kind in recorded.items() if kind in REFERENCE_KINDS} == {
-        s.directory.name for s in shards if s.kind in REFERENCE_KINDS
+    added = [s.directory for s in shards if s.directory.name not in recorded]
+    same_reference = {n for n, kind in recorded.items() if kind in REFERENCE_DATA} == {
+        s.directory.name for s in shards if s.kind in REFERENCE_DATA
     }
     if recorded and same_reference and all(shard_complete(d) for d in removed):
-        added = len(names - recorded.keys())
-        rows = update_database(layout.database, building, shards, removed)
-        return rows, f"updated the live warehouse: {len(removed)} shards out, {added} in"
+        rows = update_database(layout.database, building, shards, removed, added)
+        return rows, f"updated the live warehouse: {len(removed)} shards out, {len(added)} in"
     return build_database(building, shards), "built anew"
 
 
@@ -425,7 +421,7 @@ def build_warehouse(
             shard_dirs = _parse_batches(batches, references, layout.shards, detail)
         errors_dir = pull_error_shard(pull_errors, layout.shards)
         shards = [
-            *(Shard(d, kind) for d, kind in zip(references, REFERENCE_KINDS, strict=True)),
+            *(Shard(d, kind) for d, kind in zip(references, REFERENCE_DATA, strict=True)),
             Shard(errors_dir, "pull-errors"),
             *(Shard(d, "guides") for d in shard_dirs),
         ]

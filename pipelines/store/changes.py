@@ -35,17 +35,16 @@ def compare_with_release(
     if manifest is None or not manifest.is_file():
         return 0
     document = json.loads(manifest.read_text())
-    current = {part.path("parquet") for part in parts if part.source is not None}
-    earlier = {entry["path"] for entry in document["files"]}
+    shared = {part.path("parquet") for part in parts if part.from_shard} & {
+        entry["path"] for entry in document["files"]
+    }
     for dataset in (d for d in DATASETS if d.compared):
         old = [
             previous / entry["path"]
             for entry in document["files"]
-            if entry["dataset"] == dataset.name and entry["path"] not in current
+            if entry["dataset"] == dataset.name and entry["path"] not in shared
         ]
-        new = [
-            p for p in parts if p.dataset is dataset and p.path("parquet") not in current & earlier
-        ]
+        new = [p for p in parts if p.dataset is dataset and p.path("parquet") not in shared]
         if old or new:
             _compare(con, dataset, old, new, document["release_id"])
     return con.sql(f"SELECT count(*) FROM {TABLE}").fetchall()[0][0]

@@ -136,13 +136,11 @@ DERIVED = (
 
 
 def update_database(
-    live: Path, building: Path, shards: list[Shard], removed: list[Path]
+    live: Path, building: Path, shards: list[Shard], removed: list[Path], added: list[Path]
 ) -> dict[str, int]:
     """A copy of the live warehouse with the rows of the `removed` shards deleted and those of the
-    build's new shards inserted, in one transaction; the DERIVED tables are emptied, to be filled
-    again. Same rows as build_database."""
-    recorded = recorded_shards(live)
-    added = [s.directory for s in shards if s.directory.name not in recorded]
+    `added` ones (the build's shards the live warehouse lacks) inserted, in one transaction; the
+    DERIVED tables are emptied, to be filled again. Same rows as build_database."""
     shutil.copyfile(live, building)
     failpoints.reached("update")
     con = connect(building)

@@ -28,6 +28,11 @@ class Part:
     # The shard's file of the dataset; None: the warehouse table (a dataset the run derives).
     source: Path | None
 
+    @property
+    def from_shard(self) -> bool:
+        """Whether the part is a shard's: then the same name in two releases is the same bytes."""
+        return self.source is not None
+
     def path(self, suffix: str) -> str:
         """Release-relative path: core/findings/part-00004-<shard>.parquet."""
         return f"{self.dataset.schema}/{self.dataset.table}/{self.name}.{suffix}"
@@ -38,14 +43,10 @@ def release_parts(shards: list[Shard]) -> Iterator[Part]:
     out, unless the dataset has none with rows: then its first, empty, part still publishes the
     dataset's columns."""
     for dataset in (d for d in DATASETS if d.published):
-        files = [
-            (position, shard.directory.name, shard.directory / f"{dataset.name}.parquet")
-            for position, shard in enumerate(shards)
-        ]
         parts = [
-            Part(dataset, f"part-{position:05d}-{name}", file)
-            for position, name, file in files
-            if file.exists()
+            Part(dataset, f"part-{position:05d}-{shard.directory.name}", file)
+            for position, shard in enumerate(shards)
+            if (file := shard.directory / f"{dataset.name}.parquet").exists()
         ]
         if not parts:
             yield Part(dataset, RUN_PART, None)

@@ -51,8 +51,11 @@ def write_release(
         con.execute("SET threads TO 1")  # one writer thread: the same bytes on every run
         for part in parts:
             parquet, csv = part.path("parquet"), f"csv/{part.path('csv')}"
-            shared = part.source is not None  # a run's own part is never the same file
-            if shared and _intact(earlier, previous, parquet) and _intact(earlier, previous, csv):
+            if (
+                part.from_shard
+                and _intact(earlier, previous, parquet)
+                and _intact(earlier, previous, csv)
+            ):
                 files.append(_link(earlier[parquet], previous, staging))
                 failpoints.reached("release-linked")
                 csv_files.append(_link(earlier[csv], previous, staging))
