@@ -26,6 +26,7 @@ from pipelines.interpret.vocab import Vocabulary, read_vocabulary
 from pipelines.pull.sources import PulledFile, SourceError
 from pipelines.read.errors import FileError
 from pipelines.read.guide import parse_guide
+from pipelines.store.layout import remove_folder, visible_folders
 from pipelines.validate import orphan_citations, validate_rows
 from schemas import BY_NAME
 
@@ -162,18 +163,10 @@ def read_shard_files(directory: Path) -> dict[str, bytes]:
 
 def prune_shards(root: Path, keep: set[str]) -> list[str]:
     """Delete the shard folders not in `keep` (the build just published: all an update of its
-    warehouse can need). Each is renamed away before it is deleted, so a kill mid-delete never
-    leaves a folder whose marker outlived its files; the next run removes what is left."""
-    doomed = sorted(
-        p
-        for p in root.iterdir()
-        if p.is_dir() and not p.name.startswith(".") and p.name not in keep
-    )
+    warehouse can need)."""
+    doomed = [path for path in visible_folders(root) if path.name not in keep]
     for path in doomed:
-        hidden = path.with_name(f".{path.name}.deleting")
-        path.rename(hidden)
-        failpoints.reached("shard-pruning")
-        shutil.rmtree(hidden, ignore_errors=True)
+        remove_folder(path, failpoint="shard-pruning")
     return [path.name for path in doomed]
 
 

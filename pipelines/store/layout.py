@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from pipelines import failpoints
+
 # Warehouse roots whose lock this process holds.
 _HELD: set[Path] = set()
 
@@ -119,3 +121,19 @@ class Layout:
         handle.seek(0)
         holder = handle.read().strip() or "another process"
         return f"{self.root} is being built by {holder}; wait for that run to finish (a killed run's lock is taken over automatically)"
+
+
+def visible_folders(root: Path) -> list[Path]:
+    """The folders under `root` in name order, without the hidden ones (staging, deleting)."""
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def remove_folder(path: Path, failpoint: str | None = None) -> None:
+    """Rename the folder away (hidden), then delete it: a kill mid-delete never leaves a half
+    folder under its name (a shard whose marker outlived its files, a release missing files);
+    the next run's remove_leftovers takes the hidden rest."""
+    hidden = path.with_name(f".{path.name}.deleting")
+    path.rename(hidden)
+    if failpoint is not None:
+        failpoints.reached(failpoint)
+    shutil.rmtree(hidden, ignore_errors=True)

@@ -13,6 +13,7 @@ import polars as pl
 
 from pipelines import failpoints
 from pipelines.pull.fetch import sha256_file
+from pipelines.store.layout import remove_folder, visible_folders
 from pipelines.store.load import connect
 from pipelines.store.parts import Part
 from pipelines.store.release_report import release_report
@@ -215,17 +216,13 @@ def reconcile_exports(database: Path, releases_dir: Path, exports: Path) -> Path
 
 def prune_releases(releases_dir: Path, keep: int, current: Path) -> list[str]:
     """Delete all but the newest `keep` releases (never the current one)."""
-    releases = sorted(
-        p for p in releases_dir.iterdir() if p.is_dir() and not p.name.startswith(".")
-    )
+    releases = visible_folders(releases_dir)
     doomed = [
         p for p in releases[: max(len(releases) - keep, 0)] if p.resolve() != current.resolve()
     ]
-    for path in doomed:  # renamed away first, so a kill mid-delete leaves no half release
-        hidden = path.with_name(f".{path.name}.deleting")
-        path.rename(hidden)
-        shutil.rmtree(hidden, ignore_errors=True)
-    return sorted(p.name for p in doomed)
+    for path in doomed:
+        remove_folder(path)
+    return [p.name for p in doomed]
 
 
 def verify_release(release: Path) -> list[str]:
