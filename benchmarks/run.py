@@ -33,7 +33,7 @@ from pipelines import prefect_env
 from pipelines.batches import normalize_batch, plan_batches, write_shard
 from pipelines.interpret.resolve import RecordIndex
 from pipelines.interpret.vocab import build_vocabulary, load_vocabularies
-from pipelines.pull.sources import load_registry, pull
+from pipelines.pull.sources import load_registry, of_kind, pull, records
 from pipelines.store.load import Shard, build_database
 from schemas import BY_NAME
 
@@ -86,9 +86,9 @@ def bare_work(registry: Path, workdir: Path, batch_size: int, workers: int) -> f
     or publishing (docs/performance.md says what the ratio to it therefore measures)."""
     started = time.perf_counter()
     pulled, _ = pull(load_registry(registry).local, registry.parent)
-    vocab = build_vocabulary(load_vocabularies([p for p in pulled if p.kind == "vocab"])[0])
-    batches = plan_batches([p for p in pulled if p.kind == "guide"], batch_size)
-    jobs = [(batch, vocab, workdir / f"bare-{n}") for n, batch in enumerate(batches)]
+    vocab = build_vocabulary(load_vocabularies(of_kind(pulled, "vocab"))[0])
+    batches = plan_batches(pulled.filter(pl.col("kind") == "guide"), batch_size)
+    jobs = [(records(batch), vocab, workdir / f"bare-{n}") for n, batch in enumerate(batches)]
     with multiprocessing.get_context("spawn").Pool(workers) as pool:
         shards = pool.map(_bare_batch, jobs)
     build_database(workdir / "bare.duckdb", [Shard(shard, "guides") for shard in shards])

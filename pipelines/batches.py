@@ -34,19 +34,22 @@ _DONE = "_SUCCESS"
 _CODE_PACKAGES = (Path(__file__).parent, Path(__file__).parent.parent / "schemas")
 
 
-def plan_batches(files: list[PulledFile], batch_size: int) -> list[list[PulledFile]]:
-    """Fixed-size batches in source-id order, so batch membership does not depend on listing order."""
-    ordered = sorted(files, key=lambda pulled: pulled.source_id)
-    return [ordered[start : start + batch_size] for start in range(0, len(ordered), batch_size)]
+def plan_batches(files: pl.DataFrame, batch_size: int) -> list[pl.DataFrame]:
+    """Fixed-size batches (slices of a PULLED frame) in source-id order, so batch membership does
+    not depend on listing order."""
+    ordered = files.sort("source_id", maintain_order=True)
+    return [ordered.slice(start, batch_size) for start in range(0, ordered.height, batch_size)]
 
 
-def batch_key(files: list[PulledFile], salt: str) -> str:
+def batch_key(files: pl.DataFrame, salt: str) -> str:
     """Content hash of a batch: its files, the code that turns them into rows, and a salt
     (the reference-data shards' own keys for guides, so a vocabulary or bibliography edit
     re-parses everything)."""
     digest = hashlib.sha256(f"{code_version()}|{salt}".encode())
-    for pulled in files:
-        digest.update(f"|{pulled.source_id}|{pulled.file}|{pulled.sha256}|{pulled.bytes}".encode())
+    for source_id, file, sha256, size in files.select(
+        "source_id", "file", "sha256", "bytes"
+    ).rows():
+        digest.update(f"|{source_id}|{file}|{sha256}|{size}".encode())
     return digest.hexdigest()[:24]
 
 

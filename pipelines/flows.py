@@ -34,7 +34,7 @@ from prefect.exceptions import MissingContextError
 from prefect.futures import as_completed
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 
-from pipelines import failpoints, progress
+from pipelines import failpoints, memory, progress
 from pipelines.batches import (
     References,
     batch_key,
@@ -69,6 +69,8 @@ from pipelines.pull.sources import (
     landed_file,
     load_registry,
     pull,
+    pulled_frame,
+    records,
 )
 from pipelines.pull.stat_cache import StatCache
 from pipelines.store.changes import compare_with_release, headline
@@ -106,15 +108,16 @@ class NoSources(Exception):
 @task(name="pull", cache_policy=NO_CACHE)
 def pull_sources(
     registry_path: Path, cache: LandingCache, offline: bool, input_status: Path
-) -> tuple[list[PulledFile], list[SourceError], int]:
-    """Local files (hashed again only when their status changed: the stat cache, some 100 MB at
-    100 000 files, lives only for this task), then every URL: fetched (retrying what is transient) or, offline, served from the
-    landing cache. A source that cannot be had is a source error; the others carry on. Also
+) -> tuple[pl.DataFrame, list[SourceError], int]:
+    """Local files (hashed again only when their status changed: the stat cache), then every
+    URL: fetched (retrying what is transient) or, offline, served from the landing cache, as one
+    PULLED frame. A source that cannot be had is a source error; the others carry on. Also
     returns how many local files were read to hash."""
     registry = load_registry(registry_path)
     known = StatCache(input_status)
-    pulled, errors = pull(registry.local, registry_path.parent, known.sha256)
+    pulled, errors = pull(registry.local, registry_path.parent, known.checksums)
     known.save()
+    landed: list[PulledFile] = []
 
     def one(entry: RegistryEntry) -> PulledFile | SourceError:
         try:
@@ -128,8 +131,8 @@ def pull_sources(
 
     settings = registry.fetch
     for outcome in fetch_many(registry.remote, _host, one, settings.parallel, settings.per_host):
-        (errors if isinstance(outcome, SourceError) else pulled).append(outcome)
-    return pulled, errors, known.hashed
+        (errors if isinstance(outcome, SourceError) else landed).append(outcome)
+    return pl.concat([pulled, pulled_frame(landed)]), errors, known.hashed
 
 
 def _host(entry: RegistryEntry) -> str:
@@ -168,7 +171,7 @@ REFERENCE_DATA = {
 
 @task(name="reference-data", task_run_name="{stage}", cache_policy=NO_CACHE)
 def reference_shard(
-    stage: str, files: list[PulledFile], shard_root: Path, inputs: tuple[Path, ...] = ()
+    stage: str, files: pl.DataFrame, shard_root: Path, inputs: tuple[Path, ...] = ()
 ) -> Path:
     """Validate one kind of reference data into a shard keyed by its content and its inputs'
     shards, unless it exists."""
@@ -176,7 +179,7 @@ def reference_shard(
         shard_root / f"{stage}-{batch_key(files, '|'.join([stage, *(d.name for d in inputs)]))}"
     )
     if not shard_complete(directory):
-        frames, quarantine, errors = REFERENCE_DATA[stage](files, inputs)
+        frames, quarantine, errors = REFERENCE_DATA[stage](records(files), inputs)
         frames["quality.quarantine"] = BY_NAME["quality.quarantine"].frame(quarantine)
         frames["quality.source_errors"] = BY_NAME["quality.source_errors"].of(errors)
         write_shard(frames, directory)
@@ -401,10 +404,9 @@ def build_warehouse(
                 Path(sources).resolve(), LandingCache(layout.landing), offline, layout.input_status
             )
             detail.append(_pull_detail(pulled, pull_errors, offline, hashed))
-            guides = _of_kind(pulled, "guide")
-            if not guides:
+            if not (pulled["kind"] == "guide").any():
                 raise NoSources(f'{sources}: no guide file found; register one with kind = "guide"')
-        files = BY_NAME["meta.pulled_files"].of(pulled, run_id=summary.run_id)
+        files = BY_NAME["meta.pulled_files"].conform(pulled, run_id=summary.run_id)
         with _stage(summary, "vocabularies"):
             vocab_dir = reference_shard("vocabularies", _of_kind(pulled, "vocab"), layout.shards)
         with _stage(summary, "bibliography"):
@@ -416,9 +418,14 @@ def build_warehouse(
                 "estimates", _of_kind(pulled, "estimates"), layout.shards, (vocab_dir,)
             )
         with _stage(summary, "parse") as detail:
-            batches = plan_batches(guides, batch_size)
             references = (vocab_dir, records_dir, estimates_dir)
-            shard_dirs = _parse_batches(batches, references, layout.shards, detail)
+            # The batches (a sorted copy of the guides' rows) are not kept past parsing.
+            shard_dirs = _parse_batches(
+                plan_batches(_of_kind(pulled, "guide"), batch_size),
+                references,
+                layout.shards,
+                detail,
+            )
         errors_dir = pull_error_shard(pull_errors, layout.shards)
         shards = [
             *(Shard(d, kind) for d, kind in zip(references, REFERENCE_DATA, strict=True)),
@@ -474,13 +481,22 @@ def build_warehouse(
     return summary
 
 
-# Batches out at once: enough to keep the local cores or a small cluster busy, few enough that
-# the documents' bytes held for them stay bounded (about 10 MB per 1000-guide batch).
-IN_FLIGHT = max(16, 4 * (os.cpu_count() or 1))
+# Batches out at once per task slot: each slot has the next batch waiting, and this process holds
+# the documents of few (~6 MB per 1000 guides, and as much again while pickled), however large
+# the corpus.
+IN_FLIGHT_PER_SLOT = 2
+
+
+def _in_flight() -> int:
+    """Batches out at once: IN_FLIGHT_PER_SLOT for each thread of a DaskTaskRunner's cluster,
+    else for each local core (the process pool's workers)."""
+    client = getattr(get_run_context().task_runner, "client", None)
+    slots = sum(client.nthreads().values()) if client is not None else os.cpu_count()
+    return IN_FLIGHT_PER_SLOT * max(1, slots or 1)
 
 
 def _parse_batches(
-    batches: list[list[PulledFile]],
+    batches: list[pl.DataFrame],
     reference_dirs: tuple[Path, Path, Path],
     shard_root: Path,
     detail: list[str],
@@ -488,7 +504,7 @@ def _parse_batches(
     """Shards for every batch; only batches without a complete shard are parsed, in workers when
     there are several (an unchanged rerun starts none). Workers get the documents' and the
     reference shards' bytes and send the shard's files back; this process writes them, and reads
-    a batch's documents only when it is sent, with at most IN_FLIGHT batches out at a time."""
+    a batch's documents only when it is sent, with at most `_in_flight()` batches out at a time."""
     salt = "|".join(d.name for d in reference_dirs)
     shard_dirs = [shard_root / batch_key(batch, salt) for batch in batches]
     todo = [(b, d) for b, d in zip(batches, shard_dirs, strict=True) if not shard_complete(d)]
@@ -500,26 +516,27 @@ def _parse_batches(
     references = tuple((d.name, read_shard_files(d)) for d in reference_dirs)
     if len(todo) == 1:
         batch, directory = todo[0]
-        write_shard_files(parse_batch(batch, _contents(batch), references), directory)
+        write_shard_files(parse_batch(records(batch), _contents(batch), references), directory)
         return shard_dirs
     waiting, out = iter(todo), {}
-    for batch, directory in itertools.islice(waiting, IN_FLIGHT):
-        out[parse_batch.submit(batch, _contents(batch), references)] = directory
+    for batch, directory in itertools.islice(waiting, _in_flight()):
+        out[parse_batch.submit(records(batch), _contents(batch), references)] = directory
     done = len(batches) - len(todo)
     while out:
         future = next(as_completed(list(out)))
         files = future.result()
         write_shard_files(files, out.pop(future))
         files.clear()  # Prefect keeps every task's result object for the run: empty it
+        memory.give_back()
         done += 1
         progress.emit("parse", done, len(batches))
         for batch, directory in itertools.islice(waiting, 1):
-            out[parse_batch.submit(batch, _contents(batch), references)] = directory
+            out[parse_batch.submit(records(batch), _contents(batch), references)] = directory
     return shard_dirs
 
 
-def _contents(batch: list[PulledFile]) -> list[bytes]:
-    return [pulled.path.read_bytes() for pulled in batch]
+def _contents(batch: pl.DataFrame) -> list[bytes]:
+    return [Path(path).read_bytes() for path in batch["path"]]
 
 
 def _input_key(shard_dirs: list[Path]) -> str:
@@ -546,11 +563,13 @@ def _sample(con: duckdb.DuckDBPyConnection, query: str) -> list[dict]:
 
 @contextmanager
 def _stage(summary: RunSummary, name: str) -> Iterator[list[str]]:
-    """Time a stage and log one line for it: to the Prefect run, and to the CLI's listeners."""
+    """Time a stage, hand back the memory it freed (memory.give_back) and log one line for it: to
+    the Prefect run, and to the CLI's listeners."""
     progress.emit(name, 0, 1)
     started = time.perf_counter()
     detail: list[str] = []
     yield detail
+    memory.give_back()
     seconds = round(time.perf_counter() - started, 3)
     summary.stage_seconds[name] = seconds
     text = summary.stage_details[name] = "; ".join(detail)
@@ -559,10 +578,10 @@ def _stage(summary: RunSummary, name: str) -> Iterator[list[str]]:
 
 
 def _pull_detail(
-    pulled: list[PulledFile], errors: list[SourceError], offline: bool, hashed: int
+    pulled: pl.DataFrame, errors: list[SourceError], offline: bool, hashed: int
 ) -> str:
-    origins = [p.origin for p in pulled if p.origin != "local"]
-    text = f"{len(pulled)} files ({hashed} read to hash), {len(errors)} source errors"
+    origins = pulled.filter(pl.col("origin") != "local")["origin"].to_list()
+    text = f"{pulled.height} files ({hashed} read to hash), {len(errors)} source errors"
     if origins:
         counts = ", ".join(f"{origins.count(o)} {o}" for o in sorted(set(origins)))
         text += f"; URLs: {counts}"
@@ -584,5 +603,5 @@ def _run_id() -> str:
         return str(uuid.uuid4())
 
 
-def _of_kind(pulled: list[PulledFile], kind: str) -> list[PulledFile]:
-    return [p for p in pulled if p.kind == kind]
+def _of_kind(pulled: pl.DataFrame, kind: str) -> pl.DataFrame:
+    return pulled.filter(pl.col("kind") == kind)

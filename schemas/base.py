@@ -49,6 +49,14 @@ class Dataset:
         """Build a frame with this dataset's exact column order and dtypes."""
         return pl.DataFrame(rows, schema=self.polars_schema())
 
+    def conform(self, frame: pl.DataFrame, **fixed: object) -> pl.DataFrame:
+        """This dataset's columns in order and dtype from a frame holding them (and maybe others);
+        `fixed` as in `of`."""
+        named = frame.with_columns(pl.lit(value).alias(name) for name, value in fixed.items())
+        return named.select(
+            pl.col(name).cast(dtype) for name, dtype in self.polars_schema().items()
+        )
+
     def of(self, records: Sequence[object], **fixed: object) -> pl.DataFrame:
         """A frame from records (dataclasses) carrying its columns; `fixed` gives the same value
         to every row for the columns they lack (a run id)."""

@@ -39,7 +39,10 @@ class PulledFiles(Model):
     file: str = pa.Field(description="Path relative to the registry, or URL.")
     bytes: int = pa.Field(ge=0, description="Size in bytes.")
     sha256: str = pa.Field(str_matches=r"^[0-9a-f]{64}$", description="SHA-256 of the bytes.")
-    pulled_at: UTC_TIME = pa.Field(description="When the run read the file (UTC).")
+    pulled_at: UTC_TIME = pa.Field(
+        description="When the run listed the file and took its checksum (UTC): one time for all "
+        "the files of a registry entry."
+    )
     origin: str = pa.Field(
         isin=["local", "downloaded", "not_modified", "cache"],
         description="Where the bytes came from: a local path; a URL downloaded, or revalidated "

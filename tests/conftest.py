@@ -37,14 +37,14 @@ SEED = ROOT / "raw" / "guides" / "benchchem-ascomycin-clinical-validation-b78881
 
 def registered(kind: str) -> list:
     """The bundled registry's files of one kind."""
-    from pipelines.pull.sources import load_registry, pull
+    from pipelines.pull.sources import load_registry, pull, records
 
     registry = ROOT / "raw" / "sources.toml"
     pulled, errors = pull(
         [e for e in load_registry(registry).local if e.kind == kind], registry.parent
     )
     assert errors == []
-    return pulled
+    return records(pulled)
 
 
 @pytest.fixture(scope="session")

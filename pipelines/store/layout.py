@@ -48,7 +48,7 @@ class Layout:
     @property
     def input_status(self) -> Path:
         """Checksums of the local inputs by file status (pipelines.pull.stat_cache.StatCache)."""
-        return self.root / "cache" / "inputs.json"
+        return self.root / "cache" / "inputs.parquet"
 
     @property
     def landing(self) -> Path:
@@ -62,7 +62,8 @@ class Layout:
     def remove_leftovers(self) -> list[Path]:
         """What runs that died left behind: half-built warehouses (and their WAL), release and
         shard staging folders, releases and shards half pruned, a symlink not yet renamed into place,
-        partial downloads, report files and the input checksums not yet renamed.
+        partial downloads, report files and the input checksums not yet renamed (or in their old
+        JSON form).
         Only ever called while holding the lock."""
         leftovers = sorted(
             [
@@ -74,6 +75,7 @@ class Layout:
                 *self.landing.glob("index/.*.tmp"),
                 *self.reports.glob(".*.tmp"),
                 *self.input_status.parent.glob(f".{self.input_status.name}.*.tmp"),
+                *self.input_status.parent.glob("inputs.json"),  # the checksums' format until 2.0
             ]
         )
         for path in leftovers:

@@ -64,9 +64,11 @@ VIEWS = {
 
 
 # DuckDB takes 80 % of RAM by default; capped, it spills big sorts to disk beside the database
-# file instead, so a run's memory stays flat as the corpus grows. Loading 100 000 guides (24.6 M
-# rows) measured: 512 MB → 528 MB more RSS in 27.7 s; 256 MB → 277 MB in 35.3 s.
-MEMORY_LIMIT = "256MB"
+# file instead, so a run's memory stays flat as the corpus grows. Loading (build_database) 10 000
+# and 100 000 guides (2.4 M and 24.6 M rows) measured, more RSS and seconds: 256 MB → +200 and
+# +276 MB, 3.2 and 30.2 s; 192 MB → +194 and +218 MB, 3.4 and 30.7 s; 160 MB → 100 000 in
+# +188 MB but 33.1 s; 128 MB → 100 000 fails (its checkpoint allocates 38 MB at once).
+MEMORY_LIMIT = "192MB"
 
 
 # The oldest storage format that keeps what the warehouse uses (lists, comments, views): a file

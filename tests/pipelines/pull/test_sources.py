@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from pipelines.pull.fetch import FetchSettings
-from pipelines.pull.sources import ConfigError, load_registry
+from pipelines.pull.sources import PULLED, ConfigError, RegistryEntry, load_registry, pull, records
 
 GUIDE = '[[source]]\nid = "web"\nkind = "guide"\nurl = "https://example.org/guide.html"\n'
 
@@ -51,3 +53,35 @@ def test_a_bad_registry_is_a_config_error_naming_the_file(
         load_registry(registry)
     assert str(raised.value).startswith(f"{registry}: ")
     assert message in str(raised.value)
+
+
+def test_pull_lists_files_as_one_frame_with_checksums_pins_and_missing_entries(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "guides" / "sub").mkdir(parents=True)
+    (tmp_path / "guides" / "b.txt").write_bytes(b"bee\n")
+    (tmp_path / "guides" / "sub" / "a.html").write_bytes(b"<p>a</p>\n")
+    (tmp_path / "guides" / ".hidden.txt").write_bytes(b"skipped\n")
+    (tmp_path / "vocab.csv").write_bytes(b"id\n")
+    entries = [
+        RegistryEntry("corpus", "guide", "guides/**/*.*", None, None),
+        RegistryEntry("terms", "vocab", "vocab.csv", None, "0" * 64),
+        RegistryEntry("gone", "references", "nowhere/*.ris", None, None),
+    ]
+    pulled, errors = pull(entries, tmp_path)
+    assert pulled.schema == PULLED
+    assert pulled.select("source_id", "registry_id", "kind", "file", "bytes", "origin").rows() == [
+        ("corpus/b.txt", "corpus", "guide", "guides/b.txt", 4, "local"),
+        ("corpus/a.html", "corpus", "guide", "guides/sub/a.html", 9, "local"),
+    ]
+    assert pulled["sha256"].to_list() == [
+        hashlib.sha256(b"bee\n").hexdigest(),
+        hashlib.sha256(b"<p>a</p>\n").hexdigest(),
+    ]
+    assert pulled["path"][0] == str(tmp_path / "guides" / "b.txt")
+    assert [(e.source_id, e.file, e.error) for e in errors] == [
+        ("terms", "vocab.csv", "checksum"),
+        ("gone", "nowhere/*.ris", "missing"),
+    ]
+    [guide] = records(pulled.filter(pl.col("file") == "guides/b.txt"))
+    assert (guide.path.read_bytes(), guide.name) == (b"bee\n", "b.txt")

@@ -8,6 +8,7 @@ import os
 import time
 from pathlib import Path
 
+from pipelines.pull.sources import RegistryEntry, list_files
 from pipelines.pull.stat_cache import StatCache
 
 
@@ -18,53 +19,59 @@ def _aged(path: Path, text: str, seconds_ago: float = 60) -> Path:
     return path
 
 
+def _checksums(cache: StatCache, folder: Path, pattern: str) -> list[str]:
+    entry = RegistryEntry("t", "guide", pattern, None, None)
+    return cache.checksums(list_files(entry, folder)).to_list()
+
+
 def test_an_unchanged_file_is_not_read_again_and_a_changed_one_is(tmp_path: Path) -> None:
-    store = tmp_path / "inputs.json"
+    store = tmp_path / "cache" / "inputs.parquet"
     guide = _aged(tmp_path / "guide.txt", "first\n")
     time.sleep(1.1)  # the write's change time must be older than the racy second
     first = StatCache(store)
-    assert first.sha256(guide, guide.stat()) == hashlib.sha256(b"first\n").hexdigest()
+    assert _checksums(first, tmp_path, "guide.txt") == [hashlib.sha256(b"first\n").hexdigest()]
     first.save()
     again = StatCache(store)
-    assert again.sha256(guide, guide.stat()) == hashlib.sha256(b"first\n").hexdigest()
+    assert _checksums(again, tmp_path, "guide.txt") == [hashlib.sha256(b"first\n").hexdigest()]
     assert (first.hashed, again.hashed) == (1, 0)
 
     stamp = guide.stat().st_mtime_ns
     guide.write_text("other\n")  # same size, mtime put back: the change time still moves
     os.utime(guide, ns=(stamp, stamp))
     changed = StatCache(store)
-    assert changed.sha256(guide, guide.stat()) == hashlib.sha256(b"other\n").hexdigest()
+    assert _checksums(changed, tmp_path, "guide.txt") == [hashlib.sha256(b"other\n").hexdigest()]
     assert changed.hashed == 1
 
 
 def test_a_file_written_just_now_is_hashed_again_next_time(tmp_path: Path) -> None:
-    store = tmp_path / "inputs.json"
-    guide = tmp_path / "guide.txt"
-    guide.write_text("fresh\n")
+    store = tmp_path / "cache" / "inputs.parquet"
+    (tmp_path / "guide.txt").write_text("fresh\n")
     first = StatCache(store)
-    first.sha256(guide, guide.stat())
+    _checksums(first, tmp_path, "guide.txt")
     first.save()
     second = StatCache(store)
-    second.sha256(guide, guide.stat())
+    _checksums(second, tmp_path, "guide.txt")
     assert (first.hashed, second.hashed) == (1, 1)
 
 
 def test_only_the_files_of_the_last_pull_are_kept_and_a_broken_cache_costs_only_hashing(
     tmp_path: Path,
 ) -> None:
-    store = tmp_path / "inputs.json"
-    kept, gone = _aged(tmp_path / "a.txt", "a\n"), _aged(tmp_path / "b.txt", "b\n")
+    store = tmp_path / "cache" / "inputs.parquet"
+    _aged(tmp_path / "a.txt", "a\n"), _aged(tmp_path / "b.txt", "b\n")
     time.sleep(1.1)
     both = StatCache(store)
-    both.sha256(kept, kept.stat()), both.sha256(gone, gone.stat())
+    digests = _checksums(both, tmp_path, "*.txt")
+    assert digests == [hashlib.sha256(b"a\n").hexdigest(), hashlib.sha256(b"b\n").hexdigest()]
+    _checksums(both, tmp_path, "a.txt")  # listed twice, remembered once
     both.save()
     one = StatCache(store)
-    one.sha256(kept, kept.stat())
+    _checksums(one, tmp_path, "a.txt")
     one.save()
-    assert list(StatCache(store)._known) == [str(kept.absolute())]
-    store.write_text("{not json")
+    again = StatCache(store)
+    assert _checksums(again, tmp_path, "*.txt")[0] == hashlib.sha256(b"a\n").hexdigest()
+    assert (one.hashed, again.hashed) == (0, 1)  # b.txt left the cache with the pull that lacked it
+    store.write_bytes(b"not parquet")
     broken = StatCache(store)
-    assert (
-        broken.sha256(kept, kept.stat()) == hashlib.sha256(b"a\n").hexdigest()
-        and broken.hashed == 1
-    )
+    assert _checksums(broken, tmp_path, "a.txt") == [hashlib.sha256(b"a\n").hexdigest()]
+    assert broken.hashed == 1
