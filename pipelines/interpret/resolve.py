@@ -18,6 +18,8 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from pipelines.interpret.memo import remembered
+
 FUZZY_THRESHOLD = 95.0
 AMBIGUITY_MARGIN = 3.0
 MIN_PREFIX_WORDS = 3
@@ -65,11 +67,9 @@ class RecordIndex:
         self._resolved: dict[str, Resolution] = {}
 
     def resolve(self, title: str) -> Resolution:
-        """Guides cite the same works again and again: each distinct title is matched once."""
-        key = title_key(title)
-        if key not in self._resolved:
-            self._resolved[key] = self._match(key)
-        return self._resolved[key]
+        """Guides cite the same works again and again: a title is matched once while it is in the
+        bounded memo."""
+        return remembered(self._resolved, title_key(title), self._match)
 
     def _match(self, key: str) -> Resolution:
         if not key:

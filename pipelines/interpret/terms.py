@@ -32,6 +32,8 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from pipelines.interpret.memo import remembered
+
 # Texts whose terms a finder remembers before it starts afresh (bounds memory at any corpus size).
 _REMEMBERED = 1 << 14
 FUZZY_THRESHOLD = 88.0
@@ -202,10 +204,7 @@ class TermIndex:
         self._cache: dict[str, TermMatch] = {}
 
     def match(self, text: str) -> TermMatch:
-        cached = self._cache.get(text)
-        if cached is None:
-            cached = self._cache[text] = self._match(text)
-        return cached
+        return remembered(self._cache, text, self._match)
 
     def _match(self, text: str) -> TermMatch:
         variants = _variants(text)
