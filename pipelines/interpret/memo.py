@@ -1,11 +1,13 @@
-"""A memo of bounded size, for the matchers a worker keeps across batches.
+"""The one memo of bounded size, for what a worker keeps across batches: the terms a finder
+found in a text, the term a text matches, the treatment an arm names, the record a title
+resolves to.
 
 A worker keeps one vocabulary and one record index per content key for every batch it parses,
-so a memo keyed by printed text grows with the corpus: the record index's grew by about 1.7 MB
-per 1 000-guide batch (distinct titles that match no record), which would be some 850 MB over
-the 500 batches a worker of two parses at a million guides. A full memo is emptied: the texts
-that repeat (a vocabulary's terms, the works guides cite again and again) are back within a
-batch.
+so a memo keyed by printed text grows with the corpus unless bounded: the record index's, before
+it was, grew by about 1.7 MB per 1 000-guide batch (distinct titles that match no record), some
+850 MB over the 500 batches a worker of two parses at a million guides. A full memo is emptied:
+the texts that repeat (a vocabulary's terms, arms, the works guides cite again and again) are
+back within a batch.
 """
 
 from __future__ import annotations

@@ -34,8 +34,6 @@ from rapidfuzz import fuzz, process
 
 from pipelines.interpret.memo import remembered
 
-# Texts whose terms a finder remembers before it starts afresh (bounds memory at any corpus size).
-_REMEMBERED = 1 << 14
 FUZZY_THRESHOLD = 88.0
 AMBIGUITY_MARGIN = 4.0
 
@@ -120,12 +118,7 @@ class TermFinder:
 
     def find(self, text: str) -> list[Match]:
         """Terms in the text, in order; remembered per text (guides repeat arms and phrases)."""
-        found = self._found.get(text)
-        if found is None:
-            if len(self._found) >= _REMEMBERED:
-                self._found.clear()
-            found = self._found[text] = self._find(text)
-        return list(found)
+        return list(remembered(self._found, text, self._find))
 
     def _find(self, text: str) -> tuple[Match, ...]:
         found = []

@@ -7,12 +7,11 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+from pipelines.interpret.memo import remembered
 from pipelines.interpret.terms import TermMatch
 from pipelines.interpret.vocab import Vocabulary
 
 _STRENGTH = re.compile(r"(\d+(?:\.\d+)?)\s*%")
-# Arms remembered per vocabulary before it starts afresh (bounds memory at any corpus size).
-_REMEMBERED = 1 << 14
 _SUSPENDED_HYPHEN = re.compile(r"(\w)-\s+(to|and|or)\b")
 
 
@@ -35,12 +34,7 @@ def treatment(text: str, vocab: Vocabulary) -> Treatment:
     (a misspelt name still matches by fuzzy similarity). A regimen of several compounds of one
     class ('A + B') is that class, with the potencies of its parts.
     """
-    known = vocab.treatments.get(text)
-    if known is None:
-        if len(vocab.treatments) >= _REMEMBERED:
-            vocab.treatments.clear()
-        known = vocab.treatments[text] = _treatment(text, vocab)
-    return known
+    return remembered(vocab.treatments, text, lambda arm: _treatment(arm, vocab))
 
 
 def _treatment(text: str, vocab: Vocabulary) -> Treatment:
