@@ -86,8 +86,8 @@ def bare_work(registry: Path, workdir: Path, batch_size: int, workers: int) -> f
     or publishing (docs/performance.md says what the ratio to it therefore measures)."""
     started = time.perf_counter()
     pulled, _ = pull(load_registry(registry).local, registry.parent)
-    vocab = build_vocabulary(load_vocabularies(of_kind(pulled, "vocab"))[0])
-    batches = plan_batches(pulled.filter(pl.col("kind") == "guide"), batch_size)
+    vocab = build_vocabulary(load_vocabularies(records(of_kind(pulled, "vocab")))[0])
+    batches = plan_batches(of_kind(pulled, "guide"), batch_size)
     jobs = [(records(batch), vocab, workdir / f"bare-{n}") for n, batch in enumerate(batches)]
     with multiprocessing.get_context("spawn").Pool(workers) as pool:
         shards = pool.map(_bare_batch, jobs)

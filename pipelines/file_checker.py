@@ -13,7 +13,7 @@ from pipelines.batches import process_batch
 from pipelines.interpret.bibliographic_records import load_bibliography
 from pipelines.interpret.resolve import RecordIndex
 from pipelines.interpret.vocab import VOCAB_DATASETS, build_vocabulary, load_vocabularies
-from pipelines.pull.sources import PulledFile, describe_file, load_registry, of_kind, pull
+from pipelines.pull.sources import PulledFile, describe_file, load_registry, of_kind, pull, records
 from pipelines.read import bibliography
 
 
@@ -21,10 +21,10 @@ def check_files(paths: list[Path], registry: Path) -> list[str]:
     """Problems as 'file:line: message' lines; vocabularies and records taken from the registry."""
     entries = [e for e in load_registry(registry).local if e.kind in ("vocab", "references")]
     registered, _ = pull(entries, registry.parent)
-    frames, _, _ = load_vocabularies(of_kind(registered, "vocab"))
+    frames, _, _ = load_vocabularies(records(of_kind(registered, "vocab")))
     vocab = build_vocabulary(frames)
-    records, _, _ = load_bibliography(of_kind(registered, "references"))
-    index = RecordIndex(records["core.bibliographic_records"].to_dicts())
+    bibliographic, _, _ = load_bibliography(records(of_kind(registered, "references")))
+    index = RecordIndex(bibliographic["core.bibliographic_records"].to_dicts())
     problems: list[tuple[str, int, str]] = []
     for path in paths:
         if not path.is_file():

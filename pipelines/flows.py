@@ -68,6 +68,7 @@ from pipelines.pull.sources import (
     SourceError,
     landed_file,
     load_registry,
+    of_kind,
     pull,
     pulled_frame,
     records,
@@ -408,20 +409,20 @@ def build_warehouse(
                 raise NoSources(f'{sources}: no guide file found; register one with kind = "guide"')
         files = BY_NAME["meta.pulled_files"].conform(pulled, run_id=summary.run_id)
         with _stage(summary, "vocabularies"):
-            vocab_dir = reference_shard("vocabularies", _of_kind(pulled, "vocab"), layout.shards)
+            vocab_dir = reference_shard("vocabularies", of_kind(pulled, "vocab"), layout.shards)
         with _stage(summary, "bibliography"):
             records_dir = reference_shard(
-                "bibliography", _of_kind(pulled, "references"), layout.shards
+                "bibliography", of_kind(pulled, "references"), layout.shards
             )
         with _stage(summary, "estimates"):
             estimates_dir = reference_shard(
-                "estimates", _of_kind(pulled, "estimates"), layout.shards, (vocab_dir,)
+                "estimates", of_kind(pulled, "estimates"), layout.shards, (vocab_dir,)
             )
         with _stage(summary, "parse") as detail:
             references = (vocab_dir, records_dir, estimates_dir)
             # The batches (a sorted copy of the guides' rows) are not kept past parsing.
             shard_dirs = _parse_batches(
-                plan_batches(_of_kind(pulled, "guide"), batch_size),
+                plan_batches(of_kind(pulled, "guide"), batch_size),
                 references,
                 layout.shards,
                 detail,
@@ -601,7 +602,3 @@ def _run_id() -> str:
         return str(get_run_context().flow_run.id)
     except MissingContextError:
         return str(uuid.uuid4())
-
-
-def _of_kind(pulled: pl.DataFrame, kind: str) -> pl.DataFrame:
-    return pulled.filter(pl.col("kind") == kind)

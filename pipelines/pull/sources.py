@@ -88,7 +88,7 @@ PULLED = pl.Schema({f.name: _DTYPES[str(f.type)] for f in fields(PulledFile)})
 
 def pulled_frame(files: Iterable[PulledFile]) -> pl.DataFrame:
     return pl.DataFrame(
-        [{**{f.name: getattr(p, f.name) for f in fields(p)}, "path": str(p.path)} for p in files],
+        [{**asdict(p), "path": str(p.path)} for p in files],
         schema=PULLED,
     )
 
@@ -97,8 +97,8 @@ def records(frame: pl.DataFrame) -> list[PulledFile]:
     return [PulledFile(**{**row, "path": Path(row["path"])}) for row in frame.iter_rows(named=True)]
 
 
-def of_kind(frame: pl.DataFrame, kind: str) -> list[PulledFile]:
-    return records(frame.filter(pl.col("kind") == kind))
+def of_kind(frame: pl.DataFrame, kind: str) -> pl.DataFrame:
+    return frame.filter(pl.col("kind") == kind)
 
 
 class Problem(Protocol):
@@ -283,6 +283,7 @@ def _is_glob(pattern: str) -> bool:
 # Files stat-ed per chunk of a listing: the Python objects of a glob of 100 000 files never live
 # at once, only their columns.
 LISTING_CHUNK = 10_000
+_LISTED = pl.Schema({"file": pl.String, **LISTING})
 
 
 def list_files(entry: RegistryEntry, registry_dir: Path) -> pl.DataFrame:
@@ -295,7 +296,7 @@ def list_files(entry: RegistryEntry, registry_dir: Path) -> pl.DataFrame:
     else:
         names = iter([os.path.normpath(pattern)])
     root = os.path.abspath(registry_dir)
-    chunks = [pl.DataFrame(schema={"file": pl.String, **LISTING})]
+    chunks = [pl.DataFrame(schema=_LISTED)]
     while chunk := list(itertools.islice(names, LISTING_CHUNK)):
         chunks.append(_stat_files(root, chunk))
     return pl.concat(chunks).sort("file")
@@ -312,4 +313,4 @@ def _stat_files(root: str, names: list[str]) -> pl.DataFrame:
         if stat.S_ISREG(status.st_mode):
             signature = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
             rows.append((name, os.path.normpath(path), *signature))
-    return pl.DataFrame(rows, schema={"file": pl.String, **LISTING}, orient="row")
+    return pl.DataFrame(rows, schema=_LISTED, orient="row")

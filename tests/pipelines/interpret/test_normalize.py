@@ -4,7 +4,8 @@ import pytest
 
 from pipelines.batches import process_batch
 from pipelines.interpret.normalize import published_month
-from pipelines.pull.sources import load_registry, of_kind, pull
+from pipelines.pull.sources import load_registry, pull
+from pipelines.pull.sources import records as pulled_records
 from pipelines.read.text import MARKER
 from tests.conftest import ROOT
 
@@ -15,7 +16,7 @@ def seed(vocab, records):
     pulled, _ = pull(
         [e for e in load_registry(registry).local if e.kind == "guide"], registry.parent
     )
-    return process_batch(of_kind(pulled, "guide"), vocab, records)
+    return process_batch(pulled_records(pulled), vocab, records)
 
 
 def test_one_source_with_the_guides_metadata(seed):
