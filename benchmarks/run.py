@@ -29,11 +29,11 @@ import duckdb
 import polars as pl
 
 from benchmarks.corpus import generate
-from pipelines import prefect_env
 from pipelines.batches import normalize_batch, plan_batches, write_shard
 from pipelines.interpret.resolve import RecordIndex
 from pipelines.interpret.vocab import build_vocabulary, load_vocabularies
 from pipelines.pull.sources import load_registry, of_kind, pull, records
+from pipelines.runtime import prefect_env
 from pipelines.store.load import Shard, build_database
 from schemas import BY_NAME
 

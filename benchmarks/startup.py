@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipelines import prefect_env
+from pipelines.runtime import prefect_env
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI = str(Path(sys.executable).parent / "dermevidence")

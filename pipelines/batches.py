@@ -17,7 +17,6 @@ from typing import Any
 
 import polars as pl
 
-from pipelines import failpoints
 from pipelines.interpret.evidence import assess
 from pipelines.interpret.normalize import DATASETS as GUIDE_DATASETS
 from pipelines.interpret.normalize import Rows, normalize_guide
@@ -26,6 +25,7 @@ from pipelines.interpret.vocab import Vocabulary, read_vocabulary
 from pipelines.pull.sources import PulledFile, SourceError
 from pipelines.read.errors import FileError
 from pipelines.read.guide import parse_guide
+from pipelines.runtime import failpoints
 from pipelines.store.layout import remove_folder, visible_folders
 from pipelines.validate import orphan_citations, validate_rows
 from schemas import BY_NAME

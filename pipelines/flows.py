@@ -34,7 +34,6 @@ from prefect.exceptions import MissingContextError
 from prefect.futures import as_completed
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 
-from pipelines import failpoints, memory, progress
 from pipelines.batches import (
     References,
     batch_key,
@@ -74,6 +73,7 @@ from pipelines.pull.sources import (
     records,
 )
 from pipelines.pull.stat_cache import StatCache
+from pipelines.runtime import failpoints, memory, progress
 from pipelines.store.changes import compare_with_release, headline
 from pipelines.store.checks import run_checks
 from pipelines.store.history import Retention, prune_reports, record_history, write_pulled

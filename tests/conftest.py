@@ -23,7 +23,7 @@ os.environ.setdefault(
     "DERMEVIDENCE_SERVER_HOME", tempfile.mkdtemp(prefix="dermevidence-test-server-")
 )
 
-from pipelines import prefect_env  # noqa: E402
+from pipelines.runtime import prefect_env  # noqa: E402
 
 for _name, _value in prefect_env.DEFAULTS.items():
     os.environ.setdefault(_name, _value)

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import failpoints, prefect_env
+from pipelines.runtime import failpoints, prefect_env
 from pipelines.store.layout import Layout
 from pipelines.store.publish import MANIFEST, verify_release
 

@@ -21,9 +21,9 @@ import pytest
 from distributed import Client
 
 from benchmarks.corpus import generate
-from pipelines import prefect_env
 from pipelines.cli import Exit
-from pipelines.prefect_env import free_port
+from pipelines.runtime import prefect_env
+from pipelines.runtime.prefect_env import free_port
 from tests.conftest import ROOT
 
 CLI = str(Path(sys.executable).parent / "dermevidence")

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import prefect_env
+from pipelines.runtime import prefect_env
 from tests.conftest import DATA, ROOT
 
 HOSTILE = DATA / "hostile"

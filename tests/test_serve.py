@@ -24,7 +24,7 @@ from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
 from prefect.exceptions import ObjectNotFound
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
-from pipelines.prefect_env import free_port
+from pipelines.runtime.prefect_env import free_port
 
 CLI = str(Path(sys.executable).parent / "dermevidence")
 CHROMIUM = shutil.which("chromium")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from pipelines import failpoints
+from pipelines.runtime import failpoints
 
 # Warehouse roots whose lock this process holds.
 _HELD: set[Path] = set()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import failpoints
+from pipelines.runtime import failpoints
 from schemas import DATASETS, WAREHOUSE_SCHEMAS, Dataset
 from schemas.render import ddl, sql_names
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import polars as pl
 
-from pipelines import failpoints
 from pipelines.pull.fetch import sha256_file
+from pipelines.runtime import failpoints
 from pipelines.store.layout import remove_folder, visible_folders
 from pipelines.store.load import connect
 from pipelines.store.parts import Part

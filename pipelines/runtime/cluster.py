@@ -4,15 +4,16 @@ line naming what is wrong, not a traceback from deep inside a task."""
 
 from __future__ import annotations
 
-from pipelines import batches
+from collections.abc import Callable
 
 
 class ClusterError(Exception):
     pass
 
 
-def check_cluster(address: str, timeout: float = 10.0) -> int:
-    """The number of workers at `address`, or ClusterError."""
+def check_cluster(address: str, code_version: Callable[[], str], timeout: float = 10.0) -> int:
+    """The number of workers at `address`, or ClusterError. `code_version` is called here and on
+    every worker (so a worker that cannot import it, or has other code, is named)."""
     from distributed import Client
 
     try:
@@ -24,14 +25,14 @@ def check_cluster(address: str, timeout: float = 10.0) -> int:
         if not workers:
             raise ClusterError(f"the Dask scheduler at {address} has no workers")
         try:
-            versions = client.run(worker_code_version)
+            versions = client.run(code_version)
         except Exception as exc:  # anything a worker raises is the worker's problem, reported
             # Dask hands a worker's import error back wrapped in a bare Exception.
             detail = str(exc) if type(exc) is Exception else f"{type(exc).__name__}: {exc}"
             raise ClusterError(
                 f"a worker of {address} cannot run this project's code ({detail}); install it there (make install)"
             ) from None
-        mine = batches.code_version()
+        mine = code_version()
         for worker, version in sorted(versions.items()):
             if version != mine:
                 raise ClusterError(
@@ -40,7 +41,3 @@ def check_cluster(address: str, timeout: float = 10.0) -> int:
         return len(workers)
     finally:
         client.close()
-
-
-def worker_code_version() -> str:
-    return batches.code_version()

@@ -133,7 +133,7 @@ def _start(server_home: Path, port: int, timeout: float, idle_minutes: float) ->
     log_path = server_home / "server.log"
     with log_path.open("ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "pipelines.server_keeper", "--home", str(server_home),
+            [sys.executable, "-m", "pipelines.runtime.server_keeper", "--home", str(server_home),
              "--port", str(port), "--idle-minutes", str(idle_minutes)],
             env=environment, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True,

@@ -5,7 +5,7 @@ caller waits on it. Idle means: no client registered under <home>/clients (each 
 registers its pid for as long as it lives) and no registration or departure for the idle time,
 measured from that folder's modification time. The way build daemons behave.
 
-    python -m pipelines.server_keeper --home DIR --port N --idle-minutes M   (0: never idle out)
+    python -m pipelines.runtime.server_keeper --home DIR --port N --idle-minutes M   (0: never idle out)
 """
 
 from __future__ import annotations

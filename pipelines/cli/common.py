@@ -1,0 +1,79 @@
+"""The one `dermevidence` app, its exit codes, the options several commands share, and how a
+command fails: one line on stderr and a documented exit code, never a traceback."""
+
+from __future__ import annotations
+
+import contextlib
+from enum import IntEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    import duckdb
+
+app = typer.Typer(
+    help="Evidence warehouse for topical treatments of inflammatory skin diseases.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+
+class Exit(IntEnum):
+    """Exit codes of `dermevidence`; documented in the README."""
+
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+    ISSUES = 3
+    STRICT_FAILED = 4
+    CONFIG = 5
+    NO_SOURCES = 6
+    LOCKED = 7
+    CLUSTER = 8
+
+
+SourcesOption = Annotated[Path, typer.Option("--sources", help="Sources registry (TOML).")]
+WarehouseOption = Annotated[Path, typer.Option("--warehouse", help="Warehouse folder.")]
+FormatOption = Annotated[str, typer.Option("--format", help="table, csv or json.")]
+StrictOption = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Fail and publish nothing if any row is quarantined, any source fails or any check fails.",
+    ),
+]
+OfflineOption = Annotated[
+    bool,
+    typer.Option(
+        "--offline",
+        help="Fetch nothing: serve URL sources from the landing cache and report those it lacks.",
+    ),
+]
+
+
+@contextlib.contextmanager
+def read_only(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse's DuckDB file opened read-only, or the CONFIG exit when there is none."""
+    import duckdb
+
+    database = warehouse / "evidence.duckdb"
+    if not database.exists():
+        fail(Exit.CONFIG, f"{database} does not exist yet; run `dermevidence run` first")
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def fail(code: Exit, message: str) -> None:
+    errors.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(int(code))

@@ -1,0 +1,156 @@
+"""Reading the warehouse: `query`, `report`, `changes` and `history`, each read-only, with
+table, csv or json output."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from pipelines.cli.common import (
+    Exit,
+    FormatOption,
+    WarehouseOption,
+    app,
+    console,
+    fail,
+    read_only,
+)
+
+
+@app.command()
+def query(
+    sql: Annotated[str, typer.Argument(help="SQL to run against the warehouse (read-only).")],
+    warehouse: WarehouseOption = Path("warehouse"),
+    output: FormatOption = "table",
+) -> None:
+    """Run read-only SQL against warehouse/evidence.duckdb."""
+    import duckdb
+
+    _check_format(output)
+    with read_only(warehouse) as con:
+        try:
+            kinds = {statement.type.name for statement in duckdb.extract_statements(sql)}
+        except duckdb.Error as exc:
+            fail(Exit.ERROR, f"query failed: {exc}")
+        if kinds - {"SELECT", "EXPLAIN"}:
+            refused = ", ".join(sorted(kinds - {"SELECT", "EXPLAIN"}))
+            fail(
+                Exit.ERROR,
+                f"dermevidence query runs SELECT statements only ({refused} refused), so that neither the warehouse nor its exports can change",
+            )
+        try:
+            result = con.sql(sql)
+            columns = result.columns if result is not None else []
+            rows = result.fetchall() if result is not None else None
+        except duckdb.Error as exc:
+            fail(Exit.ERROR, f"query failed: {exc}")
+    if rows is not None:
+        _print_rows(columns, rows, output)
+
+
+@app.command()
+def report(
+    warehouse: WarehouseOption = Path("warehouse"),
+    open_it: Annotated[
+        bool, typer.Option("--open", help="Also open it in the default browser.")
+    ] = False,
+) -> None:
+    """Print the path of the live release's report (report/index.html, a static page)."""
+    page = (warehouse / "exports" / "report" / "index.html").resolve()
+    if not page.is_file():
+        fail(Exit.CONFIG, f"{page} does not exist; run `dermevidence run` to publish a release")
+    console.print(str(page), markup=False, highlight=False, soft_wrap=True)
+    if open_it:
+        import webbrowser
+
+        webbrowser.open(page.as_uri())
+
+
+@app.command()
+def changes(
+    warehouse: WarehouseOption = Path("warehouse"),
+    output: FormatOption = "table",
+) -> None:
+    """What the live release changed since the one before: rows added, removed, fields changed."""
+    _check_format(output)
+    with read_only(warehouse) as con:
+        result = con.sql(
+            "SELECT dataset, key, change, field, old, new, previous_release_id "
+            "FROM meta.release_changes ORDER BY dataset, key, change, field"
+        )
+        columns, rows = result.columns, result.fetchall()
+    _print_rows(columns, rows, output)
+
+
+@app.command()
+def history(
+    warehouse: WarehouseOption = Path("warehouse"),
+    limit: Annotated[int, typer.Option("--limit", min=1, help="How many recent runs.")] = 10,
+    output: FormatOption = "table",
+) -> None:
+    """The recent runs, newest first: status, release, time taken, quarantined rows, source errors.
+
+    Read from warehouse/reports/, so runs that published nothing (--strict failures) are listed."""
+    import polars as pl
+
+    from pipelines.store.history import run_history
+    from pipelines.store.layout import Layout
+
+    _check_format(output)
+    runs = run_history(Layout(warehouse.resolve()).reports)
+    if runs.is_empty():
+        fail(Exit.CONFIG, f"{warehouse} has no runs yet; run `dermevidence run` first")
+    seconds = (pl.col("finished_at") - pl.col("started_at")).dt.total_milliseconds() / 1000
+    recent = (
+        runs.sort("started_at", descending=True)
+        .head(limit)
+        .select(
+            pl.col("started_at").dt.strftime("%Y-%m-%d %H:%M:%S"),
+            "status",
+            "release_id",
+            seconds.round(1).alias("seconds"),
+            "quarantined",
+            "source_errors",
+        )
+    )
+    _print_rows(recent.columns, recent.rows(), output)
+
+
+def _check_format(output: str) -> None:
+    if output not in ("table", "csv", "json"):
+        fail(Exit.USAGE, f"--format must be table, csv or json, not {output!r}")
+
+
+def _print_rows(columns: list[str], rows: list[tuple], output: str) -> None:
+    """Print a result in any of the formats; nested values (lists, structs, maps) are JSON text in
+    CSV and tables, as in the CSV exports, and any other value is its text."""
+    if output == "json":
+        records = [dict(zip(columns, row, strict=True)) for row in rows]
+        sys.stdout.write(json.dumps(records, default=str, indent=2) + "\n")
+        return
+    flat = [[_cell(value) for value in row] for row in rows]
+    if output == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(flat)
+    else:
+        table = Table(*columns)
+        for row in flat:
+            table.add_row(*row)
+        console.print(table)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple | dict):
+        return json.dumps(value, default=str)
+    return str(value)
