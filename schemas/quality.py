@@ -68,6 +68,27 @@ class TermMatches(Provenance):
     occurrences: int = pa.Field(ge=1, description="How often the document prints it.")
 
 
+class ColumnRoles(Provenance):
+    table_id: str = pa.Field(description="The table (core.tables).")
+    table_no: int = pa.Field(ge=1, description="Table number as printed.")
+    column_no: int = pa.Field(ge=1, description="1-based position of the column.")
+    header: str = pa.Field(description="The column's header as printed (empty when none).")
+    role: str | None = pa.Field(
+        nullable=True,
+        description="The role the column was read in (outcome, comparison, result, evidence_grade, population, condition; parameter, finding, implication in a preclinical table); null when none.",
+    )
+    header_score: float = pa.Field(
+        ge=0, le=1, description="How well the header names the role: 1 a synonym, 0.8 close, 0 not."
+    )
+    content_score: float = pa.Field(
+        ge=0, le=1, description="Share of the column's cells that read as the role."
+    )
+    decided_by: str = pa.Field(
+        isin=["header", "cells", "header and cells", "unassigned"],
+        description="What decided the role: the header, the cells, both, or nothing (no role).",
+    )
+
+
 DATASETS = (
     Dataset(
         name="quality.quarantine",
@@ -86,6 +107,12 @@ DATASETS = (
         model=TermMatches,
         description="How every printed term of a document was read against the vocabularies: one row per document, vocabulary and printed text, with the method, the score and the closest rival, for a person to review.",
         key=("source_id", "vocabulary", "text"),
+    ),
+    Dataset(
+        name="quality.column_roles",
+        model=ColumnRoles,
+        description="How each column of each table was read: the role it was given and the header and cell scores that decided it, for a person to review.",
+        key=("source_id", "table_id", "column_no"),
     ),
     Dataset(
         name="quality.checks",

@@ -13,8 +13,8 @@ class Tables(Provenance):
     table_no: int = pa.Field(ge=1, description="Table number as printed ('Table N:').")
     title: str = pa.Field(description="Table title, markup removed.")
     table_kind: str = pa.Field(
-        isin=["comparative", "preclinical", "unknown"],
-        description="What the header says the table holds, per raw/vocab/table_columns.csv.",
+        isin=["comparative", "preclinical", "other", "unknown"],
+        description="What the table holds, from its columns' roles (quality.column_roles): comparative evidence, a preclinical profile, other (specifications, schedules, trial characteristics: read for nothing) or unknown (looks like evidence but could not be read; a source error says why).",
     )
     columns: pl.List(pl.Utf8) = pa.Field(description="Column headers as printed, in order.")
     n_rows: int = pa.Field(ge=0, description="Number of body rows.")

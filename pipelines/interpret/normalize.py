@@ -11,22 +11,32 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from pipelines.interpret.ages import population_from_ages
+from pipelines.interpret.columns import (
+    COMPARATIVE,
+    COMPARISON_JOINER,
+    PRECLINICAL,
+    UNKNOWN,
+    ColumnRole,
+    TableRoles,
+    table_roles,
+)
 from pipelines.interpret.direction import ArmMention, read_direction
-from pipelines.interpret.terms import Match, TermIndex, TermLog
+from pipelines.interpret.strengths import PATTERN, STRENGTH, percent
+from pipelines.interpret.terms import Match, TermIndex, TermLog, TermMatch
 from pipelines.interpret.treatments import Treatment, treatment, treatment_columns
-from pipelines.interpret.vocab import Vocabulary, header_key
+from pipelines.interpret.vocab import Vocabulary
 from pipelines.pull.sources import PulledFile, SourceError
 from pipelines.read.parsed_guide import ParsedGuide, Row, Table
 from pipelines.read.text import citation_numbers, clean, month_number, sentences, stable_id
 
 Rows = dict[str, list[dict[str, Any]]]
 
-_COMPARISON_SPLIT = re.compile(r"\s+(?:vs\.?|versus)\s+", re.IGNORECASE)
+_COMPARISON_SPLIT = COMPARISON_JOINER
 _TRAILING_PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")
 _PARENS = re.compile(r"\(([^()]*)\)")
-_BARE_STRENGTH = re.compile(r"(\d+(?:\.\d+)?)\s*%\s*$")
+_BARE_STRENGTH = re.compile(rf"{PATTERN}\s*$", re.IGNORECASE)
 _GRADE_SYMBOL = re.compile("[\u2295\u2a01]")
-_STRENGTH_AFTER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%")
+_STRENGTH_AFTER = re.compile(rf"^\s*{PATTERN}", re.IGNORECASE)
 _POTENCY_JOINER = re.compile(r"^[\s/,-]*(?:(?:to|and|or)\b)?[\s/,-]*$", re.IGNORECASE)
 _FOLD_RANGE = re.compile(
     r"(\d+(?:\.\d+)?)\s*-?\s*(?:to|\u2013|-)\s*(\d+(?:\.\d+)?)\s*-?\s*fold", re.IGNORECASE
@@ -34,6 +44,9 @@ _FOLD_RANGE = re.compile(
 _FOLD_SINGLE = re.compile(r"(\d+(?:\.\d+)?)\s*-?\s*fold", re.IGNORECASE)
 _MODEL = re.compile(r"\bin (?:an? |the )?((?:[\w-]+ ){0,5}models?)\b", re.IGNORECASE)
 _REFERENCE_TAIL = re.compile(r"^(?P<title>.+?)\s+-\s+(?P<database>[A-Z][\w .]*?)\s*\[[^\]]*\]\s*$")
+# An unknown arm is looked for by its printed name only when that name is a word or more.
+_MIN_NAME = 4
+_MAX_NAME_WORDS = 3
 _MONTH_YEAR = re.compile(r"(?P<month>[A-Za-z]+)\.?\s+(?P<year>\d{4})")
 
 
@@ -57,6 +70,7 @@ DATASETS = (
     "core.citations",
     "quality.source_errors",
     "quality.term_matches",
+    "quality.column_roles",
 )
 
 
@@ -68,24 +82,26 @@ def normalize_guide(pulled: PulledFile, guide: ParsedGuide, vocab: Vocabulary) -
     rows["core.sources"].append(_source(pulled, guide))
     rows["quality.source_errors"] += [asdict(SourceError.of(pulled, i)) for i in guide.issues]
     for position, table in enumerate(guide.tables, 1):
-        kind, columns = _table_kind(table, vocab)
-        rows["core.tables"].append(_table(context, table, kind, position))
+        roles = table_roles(table, vocab)
+        rows["core.tables"].append(_table(context, table, roles.kind, position))
         rows["raw.table_cells"].extend(_cells(context, table))
-        if kind == "comparative":
-            condition = _condition(vocab, terms, table, guide.title or "")
+        rows["quality.column_roles"].extend(_column_roles(context, table, roles, position))
+        if roles.kind == COMPARATIVE:
+            where = _TableContext(position, table, guide.title or "")
             for row in table.rows:
-                _findings(rows, context, (position, table, row), columns, condition, vocab, terms)
-        elif kind == "preclinical":
+                _findings(rows, context, where, row, roles, vocab, terms)
+        elif roles.kind == PRECLINICAL:
+            columns = {c.role: c.column_no - 1 for c in roles.columns if c.role}
             compound = _profiled_compound(table.title, vocab)
             for row in table.rows:
                 _preclinical(rows, context, (position, table, row), columns, compound, vocab)
-        else:
+        elif roles.kind == UNKNOWN:
             rows["quality.source_errors"].append(
                 {
                     **context,
                     "line_no": table.line_no,
                     "error": "table_header",
-                    "message": f"Table {table.table_no} header {list(table.header)} matches no table kind in raw/vocab/table_columns.csv; add the headers as synonyms",
+                    "message": f"Table {table.table_no} was not read: {roles.reason} (header {list(table.header)}; quality.column_roles shows how each column was scored)",
                 }
             )
     for paragraph in guide.paragraphs:
@@ -143,23 +159,6 @@ def _source(pulled: PulledFile, guide: ParsedGuide) -> dict[str, Any]:
     }
 
 
-def _table_kind(table: Table, vocab: Vocabulary) -> tuple[str, dict[str, int]]:
-    """The first table kind whose required columns all appear in the header, and where they are."""
-    header = [header_key(text) for text in table.header]
-    for kind in sorted(vocab.columns):
-        positions = {
-            column: next((i for i, text in enumerate(header) if text in synonyms), -1)
-            for column, (_, synonyms) in vocab.columns[kind].items()
-        }
-        if all(
-            positions[column] >= 0
-            for column, (required, _) in vocab.columns[kind].items()
-            if required
-        ):
-            return kind, {column: i for column, i in positions.items() if i >= 0}
-    return "unknown", {}
-
-
 def _table(context: dict, table: Table, kind: str, position: int) -> dict[str, Any]:
     return {
         **context,
@@ -173,6 +172,34 @@ def _table(context: dict, table: Table, kind: str, position: int) -> dict[str, A
     }
 
 
+def _column_roles(
+    context: dict, table: Table, roles: TableRoles, position: int
+) -> list[dict[str, Any]]:
+    return [
+        {
+            **context,
+            "line_no": table.line_no,
+            "table_id": stable_id("tbl", context["source_id"], position),
+            "table_no": table.table_no,
+            "column_no": column.column_no,
+            "header": column.header,
+            "role": column.role,
+            "header_score": column.header_score,
+            "content_score": column.content_score,
+            "decided_by": _decided_by(column),
+        }
+        for column in roles.columns
+    ]
+
+
+def _decided_by(column: ColumnRole) -> str:
+    if column.role is None:
+        return "unassigned"
+    if column.header_score and column.content_score:
+        return "header and cells"
+    return "header" if column.header_score else "cells"
+
+
 def _cells(context: dict, table: Table) -> list[dict[str, Any]]:
     return [
         {
@@ -181,7 +208,7 @@ def _cells(context: dict, table: Table) -> list[dict[str, Any]]:
             "table_no": table.table_no,
             "row_no": row.row_no,
             "column_no": column_no,
-            "header": table.header[column_no - 1],
+            "header": table.header[column_no - 1] if column_no <= len(table.header) else "",
             "cell_text": cell.text,
             "continued_from_line": cell.continued_from_line,
         }
@@ -190,41 +217,58 @@ def _cells(context: dict, table: Table) -> list[dict[str, Any]]:
     ]
 
 
+@dataclass(frozen=True)
+class _TableContext:
+    position: int
+    table: Table
+    guide_title: str
+
+
 def _findings(
     rows: Rows,
     context: dict,
-    where: tuple[int, Table, Row],
-    columns: dict[str, int],
-    condition: str | None,
+    where: _TableContext,
+    row: Row,
+    roles: TableRoles,
     vocab: Vocabulary,
     terms: TermLog,
 ) -> None:
-    position, table, row = where
+    position, table = where.position, where.table
 
-    def cell(column: str) -> str:
-        return row.cells[columns[column]].text if column in columns else ""
+    def cell(role: str) -> str:
+        column = roles.position(role)
+        return row.cells[column].text if column is not None and column < len(row.cells) else ""
 
-    outcome_text = clean(cell("outcome")) or clean(row.group or "")
+    def cells(role: str) -> list[str]:
+        return [clean(row.cells[i].text) for i in roles.positions(role) if i < len(row.cells)]
+
+    title = clean(table.title)
+    outcome_text = clean(cell("outcome")) or clean(row.group or "") or _titled_outcome(title, vocab)
     outcome = terms.record(vocab.outcome_terms.match(outcome_text), row.line_no).term_id
-    grade = _grade(clean(cell("evidence_grade")), vocab)
+    grade = _grade(clean(cell("evidence_grade")), vocab) if cell("evidence_grade") else None
     comparison = clean(cell("comparison"))
     qualifiers = [
+        *cells("condition"),
+        *cells("population"),
         *_PARENS.findall(comparison),
         *([row.group] if row.group and cell("outcome") else []),
     ]
+    condition = _condition(vocab, terms, table, where.guide_title, qualifiers, cells("condition"))
     arms = _arms(_without_qualifiers(comparison), vocab, terms, row.line_no)
-    title = _mask(clean(table.title), _mentions(clean(table.title), vocab))
+    masked_title = _mask(title, _mentions(title, vocab))
     cited = citation_numbers(" ".join(c.text for c in row.cells))
     statement_no = 0
     for text in _statements(cell("result"), vocab):
         mentions = _mentions(text, vocab)
         masked = _mask(text, mentions)
         arm_mentions = _arm_mentions(text, mentions, arms, vocab)
-        reading = read_direction(text, arm_mentions, vocab.polarity.get(outcome or ""), vocab)
+        reading = read_direction(text, arm_mentions, _polarity(outcome, outcome_text, vocab), vocab)
         population = _first(
-            vocab.population_terms, terms, row.line_no, masked, *qualifiers, title
-        ) or next(filter(None, map(population_from_ages, [*qualifiers, title])), None)
-        severity = _first(vocab.severity_terms, terms, row.line_no, masked, *qualifiers, title)
+            vocab.population_terms, terms, row.line_no, masked, *qualifiers, masked_title
+        ) or next(filter(None, map(population_from_ages, [*qualifiers, masked_title])), None)
+        severity = _first(
+            vocab.severity_terms, terms, row.line_no, masked, *qualifiers, masked_title
+        )
         for intervention, comparator in _restated(text, arm_mentions, mentions, arms):
             statement_no += 1
             finding_id = stable_id("fnd", context["source_id"], position, row.row_no, statement_no)
@@ -252,16 +296,40 @@ def _findings(
             _cite(rows, context, row.line_no, "findings", finding_id, cited)
 
 
+def _polarity(outcome: str | None, outcome_text: str, vocab: Vocabulary) -> str | None:
+    """The outcome's polarity; for an outcome no entry covers, that of an event its text counts."""
+    if outcome is not None:
+        return vocab.polarity.get(outcome)
+    counted = vocab.event_terms.find(outcome_text)
+    return vocab.event_polarity[counted[0].term_id] if counted else None
+
+
 def _arms(comparison: str, vocab: Vocabulary, terms: TermLog, line_no: int) -> dict[str, Treatment]:
-    """The two arms of 'A vs. B'; a comparison that is not two arms is one unknown arm twice."""
+    """The two arms of 'A vs. B'; a comparison that is not two arms is one unknown arm twice.
+    A side that names no compound shares the class the other side ends with ('Mid-potency vs.
+    low-potency corticosteroids': both are corticosteroids)."""
     sides = _COMPARISON_SPLIT.split(comparison)
     if len(sides) == 2:
+        sides = _shared_class(sides, vocab)
         intervention, comparator = (treatment(side, vocab) for side in sides)
     else:
         intervention = comparator = treatment(comparison, vocab)
     for arm in (intervention, comparator):
         terms.record(arm.match, line_no)
     return {"intervention": intervention, "comparator": comparator}
+
+
+def _shared_class(sides: list[str], vocab: Vocabulary) -> list[str]:
+    named = [vocab.compound_terms.find(side) for side in sides]
+    for bare, other in ((0, 1), (1, 0)):
+        if named[bare] or not named[other]:
+            continue
+        last = named[other][-1]
+        is_class = _kind(last.term_id, vocab) == "class"
+        if is_class and not sides[other][last.end :].strip(" .,;"):
+            sides = list(sides)
+            sides[bare] = f"{sides[bare].rstrip()} {last.text}"
+    return sides
 
 
 def _grade(text: str, vocab: Vocabulary) -> str:
@@ -326,7 +394,22 @@ def _arm_mentions(
     for bare in _bare_strengths(text, mentions, vocab):
         if len(treated) == 1:
             named.append(ArmMention(bare.start, bare.end, treated[0]))
+    taken = [(m.start, m.end) for m in named]
+    for arm, given in arms.items():
+        for start, end in _printed_name(text, given) if given.compound is None else ():
+            if not any(s < end and start < e for s, e in taken):
+                named.append(ArmMention(start, end, arm))
     return sorted(named, key=lambda m: m.start)
+
+
+def _printed_name(text: str, arm: Treatment) -> list[tuple[int, int]]:
+    """Where a statement names an arm the vocabulary does not know, by the words the arm is
+    printed with before its strength or formulation ('Lithium gluconate 8% gel')."""
+    head = re.split(r"\s*(?:\d|\(|,)", arm.text, maxsplit=1)[0].strip()
+    if len(head) < _MIN_NAME or len(head.split()) > _MAX_NAME_WORDS:
+        return []
+    pattern = re.compile(rf"(?<!\w){re.escape(head)}(?!\w)", re.IGNORECASE)
+    return [(found.start(), found.end()) for found in pattern.finditer(text)]
 
 
 def _arm_of(mention: Mention, arms: dict[str, Treatment], vocab: Vocabulary) -> str | None:
@@ -343,11 +426,12 @@ def _arm_of(mention: Mention, arms: dict[str, Treatment], vocab: Vocabulary) -> 
 
 
 def _names(mention: Mention, treatment: Treatment, vocab: Vocabulary) -> bool:
+    """A mention names an arm by its compound, by the class of the compound it names, or by the
+    class the arm's compound belongs to ('The corticosteroid' for triamcinolone)."""
     if mention.compound is None or treatment.compound is None:
         return False
-    return (
-        mention.compound == treatment.compound
-        or vocab.class_of(mention.compound) == treatment.compound
+    return mention.compound in (treatment.compound, vocab.class_of(treatment.compound)) or (
+        vocab.class_of(mention.compound) == treatment.compound
     )
 
 
@@ -392,8 +476,8 @@ def _bare_strengths(text: str, mentions: list[Mention], vocab: Vocabulary) -> li
 
 
 def _bare_value(text: str, mention: ArmMention) -> float | None:
-    strength = re.match(r"(\d+(?:\.\d+)?)\s*%", text[mention.start : mention.end])
-    return float(strength.group(1)) if strength else None
+    strength = STRENGTH.match(text[mention.start : mention.end])
+    return percent(strength) if strength else None
 
 
 def _mentions(text: str, vocab: Vocabulary) -> list[Mention]:
@@ -405,7 +489,7 @@ def _mentions(text: str, vocab: Vocabulary) -> list[Mention]:
         named = frozenset(p.term_id for p in potencies if start <= p.start and p.end <= match.start)
         strength = _STRENGTH_AFTER.match(text[match.end :])
         end = match.end + (strength.end() if strength else 0)
-        value = float(strength.group(1)) if strength else None
+        value = percent(strength) if strength else None
         mentions.append(Mention(start, end, match.term_id, value, named))
     return mentions
 
@@ -432,14 +516,49 @@ def _without_qualifiers(comparison: str) -> str:
     return comparison.strip()
 
 
-def _condition(vocab: Vocabulary, terms: TermLog, table: Table, guide_title: str) -> str | None:
-    """From the table title, else the section heading, else the guide's title; None (and the
-    title recorded as unmatched) when none names a condition."""
-    texts = [clean(table.title), clean(table.section or ""), clean(guide_title)]
+def _condition(
+    vocab: Vocabulary,
+    terms: TermLog,
+    table: Table,
+    guide_title: str,
+    qualifiers: list[str],
+    stated: list[str],
+) -> str | None:
+    """The most specific place that names a condition decides: the row (a condition or population
+    column, the comparison's asides), the table title, its section, the guide's title. A column
+    headed as the condition states one in every row: when the vocabulary knows none of its
+    text, the condition is None (the text recorded as unmatched), never one from further up."""
+    texts = [*qualifiers, clean(table.title), clean(table.section or ""), clean(guide_title)]
+    if stated and not any(vocab.condition_terms.find(text) for text in stated):
+        terms.record(_unmatched(vocab.condition_terms, stated[0]), table.line_no)
+        return None
     found = _first(vocab.condition_terms, terms, table.line_no, *texts)
     if found is None:
-        found = terms.record(vocab.condition_terms.match(texts[0]), table.line_no).term_id
+        terms.record(_unmatched(vocab.condition_terms, texts[len(qualifiers)]), table.line_no)
     return found
+
+
+def _unmatched(index: TermIndex, text: str) -> TermMatch:
+    """A text recorded as naming no entry, with the closest one for the person reviewing: for a
+    condition, a near spelling is another disease ('perioral' is not 'atopic dermatitis')."""
+    match = index.match(text)
+    if match.term_id is None:
+        return match
+    return replace(
+        match,
+        term_id=None,
+        method="unmatched",
+        runner_up=match.term_id,
+        runner_up_score=match.score,
+        score=None,
+    )
+
+
+def _titled_outcome(title: str, vocab: Vocabulary) -> str:
+    """A table without an outcome column names its outcome in the title: the term found there,
+    else the whole title (recorded as read)."""
+    found = vocab.outcome_terms.find(title)
+    return found[0].text if found else title
 
 
 def _profiled_compound(title: str, vocab: Vocabulary) -> str:

@@ -8,10 +8,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from pipelines.interpret.memo import remembered
+from pipelines.interpret.strengths import STRENGTH, strength_pct
 from pipelines.interpret.terms import TermMatch
 from pipelines.interpret.vocab import Vocabulary
 
-_STRENGTH = re.compile(r"(\d+(?:\.\d+)?)\s*%")
 _SUSPENDED_HYPHEN = re.compile(r"(\w)-\s+(to|and|or)\b")
 
 
@@ -68,19 +68,19 @@ def treatment_columns(arm: str, arm_treatment: Treatment) -> dict[str, Any]:
 def _single(text: str, vocab: Vocabulary) -> Treatment:
     compounds = vocab.compound_terms.find(text)
     if not compounds:
-        match = vocab.compound_terms.match(_STRENGTH.sub(" ", text).strip())
-        return Treatment(match.term_id, None, None, None, text.strip(), match)
+        match = vocab.compound_terms.match(STRENGTH.sub(" ", text).strip())
+        formulation = next((m.term_id for m in vocab.formulation_terms.find(text)), None)
+        return Treatment(match.term_id, strength_pct(text), formulation, None, text.strip(), match)
     compound = compounds[0].term_id
     is_class = (vocab.compounds.get(compound) or {}).get("kind") == "class"
-    strength = None if is_class else _STRENGTH.search(text)
+    strength = None if is_class else strength_pct(text)
     formulation = next((m.term_id for m in vocab.formulation_terms.find(text)), None)
     potency = None
     if compound == "tcs" or vocab.class_of(compound) == "tcs":
         named = {m.term_id for m in vocab.potency_terms.find(text)}
         potency = _joined(named, vocab) or vocab.compounds[compound].get("potency")
-    strength_pct = float(strength.group(1)) if strength else None
     match = vocab.compound_terms.found(compounds[0])
-    return Treatment(compound, strength_pct, formulation, potency, text.strip(), match)
+    return Treatment(compound, strength, formulation, potency, text.strip(), match)
 
 
 def _joined(potencies: set[str], vocab: Vocabulary) -> str:

@@ -21,6 +21,7 @@ from pipelines.read.parsed_guide import (
     Table,
     continue_leading,
     is_group_row,
+    looks_like_data,
 )
 from pipelines.read.text import clean
 
@@ -261,13 +262,16 @@ def _spans_row(cells: list[Cell], header: tuple[str, ...]) -> bool:
 
 def _header_and_body(table: html.HtmlElement) -> tuple[tuple[str, ...], list[html.HtmlElement]]:
     """The header is the first row of <thead>, else the first row (as the text rendering's first
-    line is): pages often write headers as bold <td> cells."""
+    line is): pages often write headers as bold <td> cells. A first row that reads as data is no
+    header: the table was printed without one."""
     rows = [row for row in table.iter("tr") if _own_table(row) is table]
     head = [row for row in rows if row.getparent().tag == "thead"]
     first = head[0] if head else (rows[0] if rows else None)
     if first is None:
         return (), []
     header = tuple(cell.text for _, cells in _grid([first]) for cell in cells)
+    if not head and looks_like_data(header):
+        return tuple("" for _ in header), rows
     return header, [row for row in rows if row is not first and row not in head]
 
 

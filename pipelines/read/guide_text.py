@@ -1,4 +1,4 @@
-"""The text rendering of a guide (markdown-like, tab-separated tables) → ParsedGuide."""
+"""The text rendering of a guide (markdown-like; tables tab-separated, piped or aligned) → ParsedGuide."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ from pipelines.read.parsed_guide import (
     Table,
     continue_leading,
     continued,
+    header_and_body,
     is_group_row,
 )
 from pipelines.read.text import clean
+from pipelines.read.text_table import rendering, split_rows
 
 GUIDE_TEXT = "guide-text"
 
@@ -66,38 +68,45 @@ def _read_table(
     section: str | None,
     issues: list[ParseIssue],
 ) -> tuple[Table, int]:
-    """Read 'Table N: title', the tab-separated header and rows up to the first blank line."""
+    """Read 'Table N: title' and the block of lines under it, up to a blank line, a heading or
+    the next table's title, in whichever rendering the block shows."""
     table_no, title_line = int(title.group(1)), index + 1
     index += 1
     while index < len(lines) and not lines[index].strip():
         index += 1
+    start = index
+    while index < len(lines) and _in_block(lines[index]) and rendering(lines[start]):
+        index += 1
     header: tuple[str, ...] = ()
     rows: list[Row] = []
-    if index < len(lines) and "\t" in lines[index]:
-        header = tuple(cell.strip() for cell in lines[index].split("\t"))
-        index += 1
-    else:
+    if index == start:
         issues.append(
             ParseIssue(
                 title_line,
                 "table_shape",
-                f"Table {table_no} has no tab-separated header line after its title",
+                f"Table {table_no} has no table after its title (tab-separated, pipe or space-aligned lines)",
             )
         )
-    group: str | None = None
-    while header and index < len(lines) and "\t" in lines[index]:
-        row_no, line_no = len(rows) + 1, index + 1
-        cells = [Cell(text.strip(), line_no) for text in lines[index].split("\t")]
-        if is_group_row([cell.text for cell in cells], header):
-            group = cells[0].text
-            index += 1
-            continue
-        row = _fit_row(cells, header, rows[-1] if rows else None, row_no, line_no, issues)
-        if row is not None:
-            rows.append(replace(row, group=group))
-        index += 1
+    else:
+        text_rows, found = split_rows(lines[start:index], start + 1)
+        issues += found
+        header, body = header_and_body([row.cells for row in text_rows])
+        group: str | None = None
+        for text_row in text_rows[len(text_rows) - len(body) :]:
+            row_no, line_no = len(rows) + 1, text_row.line_no
+            cells = [Cell(text, line_no) for text in text_row.cells]
+            if is_group_row([cell.text for cell in cells], header):
+                group = cells[0].text
+                continue
+            row = _fit_row(cells, header, rows[-1] if rows else None, row_no, line_no, issues)
+            if row is not None:
+                rows.append(replace(row, group=group))
     table = Table(table_no, title.group(2), title_line, section, header, tuple(rows))
     return table, index
+
+
+def _in_block(line: str) -> bool:
+    return bool(line.strip()) and not _HEADING.match(line) and not TABLE_TITLE.match(clean(line))
 
 
 def _fit_row(

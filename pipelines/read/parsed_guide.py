@@ -20,6 +20,8 @@ _REFERENCE = re.compile(r"^\s*[-*]?\s*(?P<no>\d+)\.\s+(?P<text>.+?)\s*$")
 _CITE_THIS = re.compile(
     r"To cite this document:\s*(?P<publisher>[^.\[]+?)\s*\..*?Available at:\s*\[?(?P<url>https?://[^\]\s]+)"
 )
+_MARKER_OR_PERCENT = re.compile(r"\[\d+\]|\d\s*%")
+_SENTENCE_WORDS = 8
 TABLE_TITLE = re.compile(r"^\s*Table\s+(\d+)\s*[:.]\s*(.*\S)\s*$", re.IGNORECASE)
 
 
@@ -61,6 +63,26 @@ def is_group_row(cells: list[str], header: tuple[str, ...]) -> bool:
     """A row with only its first cell filled, in a table of three columns or more, names the
     group of the rows below it (an outcome spanning them)."""
     return len(header) >= 3 and bool(cells and cells[0]) and not any(cells[1:])
+
+
+def header_and_body(
+    rows: list[tuple[str, ...]],
+) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    """The first row is the header unless it reads as data (a table printed without one): then
+    the header is empty labels and every row is a body row."""
+    if not rows:
+        return (), []
+    if looks_like_data(rows[0]):
+        return tuple("" for _ in rows[0]), rows
+    return rows[0], rows[1:]
+
+
+def looks_like_data(cells: tuple[str, ...]) -> bool:
+    """Header labels are short words: a cell with a citation marker, a percentage or a sentence of
+    eight words or more is a body cell."""
+    return any(
+        _MARKER_OR_PERCENT.search(cell) or len(cell.split()) >= _SENTENCE_WORDS for cell in cells
+    )
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,274 @@
+"""Which role each column of a table plays, decided from its header and its cells together.
+
+Header words are one clue among several, so a table is read the same whatever its header says,
+in whichever order its columns come. The rules, one line each:
+
+- A header scores 1 for a role when it is one of the role's synonyms (raw/vocab/table_columns.csv,
+  normalized: case, plurals, asides), 0.8 when its words hold all of a synonym's or a synonym
+  holds all of its words, or it is a near spelling; else 0.
+- Cells score the share of a column's distinct cells that fit the role: comparison cells name two
+  treatments joined by vs / versus / compared with; grade cells are a grade word or GRADE
+  symbols; result cells say how an effect went (a result phrase, arm numbers, a ratio or
+  difference, a p-value); outcome cells match an outcome term (or, half, are short labels);
+  population cells name a population, an age, a severity or a condition; condition cells a
+  condition.
+- A column's score for a role is its header's plus its cells'; the best pairs take their roles
+  first, each comparative role once (population and condition: any number of columns), none
+  below MIN_SCORE.
+- A table is comparative when a comparison and a result column were found; preclinical when its
+  header names a parameter and a finding; unknown (a source error) when its header names the
+  comparative roles but its cells do not bear them out; else another kind of table
+  (specifications, schedules, trial characteristics): kept, read for nothing, no error.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from pipelines.interpret.ages import population_from_ages
+from pipelines.interpret.vocab import Vocabulary, header_key
+from pipelines.read.parsed_guide import Table
+from pipelines.read.text import clean
+
+COMPARATIVE, PRECLINICAL, OTHER, UNKNOWN = "comparative", "preclinical", "other", "unknown"
+# Roles any number of columns may play: what they hold qualifies every finding of the row.
+QUALIFIERS = ("population", "condition")
+MIN_SCORE = 0.5
+HEADER_PARTIAL = 0.8
+HEADER_FUZZY = 88.0
+# Cells looked at per column: enough to tell its role, few enough for a long table.
+SAMPLE = 12
+SHORT_WORDS = 12
+
+COMPARISON_JOINER = re.compile(r"\s+(?:vs\.?|versus|compared (?:with|to))\s+", re.IGNORECASE)
+_GRADE_SYMBOL = re.compile("[\u2295\u2a01]")
+_ARM_NUMBERS = re.compile(r"\d(?:\.\d+)?\s*%?\s*(?:vs\.?|versus|against)\s*\d", re.IGNORECASE)
+_ESTIMATE = re.compile(
+    r"\b(?:RR|OR|HR|MD|SMD|RD|NNT|ratio|difference)\b[^.;]{0,40}?\d|\bCI\b|\bp\s*[<=>\u2264\u2265]",
+    re.IGNORECASE,
+)
+_LETTER_START = re.compile(r"^\W*[^\W\d_]")
+
+
+@dataclass(frozen=True)
+class ColumnRole:
+    """How one column's role was decided, for a person to review (quality.column_roles)."""
+
+    column_no: int
+    header: str
+    role: str | None
+    header_score: float
+    content_score: float
+
+
+@dataclass(frozen=True)
+class TableRoles:
+    kind: str
+    columns: tuple[ColumnRole, ...]
+    reason: str | None = None
+
+    def position(self, role: str) -> int | None:
+        """0-based position of the column playing `role`, if any."""
+        return next((c.column_no - 1 for c in self.columns if c.role == role), None)
+
+    def positions(self, role: str) -> list[int]:
+        return [c.column_no - 1 for c in self.columns if c.role == role]
+
+
+def table_roles(table: Table, vocab: Vocabulary) -> TableRoles:
+    """The kind of a table and the role of each of its columns."""
+    width = max([len(table.header), *(len(row.cells) for row in table.rows)], default=0)
+    header = [*table.header, *[""] * (width - len(table.header))]
+    samples = [_sample(table, column) for column in range(width)]
+    comparative = vocab.columns.get(COMPARATIVE, {})
+    scores = {
+        (column, role): (
+            header_score(header[column], synonyms),
+            content_score(samples[column], role, vocab),
+        )
+        for column in range(width)
+        for role, (_, synonyms) in comparative.items()
+    }
+    assigned = _assign(scores, list(comparative))
+    roles = tuple(
+        ColumnRole(
+            column + 1,
+            header[column],
+            assigned.get(column),
+            *(scores[(column, assigned[column])] if column in assigned else (0.0, 0.0)),
+        )
+        for column in range(width)
+    )
+    found = {role.role for role in roles}
+    if {"comparison", "result"} <= found:
+        return TableRoles(COMPARATIVE, roles)
+    preclinical = _preclinical(header, vocab)
+    if preclinical is not None:
+        return TableRoles(PRECLINICAL, preclinical)
+    named = {
+        role
+        for (column, role), (by_header, _) in scores.items()
+        if by_header >= HEADER_PARTIAL and role not in QUALIFIERS
+    }
+    required = {role for role, (needed, _) in comparative.items() if needed}
+    if required and len(named & required) >= len(required) - 1:
+        missing = sorted({"comparison", "result"} - found)
+        return TableRoles(
+            UNKNOWN,
+            roles,
+            f"its header names the columns of a comparative table, but no column's cells read as {' or '.join(missing)}",
+        )
+    return TableRoles(OTHER, roles)
+
+
+def header_score(header: str, synonyms: frozenset[str]) -> float:
+    key = _content_words(header_key(header))
+    if not key:
+        return 0.0
+    best = 0.0
+    for synonym in synonyms:
+        words = _content_words(synonym)
+        if key == words:
+            return 1.0
+        if (
+            words
+            and (set(words.split()) <= set(key.split()) or set(key.split()) <= set(words.split()))
+        ) or fuzz.ratio(key, words) >= HEADER_FUZZY:
+            best = HEADER_PARTIAL
+    return best
+
+
+def content_score(cells: list[str], role: str, vocab: Vocabulary) -> float:
+    """The share of the cells that fit the role (an outcome label that matches no term counts half)."""
+    if not cells:
+        return 0.0
+    fits = _FITS.get(role)
+    if fits is None:
+        return 0.0
+    return round(sum(fits(cell, vocab) for cell in cells) / len(cells), 3)
+
+
+def is_comparison(text: str, vocab: Vocabulary) -> bool:
+    """Two treatments joined by vs / versus / compared with: each side names a compound, or
+    starts with a word (not a number: '35% vs 20%' compares results)."""
+    sides = COMPARISON_JOINER.split(text)
+    if len(sides) != 2 or not all(side.strip() for side in sides):
+        return False
+    return all(
+        vocab.compound_terms.find(side) or _LETTER_START.match(side) for side in sides
+    ) and not _ARM_NUMBERS.search(text)
+
+
+def _comparison(text: str, vocab: Vocabulary) -> float:
+    return 1.0 if is_comparison(text, vocab) else 0.0
+
+
+def _grade(text: str, vocab: Vocabulary) -> float:
+    return 1.0 if _GRADE_SYMBOL.search(text) or vocab.grade_terms.match(text).term_id else 0.0
+
+
+def _result(text: str, vocab: Vocabulary) -> float:
+    if len(text.split()) < 2 or is_comparison(text, vocab):
+        return 0.0
+    effect = any(m.term_id != "reference" for m in vocab.phrase_terms.find(text))
+    return 1.0 if effect or _ARM_NUMBERS.search(text) or _ESTIMATE.search(text) else 0.0
+
+
+def _outcome(text: str, vocab: Vocabulary) -> float:
+    if len(text.split()) > SHORT_WORDS or is_comparison(text, vocab) or _grade(text, vocab):
+        return 0.0
+    if vocab.outcome_terms.match(text).term_id:
+        return 1.0
+    return 0.0 if _ESTIMATE.search(text) or text.rstrip().endswith(".") else 0.5
+
+
+def _population(text: str, vocab: Vocabulary) -> float:
+    if len(text.split()) > SHORT_WORDS or is_comparison(text, vocab):
+        return 0.0
+    named = (
+        vocab.population_terms.find(text)
+        or vocab.severity_terms.find(text)
+        or population_from_ages(text)
+    )
+    return 1.0 if named else 0.0
+
+
+def _condition(text: str, vocab: Vocabulary) -> float:
+    if len(text.split()) > SHORT_WORDS or is_comparison(text, vocab):
+        return 0.0
+    return 1.0 if vocab.condition_terms.find(text) else 0.0
+
+
+_FITS = {
+    "comparison": _comparison,
+    "evidence_grade": _grade,
+    "result": _result,
+    "outcome": _outcome,
+    "population": _population,
+    "condition": _condition,
+}
+
+
+def _sample(table: Table, column: int) -> list[str]:
+    """The column's distinct printed cells (carried-down copies are the cell above, not new)."""
+    cells: list[str] = []
+    for row in table.rows:
+        if column < len(row.cells) and row.cells[column].continued_from_line is None:
+            text = clean(row.cells[column].text)
+            if text and text not in cells:
+                cells.append(text)
+        if len(cells) == SAMPLE:
+            break
+    return cells
+
+
+def _assign(scores: dict[tuple[int, str], tuple[float, float]], order: list[str]) -> dict[int, str]:
+    """Best pairs first: a column takes a role when neither is taken (qualifier roles never are)."""
+    ranked = sorted(
+        ((sum(score), column, role) for (column, role), score in scores.items()),
+        key=lambda item: (-item[0], item[1], order.index(item[2])),
+    )
+    assigned: dict[int, str] = {}
+    for total, column, role in ranked:
+        if total < MIN_SCORE or column in assigned:
+            continue
+        if role not in QUALIFIERS and role in assigned.values():
+            continue
+        assigned[column] = role
+    return assigned
+
+
+def _preclinical(header: list[str], vocab: Vocabulary) -> tuple[ColumnRole, ...] | None:
+    """A profile table is told by its header alone: a parameter and a finding column."""
+    roles = vocab.columns.get(PRECLINICAL, {})
+    taken: dict[int, str] = {}
+    scored: dict[int, float] = {}
+    for role, (_, synonyms) in roles.items():
+        best = max(
+            (
+                (header_score(text, synonyms), column)
+                for column, text in enumerate(header)
+                if column not in taken
+            ),
+            default=(0.0, -1),
+        )
+        if best[0] >= HEADER_PARTIAL:
+            taken[best[1]] = role
+            scored[best[1]] = best[0]
+    required = {role for role, (needed, _) in roles.items() if needed}
+    if not required or not required <= set(taken.values()):
+        return None
+    return tuple(
+        ColumnRole(column + 1, text, taken.get(column), scored.get(column, 0.0), 0.0)
+        for column, text in enumerate(header)
+    )
+
+
+_STOP = frozenset({"a", "an", "and", "for", "in", "of", "on", "the", "to", "with", "by", "or"})
+
+
+def _content_words(key: str) -> str:
+    return " ".join(word for word in key.split() if word not in _STOP)
