@@ -84,8 +84,10 @@ class Findings(Provenance):
     result_text: str = pa.Field(
         description="The statement as printed, citation markers and markup removed."
     )
-    evidence_grade: str = vocab_field(
-        "evidence_grades", "Strength of evidence (ref.evidence_grades id)."
+    evidence_grade: str | None = vocab_field(
+        "evidence_grades",
+        "Strength of evidence (ref.evidence_grades id); null when the table prints no grade.",
+        nullable=True,
     )
 
 

@@ -52,8 +52,16 @@ class TermMatches(Provenance):
         nullable=True, description="Vocabulary id it was read as; null when it matches no entry."
     )
     method: str = pa.Field(
-        isin=["exact", "normalized", "abbreviation", "contained", "fuzzy", "unmatched"],
-        description="How it matched: exact (case and spacing aside), normalized (punctuation, plurals, asides, timepoints, word order), abbreviation (spelled out as the vocabulary defines it), contained (holds one entry's synonym), fuzzy (similar enough, and clearly closer to one entry), unmatched.",
+        isin=[
+            "exact",
+            "normalized",
+            "abbreviation",
+            "contained",
+            "variant",
+            "fuzzy",
+            "unmatched",
+        ],
+        description="How it matched: exact (case and spacing aside), normalized (punctuation, plurals, asides, timepoints, word order, joining words), abbreviation (spelled out as the vocabulary defines it), contained (holds one entry's synonym, or its abbreviation), variant (one word off a synonym of three or more), fuzzy (similar enough, and clearly closer to one entry), unmatched.",
     )
     score: float | None = pa.Field(
         nullable=True, ge=0, le=100, description="Similarity to the entry read (100 unless fuzzy)."

@@ -17,9 +17,9 @@ the rules that combine them are here, one line each:
   phrase with no arm to attach to and nothing else said.
 - With no phrase at all, a p-value of 0.05 or more ('p = 0.4', 'p > 0.05') says no difference.
 - Else 'X versus Y: 35% vs 20%' reads as the numbers of the arms in the order named (the
-  comparison's order when the clause names none; a range '28.9–32.0%' by its middle), larger
+  comparison's order when the clause names none; a range '28.9-32.0%' by its middle), larger
   meaning more of the outcome; equal numbers say nothing.
-- Else a ratio with its interval ('OR 2.07 (95% CI 1.41–3.04)') reads as more of the outcome with
+- Else a ratio with its interval ('OR 2.07 (95% CI 1.41-3.04)') reads as more of the outcome with
   the intervention above 1, less below; an interval that holds 1 (or, for a difference, 0) says
   no difference.
 - The outcome's polarity, when the outcome matches no vocabulary entry, is that of an event its

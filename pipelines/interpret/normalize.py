@@ -244,7 +244,7 @@ def _findings(
 
     title = clean(table.title)
     outcome_text = clean(cell("outcome")) or clean(row.group or "") or _titled_outcome(title, vocab)
-    outcome = terms.record(vocab.outcome_terms.match(outcome_text), row.line_no).term_id
+    outcome = terms.record(_outcome_match(outcome_text, vocab), row.line_no).term_id
     grade = _grade(clean(cell("evidence_grade")), vocab) if cell("evidence_grade") else None
     comparison = clean(cell("comparison"))
     qualifiers = [
@@ -294,6 +294,19 @@ def _findings(
                 }
             )
             _cite(rows, context, row.line_no, "findings", finding_id, cited)
+
+
+def _outcome_match(text: str, vocab: Vocabulary) -> TermMatch:
+    """The outcome a printed text names; one that matches no entry but counts an event that is
+    an outcome's complement stands for that outcome ('Time to first relapse': flare prevention)."""
+    match = vocab.outcome_terms.match(text)
+    if match.term_id is not None:
+        return match
+    counted = [e for e in vocab.event_terms.find(text) if e.term_id in vocab.event_complement]
+    if len(counted) != 1:
+        return match
+    complement = vocab.event_complement[counted[0].term_id]
+    return replace(match, term_id=complement, method="contained", score=100.0)
 
 
 def _polarity(outcome: str | None, outcome_text: str, vocab: Vocabulary) -> str | None:

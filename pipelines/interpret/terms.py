@@ -15,7 +15,12 @@ a treatment arm) and says how it matched, trying in order:
   Assessment (IGA) success' defines IGA) are spelled out on both sides;
 - contained: the text holds a synonym of exactly one entry as whole words, after words that entry
   itself uses ('Repigmentation of body lesions', 'Local application-site reactions'; not
-  'Serious adverse events', since no synonym of any adverse event says 'serious');
+  'Serious adverse events', since no synonym of any adverse event says 'serious'), or holds an
+  abbreviation of exactly one entry with any words around it ('Modified EASI, median % decrease':
+  an instrument named by its abbreviation is that instrument);
+- variant: the text's words, small words aside, are those of one synonym but for one word in
+  three or more, and of no other entry's ('Physician's global evaluation' for 'Physician's
+  global assessment'; pairs measured in docs/accuracy.md);
 - fuzzy: rapidfuzz `ratio` of the normalized forms at least FUZZY_THRESHOLD and the best entry
   at least AMBIGUITY_MARGIN ahead of any other (measured pairs in docs/accuracy.md);
 - unmatched: none of these; the closest entry and its score are kept for the person reviewing.
@@ -65,6 +70,10 @@ _POSSESSIVE = re.compile(r"(?<=\w)'s\b|(?<=s)'(?!\w)")
 _PUNCTUATION = re.compile(r"[^\w%≥≤<>+.]+|(?<!\d)\.|\.(?!\d)|_")
 # Small words an abbreviation skips: 'Eczema Area and Severity Index (EASI)'.
 _SKIPPED = frozenset({"a", "an", "and", "for", "in", "of", "on", "the", "to", "with"})
+# Words that join others without naming anything ('because of', 'due to', 'for').
+_JOINING = _SKIPPED | {"because", "due", "by", "from", "at", "or"}
+# A one-word variant needs this many words, so that most of the term stays as written.
+_VARIANT_WORDS = 3
 
 
 def typographic(text: str) -> str:
@@ -194,6 +203,13 @@ class TermIndex:
                 self._keys.setdefault(variant, term_id)
                 self._expanded.setdefault(self._expand(variant), term_id)
         self._choices = sorted(self._keys)
+        self._one_off: dict[tuple[str, ...], set[str]] = {}
+        for key, term_id in self._keys.items():
+            words = _content(key)
+            if len(words) >= _VARIANT_WORDS:
+                for index in range(len(words)):
+                    pattern = (*words[:index], "*", *words[index + 1 :])
+                    self._one_off.setdefault(pattern, set()).add(term_id)
         self._cache: dict[str, TermMatch] = {}
 
     def match(self, text: str) -> TermMatch:
@@ -217,6 +233,8 @@ class TermIndex:
             )
         elif not self._closed and (contained := self._contained(text)) is not None:
             found = ("contained", contained)
+        elif self._fuzzy and (variant := self._variant(variants)) is not None:
+            found = ("variant", variant)
         ranked = self._ranked(variants)
         if found is not None:
             method, term_id = found
@@ -234,11 +252,25 @@ class TermIndex:
         ('Local application-site reactions'); None when none or several entries do. A word the
         entry never uses changes the meaning: 'Serious adverse events' is not any adverse event."""
         plain = _TIMEPOINT.sub(" ", _PARENTHETICAL.sub(" ", text))
+        found = self.finder.find(plain)
         ids = {
             match.term_id
-            for match in self.finder.find(plain)
+            for match in found
             if set(term_key(plain[: match.start]).split()) <= self._words[match.term_id] | _SKIPPED
         }
+        if not ids:
+            ids = {match.term_id for match in found if _CAPITALS.match(match.text)}
+        return ids.pop() if len(ids) == 1 else None
+
+    def _variant(self, variants: list[str]) -> str | None:
+        """The one entry a synonym of which the text's content words equal but for one word."""
+        ids = set()
+        for variant in variants:
+            words = _content(variant)
+            if len(words) < _VARIANT_WORDS:
+                continue
+            for index in range(len(words)):
+                ids |= self._one_off.get((*words[:index], "*", *words[index + 1 :]), set())
         return ids.pop() if len(ids) == 1 else None
 
     def find(self, text: str) -> list[Match]:
@@ -272,6 +304,7 @@ class TermIndex:
         )
         keys = [term_key(synonym), term_key(undefined)]
         keys += [" ".join(sorted(key.split())) for key in keys]
+        keys += [" ".join(_content(key)) for key in keys[:2]]
         return [key for key in dict.fromkeys(keys) if key]
 
     def _expand(self, key: str) -> str:
@@ -286,7 +319,12 @@ def _variants(text: str) -> list[str]:
     keys = [term_key(text), term_key(bare), term_key(untimed)]
     keys += [term_key(aside) for aside in _INSIDE_PARENS.findall(text)]
     keys += [" ".join(sorted(key.split())) for key in keys[:3]]
+    keys += [" ".join(_content(key)) for key in keys[:3]]
     return [key for key in dict.fromkeys(keys) if key]
+
+
+def _content(key: str) -> tuple[str, ...]:
+    return tuple(word for word in key.split() if word not in _JOINING)
 
 
 def _abbreviations(synonyms: dict[str, str]) -> dict[str, str]:

@@ -168,7 +168,7 @@ def _marker(row: tuple, cited: list[tuple]) -> str:
     )
     detail = (
         f"<div class='detail' role='tooltip'><p><b>{escape(label)}</b>: {escape(result or '')}</p>"
-        f"<p>Population: {escape(population)}; severity: {escape(severity)}; grade: {escape(grade)}</p>"
+        f"<p>Population: {escape(population)}; severity: {escape(severity)}; grade: {escape(grade or 'not printed')}</p>"
         f"<p>Citations:</p><ul class='citations'>{links or '<li>none</li>'}</ul>"
         f"<p>Verdict <b>{escape(verdict or '')}</b>: {escape(reason or '')}</p>"
         f"<p class='muted'>{escape(file)}:{line_no}</p></div>"
@@ -176,7 +176,7 @@ def _marker(row: tuple, cited: list[tuple]) -> str:
     return (
         f"<span class='finding' tabindex='0' data-finding='{escape(finding_id)}' "
         f"data-direction='{escape(direction)}' data-verdict='{escape(verdict or '')}' "
-        f"style='background:{colour}'><span class='grade'>{GRADE_MARKS.get(grade, escape(grade))}</span>"
+        f"style='background:{colour}'><span class='grade'>{GRADE_MARKS.get(grade, escape(grade or ''))}</span>"
         f"<span class='badge'>{escape(verdict or '')}</span>{detail}</span>"
     )
 
