@@ -57,11 +57,10 @@ class TermMatches(Provenance):
             "normalized",
             "abbreviation",
             "contained",
-            "variant",
             "fuzzy",
             "unmatched",
         ],
-        description="How it matched: exact (case and spacing aside), normalized (punctuation, plurals, asides, timepoints, word order, joining words), abbreviation (spelled out as the vocabulary defines it), contained (holds one entry's synonym, or its abbreviation), variant (one word off a synonym of three or more), fuzzy (similar enough, and clearly closer to one entry), unmatched.",
+        description="How it matched: exact (case and spacing aside), normalized (punctuation, plurals, asides, timepoints, word order, joining words), abbreviation (spelled out as the vocabulary defines it), contained (holds one entry's synonym, or its abbreviation), fuzzy (similar enough, and clearly closer to one entry), unmatched.",
     )
     score: float | None = pa.Field(
         nullable=True, ge=0, le=100, description="Similarity to the entry read (100 unless fuzzy)."

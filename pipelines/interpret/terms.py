@@ -8,7 +8,8 @@ word 'ad' is not atopic dermatitis. `TermIndex.match` reads a whole printed term
 a treatment arm) and says how it matched, trying in order:
 
 - exact: the text is a synonym once case, quotes and spacing are folded;
-- normalized: equal after dropping punctuation, possessives, plurals, parenthetical asides
+- normalized: equal after dropping punctuation, possessives, plurals, joining words ('because
+  of' for 'due to'), parenthetical asides
   ('Skin atrophy (skin thinning)'), timepoints ('at week 8', 'over 12 months'), word order, or
   when an aside alone is a synonym ('Clinical success (physician's assessment)');
 - abbreviation: equal once abbreviations the vocabulary defines ('Investigator's Global
@@ -18,9 +19,6 @@ a treatment arm) and says how it matched, trying in order:
   'Serious adverse events', since no synonym of any adverse event says 'serious'), or holds an
   abbreviation of exactly one entry with any words around it ('Modified EASI, median % decrease':
   an instrument named by its abbreviation is that instrument);
-- variant: the text's words, small words aside, are those of one synonym but for one word in
-  three or more, and of no other entry's ('Physician's global evaluation' for 'Physician's
-  global assessment'; pairs measured in docs/accuracy.md);
 - fuzzy: rapidfuzz `ratio` of the normalized forms at least FUZZY_THRESHOLD and the best entry
   at least AMBIGUITY_MARGIN ahead of any other (measured pairs in docs/accuracy.md);
 - unmatched: none of these; the closest entry and its score are kept for the person reviewing.
@@ -72,8 +70,6 @@ _PUNCTUATION = re.compile(r"[^\w%≥≤<>+.]+|(?<!\d)\.|\.(?!\d)|_")
 _SKIPPED = frozenset({"a", "an", "and", "for", "in", "of", "on", "the", "to", "with"})
 # Words that join others without naming anything ('because of', 'due to', 'for').
 _JOINING = _SKIPPED | {"because", "due", "by", "from", "at", "or"}
-# A one-word variant needs this many words, so that most of the term stays as written.
-_VARIANT_WORDS = 3
 
 
 def typographic(text: str) -> str:
@@ -203,13 +199,6 @@ class TermIndex:
                 self._keys.setdefault(variant, term_id)
                 self._expanded.setdefault(self._expand(variant), term_id)
         self._choices = sorted(self._keys)
-        self._one_off: dict[tuple[str, ...], set[str]] = {}
-        for key, term_id in self._keys.items():
-            words = _content(key)
-            if len(words) >= _VARIANT_WORDS:
-                for index in range(len(words)):
-                    pattern = (*words[:index], "*", *words[index + 1 :])
-                    self._one_off.setdefault(pattern, set()).add(term_id)
         self._cache: dict[str, TermMatch] = {}
 
     def match(self, text: str) -> TermMatch:
@@ -233,8 +222,6 @@ class TermIndex:
             )
         elif not self._closed and (contained := self._contained(text)) is not None:
             found = ("contained", contained)
-        elif self._fuzzy and (variant := self._variant(variants)) is not None:
-            found = ("variant", variant)
         ranked = self._ranked(variants)
         if found is not None:
             method, term_id = found
@@ -260,17 +247,6 @@ class TermIndex:
         }
         if not ids:
             ids = {match.term_id for match in found if _CAPITALS.match(match.text)}
-        return ids.pop() if len(ids) == 1 else None
-
-    def _variant(self, variants: list[str]) -> str | None:
-        """The one entry a synonym of which the text's content words equal but for one word."""
-        ids = set()
-        for variant in variants:
-            words = _content(variant)
-            if len(words) < _VARIANT_WORDS:
-                continue
-            for index in range(len(words)):
-                ids |= self._one_off.get((*words[:index], "*", *words[index + 1 :]), set())
         return ids.pop() if len(ids) == 1 else None
 
     def find(self, text: str) -> list[Match]:
