@@ -191,7 +191,7 @@ def _population(text: str, vocab: Vocabulary) -> float:
     named = (
         vocab.population_terms.find(text)
         or vocab.severity_terms.find(text)
-        or population_from_ages(text)
+        or population_from_ages(text, stated=True)
     )
     return 1.0 if named else 0.0
 

@@ -44,6 +44,14 @@ _FOLD_RANGE = re.compile(
 _FOLD_SINGLE = re.compile(r"(\d+(?:\.\d+)?)\s*-?\s*fold", re.IGNORECASE)
 _MODEL = re.compile(r"\bin (?:an? |the )?((?:[\w-]+ ){0,5}models?)\b", re.IGNORECASE)
 _REFERENCE_TAIL = re.compile(r"^(?P<title>.+?)\s+-\s+(?P<database>[A-Z][\w .]*?)\s*\[[^\]]*\]\s*$")
+_CLAUSE_BREAK = re.compile(r"(?<=\S)\s*;\s+|,?\s+whereas\s+", re.IGNORECASE)
+_BOTH_SUBGROUPS = re.compile(
+    r",?\s+(?:both\s+)?in\s+(?P<first>[^,;]+?)\s+and\s+in\s+(?P<second>[^,;]+?)\s*[.;]?\s*(?:\[\d+\]\s*)*$",
+    re.IGNORECASE,
+)
+_ARM_NUMBERS = re.compile(r"\d(?:\.\d+)?\s*%\s*(?:vs\.?|versus)\s*\d", re.IGNORECASE)
+# Words after a strength that make it an arm's dose: 'children using the 0.03% strength'.
+_DOSE_WORDS = re.compile(r"^\s*(?:strength|concentration)\b", re.IGNORECASE)
 # An unknown arm is looked for by its printed name only when that name is a word or more.
 _MIN_NAME = 4
 _MAX_NAME_WORDS = 3
@@ -253,6 +261,7 @@ def _findings(
         *_PARENS.findall(comparison),
         *([row.group] if row.group and cell("outcome") else []),
     ]
+    stated = [*cells("condition"), *cells("population")]
     condition = _condition(vocab, terms, table, where.guide_title, qualifiers, cells("condition"))
     arms = _arms(_without_qualifiers(comparison), vocab, terms, row.line_no)
     masked_title = _mask(title, _mentions(title, vocab))
@@ -265,7 +274,7 @@ def _findings(
         reading = read_direction(text, arm_mentions, _polarity(outcome, outcome_text, vocab), vocab)
         population = _first(
             vocab.population_terms, terms, row.line_no, masked, *qualifiers, masked_title
-        ) or next(filter(None, map(population_from_ages, [*qualifiers, masked_title])), None)
+        ) or _aged(stated, [*qualifiers, masked_title])
         severity = _first(
             vocab.severity_terms, terms, row.line_no, masked, *qualifiers, masked_title
         )
@@ -307,6 +316,12 @@ def _outcome_match(text: str, vocab: Vocabulary) -> TermMatch:
         return match
     complement = vocab.event_complement[counted[0].term_id]
     return replace(match, term_id=complement, method="contained", score=100.0)
+
+
+def _aged(stated: list[str], texts: list[str]) -> str | None:
+    """A population from ages: those a population cell states first, then those after 'aged'."""
+    ages = [population_from_ages(text, stated=True) for text in stated]
+    return next(filter(None, [*ages, *map(population_from_ages, texts)]), None)
 
 
 def _polarity(outcome: str | None, outcome_text: str, vocab: Vocabulary) -> str | None:
@@ -381,12 +396,47 @@ def _statements(result: str, vocab: Vocabulary) -> list[str]:
 
 
 def _subgroups(statement: str, vocab: Vocabulary) -> list[str]:
-    clauses = [c for c in re.split(r"(?<=\S)\s*;\s+", statement) if c.strip()]
-    named = [c for c in clauses if _names_effect(c, vocab)]
+    """Clauses (split at ';' and 'whereas' outside parentheses) that each state an effect and
+    name different subgroups are statements of their own; so is an effect stated for two
+    subgroups at once ('Fewer flares, both in children using 0.03% and in adults using 0.1%'),
+    one per subgroup, each with the effect."""
+    clauses = [c for c in _CLAUSE_BREAK.split(_outside_parentheses(statement)) if c.strip()]
+    clauses = _restore(statement, clauses)
+    named = [c for c in clauses if _names_effect(c, vocab) or _numbers_effect(c)]
     subgroups = {vocab.population_terms.first(c) for c in named} - {None}
     if len(clauses) > 1 and len(named) == len(clauses) and len(subgroups) > 1:
         return clauses
+    both = _BOTH_SUBGROUPS.search(statement)
+    if both and _names_effect(statement[: both.start()], vocab):
+        groups = [both.group("first"), both.group("second")]
+        if len({vocab.population_terms.first(g) for g in groups} - {None}) == 2:
+            effect = statement[: both.start()].rstrip(" ,")
+            return [f"{effect} in {group.strip()}" for group in groups]
     return [statement]
+
+
+def _outside_parentheses(text: str) -> str:
+    """The text with what parentheses hold blanked out (same length), so splits skip it."""
+    depth, kept = 0, []
+    for char in text:
+        depth += char == "("
+        kept.append(char if depth == 0 else " ")
+        depth -= char == ")" and depth > 0
+    return "".join(kept)
+
+
+def _restore(text: str, blanked: list[str]) -> list[str]:
+    """The clauses of `text` where `blanked` (split from its blanked copy) are."""
+    clauses, start = [], 0
+    for clause in blanked:
+        at = _outside_parentheses(text).index(clause, start)
+        clauses.append(text[at : at + len(clause)])
+        start = at + len(clause)
+    return clauses
+
+
+def _numbers_effect(text: str) -> bool:
+    return bool(_ARM_NUMBERS.search(text))
 
 
 def _names_effect(text: str, vocab: Vocabulary) -> bool:
@@ -479,12 +529,15 @@ def _restated(
 
 
 def _bare_strengths(text: str, mentions: list[Mention], vocab: Vocabulary) -> list[Match]:
-    """'the 0.05% cream': a strength written before a formulation, with no compound named."""
+    """'the 0.05% cream', 'the 0.03% strength': a strength written before a formulation (or the
+    word strength), with no compound named."""
     found = []
-    for formulation in vocab.formulation_terms.find(text):
-        strength = _BARE_STRENGTH.search(text[: formulation.start])
+    ends = [f.start for f in vocab.formulation_terms.find(text)]
+    ends += [m.end() for m in STRENGTH.finditer(text) if _DOSE_WORDS.match(text[m.end() :])]
+    for end in sorted(set(ends)):
+        strength = _BARE_STRENGTH.search(text[:end].rstrip() if end else "")
         if strength and not any(m.start <= strength.start() < m.end for m in mentions):
-            found.append(Match(strength.start(), formulation.end, "strength", strength.group(0)))
+            found.append(Match(strength.start(), end, "strength", strength.group(0)))
     return found
 
 

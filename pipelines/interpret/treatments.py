@@ -13,6 +13,10 @@ from pipelines.interpret.terms import TermMatch
 from pipelines.interpret.vocab import Vocabulary
 
 _SUSPENDED_HYPHEN = re.compile(r"(\w)-\s+(to|and|or)\b")
+# A salt or ester named after a compound's synonym makes another compound: 'betamethasone
+# dipropionate' is not the vocabulary's 'betamethasone' (valerate).
+_ESTER = re.compile(r"^\s+\w+(?:ate|ide)\b", re.IGNORECASE)
+_COMBINED = re.compile(r"\s+\+\s+|\s+plus\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,8 @@ def treatment(text: str, vocab: Vocabulary) -> Treatment:
 
     The first compound named decides; when none is named, the whole arm is matched as a term
     (a misspelt name still matches by fuzzy similarity). A regimen of several compounds of one
-    class ('A + B') is that class, with the potencies of its parts.
+    class ('A + B') is that class, with the potencies of its parts; a combination of others
+    ('A/B', 'A plus B', 'A + B') is no one compound: None, with the potency of its steroid parts.
     """
     return remembered(vocab.treatments, text, lambda arm: _treatment(arm, vocab))
 
@@ -40,13 +45,31 @@ def treatment(text: str, vocab: Vocabulary) -> Treatment:
 def _treatment(text: str, vocab: Vocabulary) -> Treatment:
     printed = text.strip()
     text = _SUSPENDED_HYPHEN.sub(r"\1 \2", printed)
-    parts = [_single(part, vocab) for part in text.split(" + ")]
+    parts = [_single(part, vocab) for part in _parts(text, vocab)]
     classes = {vocab.class_of(part.compound) or part.compound for part in parts}
-    if len(parts) == 1 or len(classes) != 1 or None in classes:
+    if len(parts) == 1:
         return replace(parts[0], text=printed)
-    [shared] = classes
     potencies = {p for part in parts if part.potency for p in part.potency.split("/")}
-    return Treatment(shared, None, None, _joined(potencies, vocab) or None, printed, parts[0].match)
+    potency = _joined(potencies, vocab) or None
+    if len(classes) != 1 or None in classes:
+        unknown = TermMatch("compounds", printed, None, "unmatched", None, None, None)
+        return Treatment(None, None, None, potency, printed, unknown)
+    [shared] = classes
+    return Treatment(shared, None, None, potency, printed, parts[0].match)
+
+
+def _parts(text: str, vocab: Vocabulary) -> list[str]:
+    """The parts of a combination: 'A + B', 'A plus B', and 'A/B' when A names a compound
+    ('Calcipotriol/betamethasone'; 'moderate/potent TCS' is one arm of two potencies)."""
+    parts = []
+    for part in _COMBINED.split(text):
+        left, slash, right = part.partition("/")
+        named = vocab.compound_terms.find(left)
+        if slash and named and not left[named[-1].end :].strip():
+            parts += [left, right]
+        elif part.strip():
+            parts.append(part)
+    return parts
 
 
 def arm_label(name: str | None, strength: float | None, potency: str | None) -> str:
@@ -71,6 +94,11 @@ def _single(text: str, vocab: Vocabulary) -> Treatment:
         match = vocab.compound_terms.match(STRENGTH.sub(" ", text).strip())
         formulation = next((m.term_id for m in vocab.formulation_terms.find(text)), None)
         return Treatment(match.term_id, strength_pct(text), formulation, None, text.strip(), match)
+    if _ESTER.match(text[compounds[0].end :]):
+        unknown = TermMatch(
+            "compounds", text.strip(), None, "unmatched", None, compounds[0].term_id, None
+        )
+        return Treatment(None, strength_pct(text), None, None, text.strip(), unknown)
     compound = compounds[0].term_id
     is_class = (vocab.compounds.get(compound) or {}).get("kind") == "class"
     strength = None if is_class else strength_pct(text)
