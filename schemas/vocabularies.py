@@ -24,8 +24,8 @@ class Compounds(Model):
     )
     name: str = pa.Field(description="Preferred name.")
     kind: str = pa.Field(
-        isin=["compound", "class", "control"],
-        description="A single compound, a class of compounds, or a control arm.",
+        isin=["compound", "class", "control", "background"],
+        description="A single compound, a class of compounds, a control arm, or background care both arms may share (an emollient): left out of a combination ('fluticasone + emollient' is fluticasone).",
     )
     synonyms: str = pa.Field(description=SYNONYMS)
     class_: str | None = pa.Field(

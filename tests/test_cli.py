@@ -214,12 +214,44 @@ def test_verbose_shows_prefects_log_and_the_default_keeps_it_out(prefect_api, pr
     assert not re.search(r"^pull +\d", verbose.stderr, re.M)
 
 
+def test_a_guide_whose_other_tables_are_specifications_and_schedules_exits_0(prefect_api, project):
+    (project / "raw" / "guides" / "with-other-tables.txt").write_text(
+        "# Tacrolimus ointment: evidence and product data\n\n"
+        "Table 1: Tacrolimus in atopic dermatitis\n\n"
+        "| Endpoint | Arms | What the trials showed | Certainty |\n|---|---|---|---|\n"
+        "| IGA success | Tacrolimus 0.1% vs. Pimecrolimus 1% | Tacrolimus 0.1% is more effective. | High |\n\n"
+        "Table 2: Product specifications\n\n"
+        "| Property | Specification |\n|---|---|\n| CAS number | 104987-11-3 |\n| Purity | 98% |\n\n"
+        "Table 3: Application schedule\n\n"
+        "Patient group          Strength    Acute phase\n"
+        "Children 2-15 years    0.03%       Twice daily for up to 3 weeks\n"
+        "Adults                 0.1%        Twice daily until lesions clear\n",
+        encoding="utf-8",
+    )
+    warehouse = project / "warehouse"
+    arguments = ["run", "--sources", str(project / "raw" / "sources.toml"), "--warehouse", str(warehouse), "-q"]  # fmt: skip
+    published = runner.invoke(app, arguments)
+    assert published.exit_code == Exit.OK, published.output
+    con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
+    try:
+        kinds = con.sql(
+            "SELECT table_no, table_kind FROM core.tables "
+            "WHERE file = 'guides/with-other-tables.txt' ORDER BY table_no"
+        ).fetchall()
+        [(findings,)] = con.sql(
+            "SELECT count(*) FROM core.findings WHERE file = 'guides/with-other-tables.txt'"
+        ).fetchall()
+    finally:
+        con.close()
+    assert kinds == [(1, "comparative"), (2, "other"), (3, "other")] and findings == 1
+
+
 def test_an_unknown_term_keeps_its_finding_is_suggested_and_refused_by_strict(prefect_api, project):
     (project / "raw" / "guides" / "unknown-terms.txt").write_text(
         "# A guide with terms nobody listed\n\nTable 1: Emollients in Atopic Dermatitis\n\n"
         "Outcome\tComparison\tResult\tGrade\n"
         "Quality of life (DLQI)\tTacrolimus 0.1% vs. Pimecrolimus 1%\tTacrolimus 0.1% is more effective.\tLow\n"
-        "Any adverse effects\tTacrolimis 0.1% vs. Pimecrolimus 1%\tNo significant difference.\tLow\n",
+        "Any adverse reactions\tTacrolimis 0.1% vs. Pimecrolimus 1%\tNo significant difference.\tLow\n",
         encoding="utf-8",
     )
     warehouse = project / "warehouse"
@@ -240,7 +272,7 @@ def test_an_unknown_term_keeps_its_finding_is_suggested_and_refused_by_strict(pr
     con.close()
     assert kept == [
         (None, "Quality of life (DLQI)", "tacrolimus", "Tacrolimus 0.1%", "no_estimates"),
-        (None, "Any adverse effects", None, "Tacrolimis 0.1%", "no_estimates"),
+        (None, "Any adverse reactions", None, "Tacrolimis 0.1%", "no_estimates"),
     ]
     suggested = runner.invoke(
         app,
@@ -262,7 +294,7 @@ def test_an_unknown_term_keeps_its_finding_is_suggested_and_refused_by_strict(pr
     )
     assert lines[2].startswith("tacrolimus,Tacrolimus,compound,") and "|Tacrolimis," in lines[2]
     assert (
-        '# "Any adverse effects" (1x; closest any_adverse_event at 85.7): a synonym of any_adverse_event; replace its line with'
+        '# "Any adverse reactions" (1x; closest any_adverse_event at 75.7): a synonym of any_adverse_event; replace its line with'
         in lines
     )
     assert any(line.startswith("quality_of_life_dlqi,Quality of life (DLQI),") for line in lines)

@@ -16,9 +16,9 @@ the rules that combine them are here, one line each:
 - Clauses that point to different arms make the statement unclassified; so does a directional
   phrase with no arm to attach to and nothing else said.
 - With no phrase at all, a p-value of 0.05 or more ('p = 0.4', 'p > 0.05') says no difference.
-- Else 'X versus Y: 35% vs 20%' reads as the numbers of the arms in the order named (the
-  comparison's order when the clause names none; a range '28.9-32.0%' by its middle), larger
-  meaning more of the outcome; equal numbers say nothing.
+- Else 'X versus Y: 35% vs 20%' (numbers that are no arm's strength) reads as the numbers of
+  the arms in the order named (the comparison's order when the clause names none; a range
+  '28.9-32.0%' by its middle), larger meaning more of the outcome; equal numbers say nothing.
 - Else a ratio with its interval ('OR 2.07 (95% CI 1.41-3.04)') reads as more of the outcome with
   the intervention above 1, less below; an interval that holds 1 (or, for a difference, 0) says
   no difference.
@@ -185,7 +185,14 @@ def _not_significant(text: str) -> bool:
 
 def _numbers(text: str, mentions: list[ArmMention], polarity: str | None) -> str | None:
     """'X versus Y: 35% vs 20%' with no phrase: the arm with more of a better-when-higher outcome."""
-    numbers = _NUMBERS.search(text)
+    numbers = next(
+        (
+            found
+            for found in _NUMBERS.finditer(text)
+            if not any(m.start <= found.start() < m.end for m in mentions)
+        ),
+        None,
+    )
     if numbers is None or polarity is None:
         return None
     first = _middle(numbers.group(1), numbers.group(2))

@@ -250,6 +250,8 @@ def _findings(
     def cells(role: str) -> list[str]:
         return [clean(row.cells[i].text) for i in roles.positions(role) if i < len(row.cells)]
 
+    if not clean(cell("result")):
+        return  # a row that states no result compares nothing (its cells stay in raw.table_cells)
     title = clean(table.title)
     outcome_text = clean(cell("outcome")) or clean(row.group or "") or _titled_outcome(title, vocab)
     outcome = terms.record(_outcome_match(outcome_text, vocab), row.line_no).term_id

@@ -38,6 +38,7 @@ def treatment(text: str, vocab: Vocabulary) -> Treatment:
     (a misspelt name still matches by fuzzy similarity). A regimen of several compounds of one
     class ('A + B') is that class, with the potencies of its parts; a combination of others
     ('A/B', 'A plus B', 'A + B') is no one compound: None, with the potency of its steroid parts.
+    Background care both arms may share ('+ emollient') is no part of a combination.
     """
     return remembered(vocab.treatments, text, lambda arm: _treatment(arm, vocab))
 
@@ -46,14 +47,17 @@ def _treatment(text: str, vocab: Vocabulary) -> Treatment:
     printed = text.strip()
     text = _SUSPENDED_HYPHEN.sub(r"\1 \2", printed)
     parts = [_single(part, vocab) for part in _parts(text, vocab)]
+    active = [part for part in parts if _kind(part.compound, vocab) != "background"]
+    parts = active or parts
     classes = {vocab.class_of(part.compound) or part.compound for part in parts}
     if len(parts) == 1:
         return replace(parts[0], text=printed)
     potencies = {p for part in parts if part.potency for p in part.potency.split("/")}
     potency = _joined(potencies, vocab) or None
     if len(classes) != 1 or None in classes:
-        unknown = TermMatch("compounds", printed, None, "unmatched", None, None, None)
-        return Treatment(None, None, None, potency, printed, unknown)
+        # How it was read is how its parts were: the first part the vocabulary lacks, if any.
+        match = next((part.match for part in parts if part.compound is None), parts[0].match)
+        return Treatment(None, None, None, potency, printed, match)
     [shared] = classes
     return Treatment(shared, None, None, potency, printed, parts[0].match)
 
@@ -109,6 +113,10 @@ def _single(text: str, vocab: Vocabulary) -> Treatment:
         potency = _joined(named, vocab) or vocab.compounds[compound].get("potency")
     match = vocab.compound_terms.found(compounds[0])
     return Treatment(compound, strength, formulation, potency, text.strip(), match)
+
+
+def _kind(compound: str | None, vocab: Vocabulary) -> str | None:
+    return (vocab.compounds.get(compound or "") or {}).get("kind")
 
 
 def _joined(potencies: set[str], vocab: Vocabulary) -> str:

@@ -1,5 +1,6 @@
-"""Guides nobody here wrote (tests/data/devset, copied from shared/devset with its answer key and
-scorer): the real flow builds a warehouse from them and the seed, and score.py scores it."""
+"""Guides nobody here wrote (tests/data/devset, copied from shared/devset with its answer key,
+both parts, and scorer): the real flow builds a warehouse from them and the seed, and score.py
+scores it."""
 
 import re
 import shutil
@@ -20,7 +21,7 @@ KEYS = sorted((DEVSET / "key").glob("findings-*.jsonl"))
 def score(warehouse, *keys) -> dict[str, float]:
     output = subprocess.run(
         [sys.executable, str(DEVSET / "score.py"), str(warehouse), *map(str, keys),
-         "--references", str(DEVSET / "key" / "references.jsonl"), "--min-accuracy", "97"],
+         "--references", str(DEVSET / "key" / "references.jsonl"), "--min-accuracy", "98"],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     line = output.stdout.strip().splitlines()[-1]
@@ -47,25 +48,35 @@ def devset_run(prefect_api, tmp_path_factory):
 
 
 def test_the_devset_is_read_as_its_key_says(devset_run):
+    """Both parts and the seed. Terms no vocabulary entry covers (ivermectin, rosacea, …) are kept
+    unmatched, as the key keys them null, so the run has issues (warnings) but no error."""
     summary, warehouse = devset_run
-    assert (summary.status, summary.quarantined, summary.source_errors) == ("success", 0, 0)
-    assert score(warehouse, *KEYS) == {
-        "field accuracy": 100.0,
-        "recall": 100.0,
-        "precision": 100.0,
-        "references": True,
-    }
+    assert (summary.status, summary.quarantined, summary.source_errors) == (
+        "success_with_issues",
+        0,
+        0,
+    )
+    scored = score(warehouse, *KEYS)
+    assert scored["field accuracy"] >= 98.0
+    assert (scored["recall"], scored["precision"], scored["references"]) == (100.0, 100.0, True)
     con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
     try:
-        methods = dict(
-            con.sql("select method, count(*) from quality.term_matches group by method").fetchall()
+        unmatched = dict(
+            con.sql(
+                "select vocabulary, count(*) from quality.term_matches "
+                "where method = 'unmatched' group by 1"
+            ).fetchall()
         )
         unclassified = con.sql(
             "select count(*) from core.findings where direction = 'unclassified'"
         ).fetchall()
+        kinds = dict(con.sql("select table_kind, count(*) from core.tables group by 1").fetchall())
     finally:
         con.close()
-    assert "unmatched" not in methods and unclassified == [(0,)]
+    assert unmatched == {"compounds": 18, "conditions": 6, "outcomes": 8}
+    assert unclassified == [(7,)]
+    # Specifications, schedules, pack sizes and trial characteristics are kept as 'other'.
+    assert kinds == {"comparative": 34, "other": 11, "preclinical": 5}
 
 
 def test_docs_verdicts_md_is_what_the_devset_warehouse_says(devset_run):
@@ -117,13 +128,23 @@ VERDICTS_ON_NEW_AGENTS = """
     [
         # crisaborole 2% vs vehicle, ISGA success: RR 1.45 (AD-301/302 pooled, direct), HR 2.07
         # and OR 2.08 (network meta-analyses, indirect)
-        ("%crisaborole%", 1, 1, ("supported", 1, 2, [6, 12, 15], [1.45, 2.07, 2.08])),
+        (
+            "%crisaborole-atopic-dermatitis-b8100201%",
+            1,
+            1,
+            ("supported", 1, 2, [6, 12, 15], [1.45, 2.07, 2.08]),
+        ),
         # ruxolitinib 1.5% vs vehicle, IGA success: OR 11.94 from a Bayesian NMA
-        ("%ruxolitinib%", 1, 1, ("supported", 0, 1, [16], [11.94])),
+        ("%ruxolitinib-cream-b8100301%", 1, 1, ("supported", 0, 1, [16], [11.94])),
         # roflumilast 0.3% vs vehicle, IGA success: 39.9 % of 576 vs 6.5 % of 305, Katz RR 6.14
-        ("%roflumilast%", 2, 1, ("supported", 1, 0, [35], [39.9 / 6.5])),
+        (
+            "%tapinarof-roflumilast-psoriasis-b8100302%",
+            2,
+            1,
+            ("supported", 1, 0, [35], [39.9 / 6.5]),
+        ),
         # fluticasone 0.05% vs hydrocortisone 1%, Total AD Score (lower = better): MD -2.39, -1.88
-        ("%corticosteroid-potency%", 1, 5, ("supported", 2, 0, [42, 44], [2.39, 1.88])),
+        ("%corticosteroid-potency-b8100203%", 1, 5, ("supported", 2, 0, [42, 44], [2.39, 1.88])),
     ],
 )
 def test_comparisons_on_the_new_agents_get_verdicts_from_the_numbers(

@@ -53,6 +53,32 @@ def findings(tmp_path, vocab, outcome: str, comparison: str, result: str) -> lis
         ("IGA success", "Pimecrolimus 1% vs. Vehicle", "Vehicle versus pimecrolimus 1%: 20% vs 35%.", "favours_intervention"),
         ("IGA success", "Pimecrolimus 1% vs. Vehicle", "Responders: 20% vs. 35%.", "favours_comparator"),
         ("Skin atrophy", "Pimecrolimus 1% vs. Vehicle", "Atrophy: 20% vs. 35%.", "favours_intervention"),
+        # ranges read by their middle, the second number with or without its unit
+        ("IGA success", "Roflumilast 0.15% vs. Vehicle", "28.9-32.0% vs. 12.0-15.2%, p < 0.001", "favours_intervention"),
+        ("IGA success", "Pimecrolimus 1% vs. Vehicle", "Responders: 40.7% vs. 35.7", "favours_intervention"),
+        # a p-value of 0.05 or more says no difference, whatever the numbers; a small one does not
+        ("IGA success", "Tacrolimus 0.1% vs. Tacrolimus 0.03%", "40.7% vs. 35.7%; p > 0.05", "no_difference"),
+        ("IGA success", "Pimecrolimus 1% vs. Ketoconazole 2%", "Pimecrolimus did not differ from ketoconazole (p = 0.38).", "no_difference"),
+        ("IGA success", "Pimecrolimus 1% vs. Vehicle", "52% vs. 41%, p = 0.01", "favours_intervention"),
+        # a ratio with its interval: above 1 more of the outcome, an interval across 1 no difference
+        ("IGA success", "Mid-potency vs. low-potency corticosteroids", "OR 2.07 (95% CI 1.41-3.04)", "favours_intervention"),
+        ("Skin atrophy", "Tacrolimus 0.1% vs. Vehicle", "RR 2.10 (95% CI 1.20-3.70)", "favours_comparator"),
+        ("IGA success", "Ketoconazole 2% vs. Vehicle", "RR 1.17, 95% CI 0.95-1.44", "no_difference"),
+        ("Itch", "Roflumilast 0.15% vs. Vehicle", "Mean difference -0.9 points (95% CI -1.3 to 0.2)", "no_difference"),
+        # an event named between the measure and its value is what the ratio counts
+        ("Complete clearance", "Ketoconazole 2% vs. Vehicle", "RR of failing to clear 0.69 (95% CI 0.59-0.81)", "favours_intervention"),
+        # either arm as the subject, also a class naming its member, or an arm the vocabulary lacks
+        ("EASI", "Pimecrolimus 1% vs. Triamcinolone acetonide 0.1%", "The corticosteroid was more effective.", "favours_comparator"),
+        ("Complete remission", "Ketoconazole 2% vs. Lithium gluconate 8% gel", "Lithium gluconate worked better (52.0% vs. 30.1% in remission).", "favours_comparator"),
+        # comparatives of other verbs, failed superiority, hedges
+        ("Itch", "Pimecrolimus 1% vs. Vehicle", "Vehicle-treated children improved less.", "favours_intervention"),
+        ("EASI", "Tacrolimus 0.1% vs. Mometasone furoate 0.1%", "Tacrolimus failed to show superiority over mometasone.", "no_difference"),
+        ("IGA success", "Ketoconazole 2% vs. Hydrocortisone 1%", "Appeared similarly effective over 2-4 weeks.", "comparable"),
+        ("Application-site reactions", "Roflumilast 0.15% vs. Vehicle", "Not significantly more frequent than with vehicle.", "no_difference"),
+        # an outcome the vocabulary lacks takes the polarity of the event its text counts
+        ("Lesional and perilesional redness", "Calcipotriol 0.005% vs. Vehicle", "Irritation was reported more often with calcipotriol.", "favours_comparator"),
+        # the counted event came later: less of it
+        ("Time to first relapse", "Tacrolimus 0.03% vs. Vehicle", "First relapse came substantially later with tacrolimus.", "favours_intervention"),
     ],
 )  # fmt: skip
 def test_direction(tmp_path, vocab, outcome, comparison, result, expected):
@@ -67,6 +93,11 @@ def test_direction(tmp_path, vocab, outcome, comparison, result, expected):
         ("EASI", "Tacrolimus is more effective; pimecrolimus is more effective.", "its clauses favour different arms"),
         ("Quality of life", "More frequent with tacrolimus.", "'More frequent' needs the outcome's polarity, which is unknown"),
         ("EASI", "Greater improvement in responders.", "'Greater improvement' names no compared treatment"),
+        # a small p-value alone, or strengths joined by 'vs', say nothing about the arms
+        ("EASI", "The difference was significant (p < 0.1).", "no phrase says which way it went"),
+        ("EASI", "Tacrolimus 0.1% vs 0.03% were both studied.", "no phrase says which way it went"),
+        # a difference whose interval excludes 0 has no known direction of benefit
+        ("EASI", "Mean difference -3.1 points (95% CI -4.0 to -2.2)", "no phrase says which way it went"),
     ],
 )  # fmt: skip
 def test_what_the_rules_cannot_tell_is_unclassified_with_the_reason(
@@ -89,6 +120,37 @@ def test_subgroup_clauses_are_statements_of_their_own(tmp_path, vocab):
         (f["statement_no"], f["intervention_strength_pct"], f["population"], f["direction"])
         for f in rows
     ] == [(1, 0.03, "pediatric", "favours_intervention"), (2, 0.1, "adult", "favours_intervention")]
+
+
+def test_an_effect_stated_for_two_subgroups_is_one_statement_each(tmp_path, vocab):
+    rows = findings(
+        tmp_path,
+        vocab,
+        "Flares needing substantial treatment",
+        "Twice-weekly (proactive) tacrolimus vs. vehicle",
+        "Fewer flares than with vehicle, both in children using the 0.03% strength and in "
+        "adults using 0.1%.",
+    )
+    assert [(f["statement_no"], f["population"], f["direction"]) for f in rows] == [
+        (1, "pediatric", "favours_intervention"),
+        (2, "adult", "favours_intervention"),
+    ]
+    assert rows[0]["intervention_strength_pct"] == 0.03
+
+
+def test_clauses_split_at_whereas_outside_parentheses(tmp_path, vocab):
+    rows = findings(
+        tmp_path,
+        vocab,
+        "SCORAD 50 at week 8",
+        "Methotrexate vs. ciclosporin",
+        "In adults ciclosporin acted faster (8% vs. 42%; non-inferiority not shown), whereas in "
+        "children aged 8-14 years the two drugs gave similar results.",
+    )
+    assert [(f["population"], f["direction"]) for f in rows] == [
+        ("adult", "favours_comparator"),
+        ("pediatric", "comparable"),
+    ]
 
 
 def test_one_arm_at_two_strengths_gives_one_statement_per_strength(tmp_path, vocab):
