@@ -17,8 +17,8 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not instal
 HOSTILE = (
     "# A guide that tries its luck\n\nTable 1: Trials in atopic dermatitis\n\n"
     "Outcome\tComparison\tResult\tGrade\n"
-    'IGA success\tEmollient & "cream" <3 vs. Vehicle\t'
-    "<script>window.pwned = 1</script>Emollient is more effective.<img src=x onerror=alert(1)>"
+    'IGA success\tOatmeal & "cream" <3 vs. Vehicle\t'
+    "<script>window.pwned = 1</script>Oatmeal is more effective.<img src=x onerror=alert(1)>"
     "\tLow\n"
 )
 
@@ -107,8 +107,8 @@ def test_a_guide_with_markup_in_its_cells_renders_as_text_and_runs_nothing(prefe
         assert page.evaluate("window.pwned") is None
         assert seen["dialogs"] == [] and seen["errors"] == []
         assert page.locator("script").count() == 0 and page.locator("img").count() == 0
-        assert 'Emollient & "cream" <3 vs Vehicle' in page.locator("table.map").inner_text()
-        assert "window.pwned = 1Emollient is more effective." in page.locator("body").text_content()
+        assert 'Oatmeal & "cream" <3 vs Vehicle' in page.locator("table.map").inner_text()
+        assert "window.pwned = 1Oatmeal is more effective." in page.locator("body").text_content()
         assert all(u.startswith("file://") for u in seen["requests"]), seen["requests"]
     finally:
         seen["close"]()

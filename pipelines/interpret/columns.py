@@ -15,6 +15,8 @@ in whichever order its columns come. The rules, one line each:
 - A column's score for a role is its header's plus its cells'; the best pairs take their roles
   first, each comparative role once (population and condition: any number of columns), none
   below MIN_SCORE.
+- A row whose own cells the reader shifted right under the row above's merged cells is put back
+  at the left when its cells fit their columns' roles better there.
 - A table is comparative when a comparison and a result column were found; preclinical when its
   header names a parameter and a finding; unknown (a source error) when its header names the
   comparative roles but its cells do not bear them out; else another kind of table
@@ -24,13 +26,13 @@ in whichever order its columns come. The rules, one line each:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
 from pipelines.interpret.ages import population_from_ages
 from pipelines.interpret.vocab import Vocabulary, header_key
-from pipelines.read.parsed_guide import Table
+from pipelines.read.parsed_guide import Cell, Row, Table
 from pipelines.read.text import clean
 
 COMPARATIVE, PRECLINICAL, OTHER, UNKNOWN = "comparative", "preclinical", "other", "unknown"
@@ -122,6 +124,30 @@ def table_roles(table: Table, vocab: Vocabulary) -> TableRoles:
             f"its header names the columns of a comparative table, but no column's cells read as {' or '.join(missing)}",
         )
     return TableRoles(OTHER, roles)
+
+
+def aligned(row: Row, roles: TableRoles, vocab: Vocabulary) -> Row | None:
+    """A row whose own cells were shifted right under the merged cells of the row above, put back
+    at the left when its cells read better there (an outcome and a comparison with the result
+    and grade missing, not a result and a grade under the row above's outcome); None when they
+    fit where they were put."""
+    if not row.shifted:
+        return None
+    own = row.cells[row.shifted :]
+    blank = [Cell("", row.line_no)] * row.shifted
+    left = (*own, *blank)
+    if _fit(left, roles, vocab) <= _fit((*blank, *own), roles, vocab):
+        return None
+    return replace(row, cells=tuple(Cell(cell.text, row.line_no) for cell in left), shifted=0)
+
+
+def _fit(cells: tuple[Cell, ...], roles: TableRoles, vocab: Vocabulary) -> float:
+    by_position = {c.column_no - 1: c.role for c in roles.columns if c.role in _FITS}
+    return sum(
+        _FITS[by_position[position]](clean(cell.text), vocab)
+        for position, cell in enumerate(cells)
+        if position in by_position and cell.text
+    )
 
 
 def header_score(header: str, synonyms: frozenset[str]) -> float:

@@ -18,6 +18,7 @@ from pipelines.interpret.columns import (
     UNKNOWN,
     ColumnRole,
     TableRoles,
+    aligned,
     table_roles,
 )
 from pipelines.interpret.direction import ArmMention, read_direction
@@ -97,7 +98,10 @@ def normalize_guide(pulled: PulledFile, guide: ParsedGuide, vocab: Vocabulary) -
         if roles.kind == COMPARATIVE:
             where = _TableContext(position, table, guide.title or "")
             for row in table.rows:
-                _findings(rows, context, where, row, roles, vocab, terms)
+                realigned = aligned(row, roles, vocab)
+                if realigned is not None:
+                    rows["quality.source_errors"].append(_short_row(context, table, row))
+                _findings(rows, context, where, realigned or row, roles, vocab, terms)
         elif roles.kind == PRECLINICAL:
             columns = {c.role: c.column_no - 1 for c in roles.columns if c.role}
             compound = _profiled_compound(table.title, vocab)
@@ -177,6 +181,16 @@ def _table(context: dict, table: Table, kind: str, position: int) -> dict[str, A
         "table_kind": kind,
         "columns": list(table.header),
         "n_rows": len(table.rows),
+    }
+
+
+def _short_row(context: dict, table: Table, row: Row) -> dict[str, Any]:
+    own = len(row.cells) - row.shifted
+    return {
+        **context,
+        "line_no": row.line_no,
+        "error": "table_shape",
+        "message": f"Table {table.table_no}: row has {own} cell(s) that read as the first columns, not the last under the row above; the cells after them are missing and were read as empty",
     }
 
 

@@ -13,8 +13,9 @@ from pipelines.interpret.terms import TermMatch
 from pipelines.interpret.vocab import Vocabulary
 
 _SUSPENDED_HYPHEN = re.compile(r"(\w)-\s+(to|and|or)\b")
-# A salt or ester named after a compound's synonym makes another compound: 'betamethasone
-# dipropionate' is not the vocabulary's 'betamethasone' (valerate).
+# An ester named after a corticosteroid's synonym makes another corticosteroid, of its own
+# potency: 'betamethasone dipropionate' is not the vocabulary's 'betamethasone' (valerate). The
+# salt of another drug is the same drug ('ruxolitinib phosphate').
 _ESTER = re.compile(r"^\s+\w+(?:ate|ide)\b", re.IGNORECASE)
 _COMBINED = re.compile(r"\s+\+\s+|\s+plus\s+", re.IGNORECASE)
 
@@ -98,7 +99,8 @@ def _single(text: str, vocab: Vocabulary) -> Treatment:
         match = vocab.compound_terms.match(STRENGTH.sub(" ", text).strip())
         formulation = next((m.term_id for m in vocab.formulation_terms.find(text)), None)
         return Treatment(match.term_id, strength_pct(text), formulation, None, text.strip(), match)
-    if _ESTER.match(text[compounds[0].end :]):
+    steroid = vocab.class_of(compounds[0].term_id) == "tcs"
+    if steroid and _ESTER.match(text[compounds[0].end :]):
         unknown = TermMatch(
             "compounds", text.strip(), None, "unmatched", None, compounds[0].term_id, None
         )

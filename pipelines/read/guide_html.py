@@ -215,7 +215,7 @@ class _Reader:
             title_line, title_text = caption.sourceline or title_line, _text(caption)
         numbered = TABLE_TITLE.match(clean(title_text))
         table_no = int(numbered.group(1)) if numbered else len(self.guide.tables) + 1
-        title = numbered.group(2) if numbered else title_text
+        title = (numbered.group(2) or "") if numbered else title_text
         header, body = _header_and_body(element)
         rows: list[Row] = []
         group: str | None = None
@@ -250,7 +250,7 @@ class _Reader:
                 ParseIssue(title_line, "table_shape", f"Table {table_no} has no rows at all")
             )
         self.guide.tables.append(
-            Table(table_no, title, title_line, self.section, header, tuple(rows))
+            Table(table_no, title, title_line, self.section, header, tuple(rows), bool(numbered))
         )
 
 

@@ -18,7 +18,7 @@ from pipelines.read.parsed_guide import (
     is_group_row,
 )
 from pipelines.read.text import clean
-from pipelines.read.text_table import rendering, split_rows
+from pipelines.read.text_table import PIPE, TAB, rendering, split_rows
 
 GUIDE_TEXT = "guide-text"
 
@@ -46,8 +46,16 @@ def parse_guide_text(text: str) -> ParsedGuide:
         elif _RULE.match(line):
             in_references = False
         elif table_title:
-            table, index = _read_table(lines, index, table_title, section, guide.issues)
+            number, title = int(table_title.group(1)), table_title.group(2) or ""
+            table, index = _read_table(
+                lines, index + 1, (number, title, line_no), section, guide.issues
+            )
             guide.tables.append(table)
+            continue
+        elif _untitled(lines, index):
+            where = (len(guide.tables) + 1, "", line_no)
+            table, index = _read_table(lines, index, where, section, guide.issues)
+            guide.tables.append(replace(table, numbered=False))
             continue
         elif in_references and guide.read_reference_line(
             line_no, line, listed=bool(_BULLET.match(line))
@@ -61,17 +69,24 @@ def parse_guide_text(text: str) -> ParsedGuide:
     return guide
 
 
+def _untitled(lines: list[str], index: int) -> bool:
+    """Two lines in a row of one pipe or tab shape, with no 'Table N' above: a table all the
+    same (aligned spaces are not enough without a title: prose has double spaces too)."""
+    kind = rendering(lines[index])
+    return kind in (PIPE, TAB) and index + 1 < len(lines) and rendering(lines[index + 1]) == kind
+
+
 def _read_table(
     lines: list[str],
     index: int,
-    title: re.Match[str],
+    title: tuple[int, str, int],
     section: str | None,
     issues: list[ParseIssue],
 ) -> tuple[Table, int]:
-    """Read 'Table N: title' and the block of lines under it, up to a blank line, a heading or
-    the next table's title, in whichever rendering the block shows."""
-    table_no, title_line = int(title.group(1)), index + 1
-    index += 1
+    """Read the block of lines from `index` (after a 'Table N: title' line, or an untitled
+    table's first line), up to a blank line, a heading or the next table's title, in whichever
+    rendering the block shows. `title`: the table's number, title and line."""
+    table_no, title_text, title_line = title
     while index < len(lines) and not lines[index].strip():
         index += 1
     start = index
@@ -101,7 +116,7 @@ def _read_table(
             row = _fit_row(cells, header, rows[-1] if rows else None, row_no, line_no, issues)
             if row is not None:
                 rows.append(replace(row, group=group))
-    table = Table(table_no, title.group(2), title_line, section, header, tuple(rows))
+    table = Table(table_no, title_text, title_line, section, header, tuple(rows))
     return table, index
 
 
@@ -146,7 +161,8 @@ def _fit_row(
                 )
             )
             return None
-        return Row(row_no, line_no, continued(above, carried, line_no) + tuple(filled))
+        cells = continued(above, carried, line_no) + tuple(filled)
+        return Row(row_no, line_no, cells, shifted=carried)
     if carried:
         issues.append(
             ParseIssue(

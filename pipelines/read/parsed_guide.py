@@ -22,7 +22,10 @@ _CITE_THIS = re.compile(
 )
 _MARKER_OR_PERCENT = re.compile(r"\[\d+\]|\d\s*%")
 _SENTENCE_WORDS = 8
-TABLE_TITLE = re.compile(r"^\s*Table\s+(\d+)\s*[:.]\s*(.*\S)\s*$", re.IGNORECASE)
+# 'Table 2: Title', 'Table 2. Title', 'Table 2 - Title' (any dash), or 'Table 2' alone.
+TABLE_TITLE = re.compile(
+    r"^\s*Table\s+(\d+)\s*(?:(?:[:.\u2013\u2014]|\s-)\s*(.*\S))?\s*[:.]?\s*$", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -34,12 +37,16 @@ class Cell:
 
 @dataclass(frozen=True)
 class Row:
-    """`group` is the text of the full-width row above it ('<td colspan=4>IGA success</td>')."""
+    """`group` is the text of the full-width row above it ('<td colspan=4>IGA success</td>');
+    `shifted` counts the leading cells carried down from the row above because the row ended in
+    empty cells (a merged cell), so that meaning can check the row's own cells fit where they
+    were put."""
 
     row_no: int
     line_no: int
     cells: tuple[Cell, ...]
     group: str | None = None
+    shifted: int = 0
 
 
 def continued(above: Row, count: int, line_no: int) -> tuple[Cell, ...]:
@@ -87,12 +94,15 @@ def looks_like_data(cells: tuple[str, ...]) -> bool:
 
 @dataclass(frozen=True)
 class Table:
+    """`numbered`: the page prints 'Table N'; an unnumbered table is numbered by its position."""
+
     table_no: int
     title: str
     line_no: int
     section: str | None
     header: tuple[str, ...]
     rows: tuple[Row, ...]
+    numbered: bool = True
 
 
 @dataclass(frozen=True)
@@ -189,7 +199,7 @@ class ParsedGuide:
             )
         first_line: dict[int, int] = {}
         for table in self.tables:
-            if table.table_no in first_line:
+            if table.numbered and table.table_no in first_line:
                 self.issues.append(
                     ParseIssue(
                         table.line_no,
@@ -197,7 +207,8 @@ class ParsedGuide:
                         f"Table {table.table_no} also appears at line {first_line[table.table_no]}; both are kept, told apart by their position",
                     )
                 )
-            first_line.setdefault(table.table_no, table.line_no)
+            if table.numbered:
+                first_line.setdefault(table.table_no, table.line_no)
             repeated = sorted({name for name in table.header if table.header.count(name) > 1})
             if repeated:
                 self.issues.append(

@@ -19,7 +19,7 @@ from dataclasses import replace
 
 import pytest
 
-from pipelines.interpret.columns import COMPARISON_JOINER
+from pipelines.interpret.columns import COMPARISON_JOINER, is_comparison
 from pipelines.interpret.normalize import normalize_guide
 from pipelines.read.guide import parse_guide
 from pipelines.read.guide_text import parse_guide_text
@@ -88,16 +88,37 @@ def typographic(table: Table) -> Table:
     return replace(table, rows=tuple(replace(row, cells=cells(row)) for row in table.rows))
 
 
-def swapped_arms(table: Table) -> Table:
-    def swap(cell: Cell) -> Cell:
-        head, aside = re.match(r"^(.*?)((?:\s*\([^()]*\))*)$", cell.text).groups()
-        sides = COMPARISON_JOINER.split(head)
-        if len(sides) != 2:
-            return cell
-        return replace(cell, text=f"{sides[1]} vs. {sides[0]}{aside}")
+def swapped_arms(vocab) -> Callable[[Table], Table]:
+    """Every comparison cell's arms in the other order, and what a result prints in the
+    comparison's order turned with them: arm numbers ('54.5% vs. 23.8%') and ratios with their
+    intervals (inverted), so that the table says the same thing."""
 
-    rows = tuple(replace(row, cells=tuple(map(swap, row.cells))) for row in table.rows)
-    return replace(table, rows=rows)
+    def swap(cell: Cell) -> Cell:
+        if is_comparison(cell.text, vocab):
+            head, aside = re.match(r"^(.*?)((?:\s*\([^()]*\))*)$", cell.text).groups()
+            first, second = COMPARISON_JOINER.split(head)
+            return replace(cell, text=f"{second} vs. {first}{aside}")
+        text = ARM_NUMBERS.sub(lambda m: f"{m['second']} vs. {m['first']}", cell.text)
+        return replace(cell, text=RATIO.sub(_inverted, text))
+
+    def change(table: Table) -> Table:
+        rows = tuple(replace(row, cells=tuple(map(swap, row.cells))) for row in table.rows)
+        return replace(table, rows=rows)
+
+    return change
+
+
+ARM_NUMBERS = re.compile(
+    r"(?P<first>\d+(?:\.\d+)?(?:[\u2013-]\d+(?:\.\d+)?)?%)\s*vs\.?\s*(?P<second>\d+(?:\.\d+)?(?:[\u2013-]\d+(?:\.\d+)?)?%)"
+)
+RATIO = re.compile(
+    r"\b(?P<measure>OR|RR|HR) (?P<value>\d+\.\d+) \(95% CI (?P<low>\d+\.\d+)[\u2013-](?P<high>\d+\.\d+)\)"
+)
+
+
+def _inverted(ratio: re.Match[str]) -> str:
+    value, low, high = (1 / float(ratio[name]) for name in ("value", "low", "high"))
+    return f"{ratio['measure']} {value:.2f} (95% CI {high:.2f}\u2013{low:.2f})"
 
 
 def swapped_expectation(expected: dict[tuple, dict]) -> dict[tuple, dict]:
@@ -168,7 +189,7 @@ def test_the_parsed_tables_transformed_give_the_same_findings(vocab, name):
         guide = parse_guide(path.read_bytes())
         expected = findings(path, guide, vocab)
         if name == "arms swapped":
-            got = findings(path, with_tables(guide, swapped_arms), vocab)
+            got = findings(path, with_tables(guide, swapped_arms(vocab)), vocab)
             scored = accuracy(swapped_expectation(expected), got)
         else:
             scored = accuracy(expected, findings(path, with_tables(guide, PARSED[name]), vocab))

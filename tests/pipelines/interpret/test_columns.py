@@ -103,3 +103,28 @@ def test_a_header_of_evidence_whose_cells_do_not_bear_it_out_is_unknown(vocab):
     rows = [("IGA success", "A vs. B", "see text", "High"), ("EASI", "A vs. C", "-", "Low")]
     kind, _, found = roles(header, rows, vocab)
     assert kind == "unknown" and "no column's cells read as result" in found.reason
+
+
+def test_a_short_row_is_aligned_by_what_its_cells_hold(vocab, tmp_path):
+    from pipelines.interpret.normalize import normalize_guide
+    from pipelines.read.guide import parse_guide
+    from tests.pipelines.test_validate import pulled_file
+
+    guide = tmp_path / "short-row.txt"
+    guide.write_text(
+        "# T\n\nTable 1: Trials in atopic dermatitis\n\nOutcome\tComparison\tResult\tGrade\n"
+        "IGA success\tTacrolimus 0.1% vs. Pimecrolimus 1%\tTacrolimus 0.1% is more effective.\tHigh\n"
+        # merged outcome above: the row's cells belong under comparison, result and grade
+        "Tacrolimus 0.03% vs. Pimecrolimus 1%\tNo significant difference.\tModerate\t\n"
+        # an outcome and a comparison whose result and grade are missing: not under the last two
+        "Skin atrophy\tTacrolimus vs. TCS\t\t\n",
+        encoding="utf-8",
+    )
+    rows = normalize_guide(pulled_file(guide), parse_guide(guide.read_bytes()), vocab)
+    assert [(f["row_no"], f["outcome"], f["direction"]) for f in rows["core.findings"]] == [
+        (1, "iga_success", "favours_intervention"),
+        (2, "iga_success", "no_difference"),
+    ]
+    assert [(e["line_no"], e["error"]) for e in rows["quality.source_errors"]] == [
+        (8, "table_shape")
+    ]

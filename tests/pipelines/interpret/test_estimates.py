@@ -309,7 +309,7 @@ def test_every_row_is_loaded_or_quarantined_and_unknown_terms_are_kept(tmp_path,
     csv = tmp_path / "odd.csv"
     csv.write_text(
         HEADER + "\n"
-        "emollient 5%,vehicle,atopic dermatitis,adults,,Quality of life,,RR,1.2,1.0,1.4,,,,,,,\n"
+        "oatmeal 5%,vehicle,atopic dermatitis,adults,,Quality of life,,RR,1.2,1.0,1.4,,,,,,,\n"
         "tacrolimus 0.1%,vehicle,atopic dermatitis,adults,,IGA success,,RR,x,1.0,1.4,,,,,,,\n",
         encoding="utf-8",
     )
@@ -323,5 +323,5 @@ def test_every_row_is_loaded_or_quarantined_and_unknown_terms_are_kept(tmp_path,
     assert [(q["line_no"], q["column"]) for q in quarantine] == [(3, "estimate")]
     assert errors == []
     unmatched = frames["quality.term_matches"].filter(method="unmatched")
-    assert sorted(unmatched["text"].to_list()) == ["Quality of life", "emollient"]
+    assert sorted(unmatched["text"].to_list()) == ["Quality of life", "oatmeal"]
     assert frames["raw.effect_estimates"].height == 2
