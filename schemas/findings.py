@@ -26,8 +26,12 @@ class Findings(Provenance):
     )
     condition: str | None = vocab_field(
         "conditions",
-        "Condition (ref.conditions id), from the table title, the section heading or the guide's title; null when none names one (see quality.term_matches).",
+        "Condition (ref.conditions id), from the most specific place that names one: the row (a condition or population column, the comparison's asides), the table title, its section, the guide's title; null when no vocabulary entry covers it (see condition_text and quality.term_matches).",
         nullable=True,
+    )
+    condition_text: str | None = pa.Field(
+        nullable=True,
+        description="The condition as printed where it was read; for a null condition, the text that names none the vocabulary knows (a condition cell, else the table title); null when the page prints none.",
     )
     outcome: str | None = vocab_field(
         "outcomes",

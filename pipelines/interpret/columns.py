@@ -14,7 +14,7 @@ in whichever order its columns come. The rules, one line each:
   condition.
 - A column's score for a role is its header's plus its cells'; the best pairs take their roles
   first, each comparative role once (population and condition: any number of columns), none
-  below MIN_SCORE.
+  below MIN_SCORE; a population column that names a condition in half its rows is the condition's.
 - A row whose own cells the reader shifted right under the row above's merged cells is put back
   at the left when its cells fit their columns' roles better there.
 - A table is comparative when a comparison and a result column were found; preclinical when its
@@ -95,6 +95,11 @@ def table_roles(table: Table, vocab: Vocabulary) -> TableRoles:
         for role, (_, synonyms) in comparative.items()
     }
     assigned = _assign(scores, list(comparative))
+    for column, role in assigned.items():
+        # A column that names a condition in half its rows or more is about the condition, even
+        # when it names who was studied too ('Facial seborrheic dermatitis, adults').
+        if role == "population" and scores.get((column, "condition"), (0, 0))[1] >= MIN_SCORE:
+            assigned[column] = "condition"
     roles = tuple(
         ColumnRole(
             column + 1,

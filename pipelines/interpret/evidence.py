@@ -122,7 +122,7 @@ def _verdict(finding: dict[str, Any], matched: list[tuple[dict[str, Any], str]])
 def _unknown_terms(finding: dict[str, Any]) -> str:
     """'outcome 'Quality of life'' and the like, for the terms the finding could not match."""
     printed = {
-        "condition": None,
+        "condition": finding.get("condition_text"),
         "outcome": finding.get("outcome_text"),
         "intervention": finding.get("intervention_text"),
         "comparator": finding.get("comparator_text"),

@@ -278,7 +278,9 @@ def _findings(
         *([row.group] if row.group and cell("outcome") else []),
     ]
     stated = [*cells("condition"), *cells("population")]
-    condition = _condition(vocab, terms, table, where.guide_title, qualifiers, cells("condition"))
+    condition, condition_text = _condition(
+        vocab, terms, table, where.guide_title, qualifiers, cells("condition")
+    )
     arms = _arms(_without_qualifiers(comparison), vocab, terms, row.line_no)
     masked_title = _mask(title, _mentions(title, vocab))
     cited = citation_numbers(" ".join(c.text for c in row.cells))
@@ -306,6 +308,7 @@ def _findings(
                     "row_no": row.row_no,
                     "statement_no": statement_no,
                     "condition": condition,
+                    "condition_text": condition_text,
                     "outcome": outcome,
                     "outcome_text": outcome_text,
                     **treatment_columns("intervention", intervention),
@@ -487,7 +490,8 @@ def _printed_name(text: str, arm: Treatment) -> list[tuple[int, int]]:
     head = re.split(r"\s*(?:\d|\(|,)", arm.text, maxsplit=1)[0].strip()
     if len(head) < _MIN_NAME or len(head.split()) > _MAX_NAME_WORDS:
         return []
-    pattern = re.compile(rf"(?<!\w){re.escape(head)}(?!\w)", re.IGNORECASE)
+    words = r"[\s-]+".join(re.escape(word) for word in head.split())
+    pattern = re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE)
     return [(found.start(), found.end()) for found in pattern.finditer(text)]
 
 
@@ -605,19 +609,24 @@ def _condition(
     guide_title: str,
     qualifiers: list[str],
     stated: list[str],
-) -> str | None:
-    """The most specific place that names a condition decides: the row (a condition or population
-    column, the comparison's asides), the table title, its section, the guide's title. A column
-    headed as the condition states one in every row: when the vocabulary knows none of its
-    text, the condition is None (the text recorded as unmatched), never one from further up."""
-    texts = [*qualifiers, clean(table.title), clean(table.section or ""), clean(guide_title)]
+) -> tuple[str | None, str | None]:
+    """(condition id, the text it was read from). The most specific place that names a condition
+    decides: the row (a condition or population column, the comparison's asides), the table
+    title, its section, the guide's title. A column headed as the condition states one in every
+    row: when the vocabulary knows none of its text, the condition is None with that text, never
+    one from further up."""
     if stated and not any(vocab.condition_terms.find(text) for text in stated):
         terms.record(_unmatched(vocab.condition_terms, stated[0]), table.line_no)
-        return None
-    found = _first(vocab.condition_terms, terms, table.line_no, *texts)
-    if found is None:
-        terms.record(_unmatched(vocab.condition_terms, texts[len(qualifiers)]), table.line_no)
-    return found
+        return None, stated[0]
+    texts = [*qualifiers, clean(table.title), clean(table.section or ""), clean(guide_title)]
+    for text in texts:
+        found = vocab.condition_terms.find(text)
+        if found:
+            match = terms.record(vocab.condition_terms.found(found[0]), table.line_no)
+            return match.term_id, found[0].text
+    title = texts[len(qualifiers)]
+    terms.record(_unmatched(vocab.condition_terms, title), table.line_no)
+    return None, title or None
 
 
 def _unmatched(index: TermIndex, text: str) -> TermMatch:

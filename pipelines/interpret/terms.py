@@ -9,7 +9,8 @@ a treatment arm) and says how it matched, trying in order:
 
 - exact: the text is a synonym once case, quotes and spacing are folded;
 - normalized: equal after dropping punctuation, possessives, plurals, joining words ('because
-  of' for 'due to'), parenthetical asides
+  of' for 'due to'), what follows a comma or colon ('mPASI, mean % reduction'), spaces
+  ('mPASI' for 'M-PASI'), parenthetical asides
   ('Skin atrophy (skin thinning)'), timepoints ('at week 8', 'over 12 months'), word order, or
   when an aside alone is a synonym ('Clinical success (physician's assessment)');
 - abbreviation: equal once abbreviations the vocabulary defines ('Investigator's Global
@@ -52,6 +53,9 @@ _TYPOGRAPHY = str.maketrans(
 )
 _PARENTHETICAL = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
 _INSIDE_PARENS = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
+# What follows a term's name to say how it was measured: 'mPASI, mean % reduction', 'Itch: at
+# least a 4-point improvement'.
+_MEASURED = re.compile(r"\s*[,:;]\s+")
 _UNIT = r"(?:weeks?|wks?|days?|months?|mos?|years?|yrs?)"
 _TIMEPOINT = re.compile(
     rf"(?:\b(?:at|over|by|after|through|to|up to|during|in|within)\s+)?"
@@ -281,6 +285,7 @@ class TermIndex:
         keys = [term_key(synonym), term_key(undefined)]
         keys += [" ".join(sorted(key.split())) for key in keys]
         keys += [" ".join(_content(key)) for key in keys[:2]]
+        keys += [key.replace(" ", "") for key in keys[:2]]
         return [key for key in dict.fromkeys(keys) if key]
 
     def _expand(self, key: str) -> str:
@@ -289,13 +294,17 @@ class TermIndex:
 
 def _variants(text: str) -> list[str]:
     """Normalized keys of a printed term: whole, without asides, without timepoints, each aside
-    on its own, and with its words sorted (the same words in another order)."""
+    on its own, the name before a comma or colon that says how it was measured ('mPASI, mean %
+    reduction'), with its words sorted (the same words in another order), without joining words,
+    and run together ('mPASI' for 'M-PASI')."""
     bare = _PARENTHETICAL.sub(" ", text)
     untimed = _TIMEPOINT.sub(" ", bare)
-    keys = [term_key(text), term_key(bare), term_key(untimed)]
+    head = _MEASURED.split(untimed, maxsplit=1)[0]
+    keys = [term_key(text), term_key(bare), term_key(untimed), term_key(head)]
     keys += [term_key(aside) for aside in _INSIDE_PARENS.findall(text)]
-    keys += [" ".join(sorted(key.split())) for key in keys[:3]]
-    keys += [" ".join(_content(key)) for key in keys[:3]]
+    keys += [" ".join(sorted(key.split())) for key in keys[:4]]
+    keys += [" ".join(_content(key)) for key in keys[:4]]
+    keys += [key.replace(" ", "") for key in keys[:4]]
     return [key for key in dict.fromkeys(keys) if key]
 
 

@@ -80,7 +80,8 @@ def test_a_population_column_qualifies_and_a_table_without_grades_still_reads(vo
         ),
     ]
     kind, found, _ = roles(header, rows, vocab)
-    assert (kind, found) == ("comparative", ["comparison", "population", "outcome", "result"])
+    # who was studied, named by condition and age: the condition's column (and qualifies the rows)
+    assert (kind, found) == ("comparative", ["comparison", "condition", "outcome", "result"])
 
 
 @pytest.mark.parametrize(
