@@ -25,12 +25,14 @@ in whichever order its columns come. The rules, one line each:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
 from pipelines.interpret.ages import population_from_ages
+from pipelines.interpret.memo import remembered
 from pipelines.interpret.vocab import Vocabulary, header_key
 from pipelines.read.parsed_guide import Cell, Row, Table
 from pipelines.read.text import clean
@@ -42,7 +44,7 @@ MIN_SCORE = 0.5
 HEADER_PARTIAL = 0.8
 HEADER_FUZZY = 88.0
 # Cells looked at per column: enough to tell its role, few enough for a long table.
-SAMPLE = 12
+SAMPLE = 8
 SHORT_WORDS = 12
 
 COMPARISON_JOINER = re.compile(r"\s+(?:vs\.?|versus|compared (?:with|to))\s+", re.IGNORECASE)
@@ -72,28 +74,34 @@ class TableRoles:
     columns: tuple[ColumnRole, ...]
     reason: str | None = None
 
+    @functools.cached_property
+    def by_role(self) -> dict[str, list[int]]:
+        """0-based positions of the columns playing each role."""
+        found: dict[str, list[int]] = {}
+        for column in self.columns:
+            if column.role:
+                found.setdefault(column.role, []).append(column.column_no - 1)
+        return found
+
     def position(self, role: str) -> int | None:
-        """0-based position of the column playing `role`, if any."""
-        return next((c.column_no - 1 for c in self.columns if c.role == role), None)
+        """0-based position of the (first) column playing `role`, if any."""
+        return self.by_role.get(role, [None])[0]
 
     def positions(self, role: str) -> list[int]:
-        return [c.column_no - 1 for c in self.columns if c.role == role]
+        return self.by_role.get(role, [])
 
 
 def table_roles(table: Table, vocab: Vocabulary) -> TableRoles:
     """The kind of a table and the role of each of its columns."""
     width = max([len(table.header), *(len(row.cells) for row in table.rows)], default=0)
     header = [*table.header, *[""] * (width - len(table.header))]
-    samples = [_sample(table, column) for column in range(width)]
     comparative = vocab.columns.get(COMPARATIVE, {})
-    scores = {
-        (column, role): (
-            header_score(header[column], synonyms),
-            content_score(samples[column], role, vocab),
-        )
-        for column in range(width)
-        for role, (_, synonyms) in comparative.items()
-    }
+    scores = {}
+    for column in range(width):
+        fits = [cell_fits(cell, vocab) for cell in _sample(table, column)]
+        for role, (_, synonyms) in comparative.items():
+            share = round(sum(fit[role] for fit in fits) / len(fits), 3) if fits else 0.0
+            scores[(column, role)] = (header_score(header[column], synonyms), share)
     assigned = _assign(scores, list(comparative))
     for column, role in assigned.items():
         # A column that names a condition in half its rows or more is about the condition, even
@@ -149,12 +157,13 @@ def aligned(row: Row, roles: TableRoles, vocab: Vocabulary) -> Row | None:
 def _fit(cells: tuple[Cell, ...], roles: TableRoles, vocab: Vocabulary) -> float:
     by_position = {c.column_no - 1: c.role for c in roles.columns if c.role in _FITS}
     return sum(
-        _FITS[by_position[position]](clean(cell.text), vocab)
+        cell_fits(clean(cell.text), vocab)[by_position[position]]
         for position, cell in enumerate(cells)
         if position in by_position and cell.text
     )
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def header_score(header: str, synonyms: frozenset[str]) -> float:
     key = _content_words(header_key(header))
     if not key:
@@ -172,14 +181,14 @@ def header_score(header: str, synonyms: frozenset[str]) -> float:
     return best
 
 
-def content_score(cells: list[str], role: str, vocab: Vocabulary) -> float:
-    """The share of the cells that fit the role (an outcome label that matches no term counts half)."""
-    if not cells:
-        return 0.0
-    fits = _FITS.get(role)
-    if fits is None:
-        return 0.0
-    return round(sum(fits(cell, vocab) for cell in cells) / len(cells), 3)
+def cell_fits(text: str, vocab: Vocabulary) -> dict[str, float]:
+    """How well one printed cell reads as each role (0 to 1; an outcome label that matches no
+    term counts half), remembered per text (cells repeat)."""
+    return remembered(
+        vocab.cell_fits,
+        text,
+        lambda cell: {role: fits(cell, vocab) for role, fits in _FITS.items()},
+    )
 
 
 def is_comparison(text: str, vocab: Vocabulary) -> bool:

@@ -6,8 +6,9 @@ quarantines them with the offending text instead of this module guessing.
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from pipelines.interpret.ages import population_from_ages
@@ -45,6 +46,9 @@ _FOLD_RANGE = re.compile(
 _FOLD_SINGLE = re.compile(r"(\d+(?:\.\d+)?)\s*-?\s*fold", re.IGNORECASE)
 _MODEL = re.compile(r"\bin (?:an? |the )?((?:[\w-]+ ){0,5}models?)\b", re.IGNORECASE)
 _REFERENCE_TAIL = re.compile(r"^(?P<title>.+?)\s+-\s+(?P<database>[A-Z][\w .]*?)\s*\[[^\]]*\]\s*$")
+_PARENTHESIZED = re.compile(r"\([^()]*\)")
+# Only a statement with one of these can hold clauses about different subgroups.
+_SUBGROUP_HINT = re.compile(r";|\bwhereas\b|\band\s+in\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"(?<=\S)\s*;\s+|,?\s+whereas\s+", re.IGNORECASE)
 _BOTH_SUBGROUPS = re.compile(
     r",?\s+(?:both\s+)?in\s+(?P<first>[^,;]+?)\s+and\s+in\s+(?P<second>[^,;]+?)\s*[.;]?\s*(?:\[\d+\]\s*)*$",
@@ -53,6 +57,7 @@ _BOTH_SUBGROUPS = re.compile(
 _ARM_NUMBERS = re.compile(r"\d(?:\.\d+)?\s*%\s*(?:vs\.?|versus)\s*\d", re.IGNORECASE)
 # Words after a strength that make it an arm's dose: 'children using the 0.03% strength'.
 _DOSE_WORDS = re.compile(r"^\s*(?:strength|concentration)\b", re.IGNORECASE)
+_DOSE_WORD = re.compile(r"strength|concentration", re.IGNORECASE)
 # An unknown arm is looked for by its printed name only when that name is a word or more.
 _MIN_NAME = 4
 _MAX_NAME_WORDS = 3
@@ -197,11 +202,12 @@ def _short_row(context: dict, table: Table, row: Row) -> dict[str, Any]:
 def _column_roles(
     context: dict, table: Table, roles: TableRoles, position: int
 ) -> list[dict[str, Any]]:
+    table_id = stable_id("tbl", context["source_id"], position)
     return [
         {
             **context,
             "line_no": table.line_no,
-            "table_id": stable_id("tbl", context["source_id"], position),
+            "table_id": table_id,
             "table_no": table.table_no,
             "column_no": column.column_no,
             "header": column.header,
@@ -241,9 +247,12 @@ def _cells(context: dict, table: Table) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class _TableContext:
+    """A table being read, and the conditions its rows' qualifiers named (read once each)."""
+
     position: int
     table: Table
     guide_title: str
+    conditions: dict[tuple, tuple[str | None, str | None]] = field(default_factory=dict)
 
 
 def _findings(
@@ -257,12 +266,16 @@ def _findings(
 ) -> None:
     position, table = where.position, where.table
 
+    printed = {
+        role: [row.cells[i].text for i in positions if i < len(row.cells)]
+        for role, positions in roles.by_role.items()
+    }
+
     def cell(role: str) -> str:
-        column = roles.position(role)
-        return row.cells[column].text if column is not None and column < len(row.cells) else ""
+        return next(iter(printed.get(role, ())), "")
 
     def cells(role: str) -> list[str]:
-        return [clean(row.cells[i].text) for i in roles.positions(role) if i < len(row.cells)]
+        return [clean(text) for text in printed.get(role, ())]
 
     if not clean(cell("result")):
         return  # a row that states no result compares nothing (its cells stay in raw.table_cells)
@@ -278,9 +291,12 @@ def _findings(
         *([row.group] if row.group and cell("outcome") else []),
     ]
     stated = [*cells("condition"), *cells("population")]
-    condition, condition_text = _condition(
-        vocab, terms, table, where.guide_title, qualifiers, cells("condition")
-    )
+    read = (tuple(qualifiers), tuple(cells("condition")))
+    if read not in where.conditions:
+        where.conditions[read] = _condition(
+            vocab, terms, table, where.guide_title, qualifiers, cells("condition")
+        )
+    condition, condition_text = where.conditions[read]
     arms = _arms(_without_qualifiers(comparison), vocab, terms, row.line_no)
     masked_title = _mask(title, _mentions(title, vocab))
     cited = citation_numbers(" ".join(c.text for c in row.cells))
@@ -419,8 +435,10 @@ def _subgroups(statement: str, vocab: Vocabulary) -> list[str]:
     name different subgroups are statements of their own; so is an effect stated for two
     subgroups at once ('Fewer flares, both in children using 0.03% and in adults using 0.1%'),
     one per subgroup, each with the effect."""
-    clauses = [c for c in _CLAUSE_BREAK.split(_outside_parentheses(statement)) if c.strip()]
-    clauses = _restore(statement, clauses)
+    if not _SUBGROUP_HINT.search(statement):
+        return [statement]
+    blanked = _outside_parentheses(statement)
+    clauses = _restore(statement, blanked, [c for c in _CLAUSE_BREAK.split(blanked) if c.strip()])
     named = [c for c in clauses if _names_effect(c, vocab) or _numbers_effect(c)]
     subgroups = {vocab.population_terms.first(c) for c in named} - {None}
     if len(clauses) > 1 and len(named) == len(clauses) and len(subgroups) > 1:
@@ -436,22 +454,21 @@ def _subgroups(statement: str, vocab: Vocabulary) -> list[str]:
 
 def _outside_parentheses(text: str) -> str:
     """The text with what parentheses hold blanked out (same length), so splits skip it."""
-    depth, kept = 0, []
-    for char in text:
-        depth += char == "("
-        kept.append(char if depth == 0 else " ")
-        depth -= char == ")" and depth > 0
-    return "".join(kept)
+    while True:
+        blanked = _PARENTHESIZED.sub(lambda m: " " * len(m.group(0)), text)
+        if blanked == text:
+            return text
+        text = blanked
 
 
-def _restore(text: str, blanked: list[str]) -> list[str]:
-    """The clauses of `text` where `blanked` (split from its blanked copy) are."""
-    clauses, start = [], 0
-    for clause in blanked:
-        at = _outside_parentheses(text).index(clause, start)
-        clauses.append(text[at : at + len(clause)])
+def _restore(text: str, blanked: str, clauses: list[str]) -> list[str]:
+    """The clauses of `text` where `clauses` (split from its `blanked` copy) are."""
+    restored, start = [], 0
+    for clause in clauses:
+        at = blanked.index(clause, start)
+        restored.append(text[at : at + len(clause)])
         start = at + len(clause)
-    return clauses
+    return restored
 
 
 def _numbers_effect(text: str) -> bool:
@@ -490,9 +507,13 @@ def _printed_name(text: str, arm: Treatment) -> list[tuple[int, int]]:
     head = re.split(r"\s*(?:\d|\(|,)", arm.text, maxsplit=1)[0].strip()
     if len(head) < _MIN_NAME or len(head.split()) > _MAX_NAME_WORDS:
         return []
-    words = r"[\s-]+".join(re.escape(word) for word in head.split())
-    pattern = re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE)
-    return [(found.start(), found.end()) for found in pattern.finditer(text)]
+    return [(found.start(), found.end()) for found in _name_pattern(head).finditer(text)]
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _name_pattern(name: str) -> re.Pattern[str]:
+    words = r"[\s-]+".join(re.escape(word) for word in name.split())
+    return re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE)
 
 
 def _arm_of(mention: Mention, arms: dict[str, Treatment], vocab: Vocabulary) -> str | None:
@@ -553,7 +574,8 @@ def _bare_strengths(text: str, mentions: list[Mention], vocab: Vocabulary) -> li
     word strength), with no compound named."""
     found = []
     ends = [f.start for f in vocab.formulation_terms.find(text)]
-    ends += [m.end() for m in STRENGTH.finditer(text) if _DOSE_WORDS.match(text[m.end() :])]
+    if _DOSE_WORD.search(text):
+        ends += [m.end() for m in STRENGTH.finditer(text) if _DOSE_WORDS.match(text[m.end() :])]
     for end in sorted(set(ends)):
         strength = _BARE_STRENGTH.search(text[:end].rstrip() if end else "")
         if strength and not any(m.start <= strength.start() < m.end for m in mentions):

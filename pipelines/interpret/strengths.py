@@ -17,8 +17,10 @@ _PERCENT_PER = {"mg": 0.1, "\u00b5g": 0.0001, "\u03bcg": 0.0001, "mcg": 0.0001}
 
 def percent(match: re.Match[str]) -> float:
     """The percent a STRENGTH match prints."""
-    unit = match.group("unit").lower()
-    factor = _PERCENT_PER.get(unit.split("/")[0].strip(), 1.0)
+    unit = match.group("unit")
+    if unit == "%":
+        return float(match.group("value"))
+    factor = _PERCENT_PER.get(unit.lower().split("/")[0].strip(), 1.0)
     return round(float(match.group("value")) * factor, 6)
 
 

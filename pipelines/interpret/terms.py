@@ -31,7 +31,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -340,10 +340,11 @@ class TermLog:
     def record(self, match: TermMatch, line_no: int) -> TermMatch:
         row = self._rows.get((match.vocabulary, match.text))
         if row is None:
+            # vars(), not asdict(): the fields are plain values, and asdict deep-copies each.
             self._rows[(match.vocabulary, match.text)] = {
                 **self._context,
                 "line_no": line_no,
-                **asdict(match),
+                **vars(match),
                 "occurrences": 1,
             }
         else:

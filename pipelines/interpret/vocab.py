@@ -45,6 +45,8 @@ class Vocabulary:
     ids: dict[str, frozenset[str]]
     # Arms as printed → their Treatment (interpret.treatments), filled as guides are read.
     treatments: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # Table cells as printed → how well they read as each column role (interpret.columns).
+    cell_fits: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def class_of(self, compound_id: str) -> str | None:
         return (self.compounds.get(compound_id) or {}).get("class")
