@@ -48,8 +48,8 @@ SAMPLE = 8
 SHORT_WORDS = 12
 
 COMPARISON_JOINER = re.compile(r"\s+(?:vs\.?|versus|compared (?:with|to))\s+", re.IGNORECASE)
-_GRADE_SYMBOL = re.compile("[\u2295\u2a01]")
-_ARM_NUMBERS = re.compile(r"\d(?:\.\d+)?\s*%?\s*(?:vs\.?|versus|against)\s*\d", re.IGNORECASE)
+GRADE_SYMBOL = re.compile("[\u2295\u2a01]")
+ARM_NUMBERS = re.compile(r"\d(?:\.\d+)?\s*%?\s*(?:vs\.?|versus|against)\s*\d", re.IGNORECASE)
 _ESTIMATE = re.compile(
     r"\b(?:RR|OR|HR|MD|SMD|RD|NNT|ratio|difference)\b[^.;]{0,40}?\d|\bCI\b|\bp\s*[<=>\u2264\u2265]",
     re.IGNORECASE,
@@ -199,7 +199,7 @@ def is_comparison(text: str, vocab: Vocabulary) -> bool:
         return False
     return all(
         vocab.compound_terms.find(side) or _LETTER_START.match(side) for side in sides
-    ) and not _ARM_NUMBERS.search(text)
+    ) and not ARM_NUMBERS.search(text)
 
 
 def _comparison(text: str, vocab: Vocabulary) -> float:
@@ -207,14 +207,14 @@ def _comparison(text: str, vocab: Vocabulary) -> float:
 
 
 def _grade(text: str, vocab: Vocabulary) -> float:
-    return 1.0 if _GRADE_SYMBOL.search(text) or vocab.grade_terms.match(text).term_id else 0.0
+    return 1.0 if GRADE_SYMBOL.search(text) or vocab.grade_terms.match(text).term_id else 0.0
 
 
 def _result(text: str, vocab: Vocabulary) -> float:
     if len(text.split()) < 2 or is_comparison(text, vocab):
         return 0.0
     effect = any(m.term_id != "reference" for m in vocab.phrase_terms.find(text))
-    return 1.0 if effect or _ARM_NUMBERS.search(text) or _ESTIMATE.search(text) else 0.0
+    return 1.0 if effect or ARM_NUMBERS.search(text) or _ESTIMATE.search(text) else 0.0
 
 
 def _outcome(text: str, vocab: Vocabulary) -> float:

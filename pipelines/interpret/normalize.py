@@ -13,8 +13,10 @@ from typing import Any
 
 from pipelines.interpret.ages import population_from_ages
 from pipelines.interpret.columns import (
+    ARM_NUMBERS,
     COMPARATIVE,
     COMPARISON_JOINER,
+    GRADE_SYMBOL,
     PRECLINICAL,
     UNKNOWN,
     ColumnRole,
@@ -33,11 +35,9 @@ from pipelines.read.text import citation_numbers, clean, month_number, sentences
 
 Rows = dict[str, list[dict[str, Any]]]
 
-_COMPARISON_SPLIT = COMPARISON_JOINER
 _TRAILING_PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")
 _PARENS = re.compile(r"\(([^()]*)\)")
 _BARE_STRENGTH = re.compile(rf"{PATTERN}\s*$", re.IGNORECASE)
-_GRADE_SYMBOL = re.compile("[\u2295\u2a01]")
 _STRENGTH_AFTER = re.compile(rf"^\s*{PATTERN}", re.IGNORECASE)
 _POTENCY_JOINER = re.compile(r"^[\s/,-]*(?:(?:to|and|or)\b)?[\s/,-]*$", re.IGNORECASE)
 _FOLD_RANGE = re.compile(
@@ -54,7 +54,6 @@ _BOTH_SUBGROUPS = re.compile(
     r",?\s+(?:both\s+)?in\s+(?P<first>[^,;]+?)\s+and\s+in\s+(?P<second>[^,;]+?)\s*[.;]?\s*(?:\[\d+\]\s*)*$",
     re.IGNORECASE,
 )
-_ARM_NUMBERS = re.compile(r"\d(?:\.\d+)?\s*%\s*(?:vs\.?|versus)\s*\d", re.IGNORECASE)
 # Words after a strength that make it an arm's dose: 'children using the 0.03% strength'.
 _DOSE_WORDS = re.compile(r"^\s*(?:strength|concentration)\b", re.IGNORECASE)
 _DOSE_WORD = re.compile(r"strength|concentration", re.IGNORECASE)
@@ -371,7 +370,7 @@ def _arms(comparison: str, vocab: Vocabulary, terms: TermLog, line_no: int) -> d
     """The two arms of 'A vs. B'; a comparison that is not two arms is one unknown arm twice.
     A side that names no compound shares the class the other side ends with ('Mid-potency vs.
     low-potency corticosteroids': both are corticosteroids)."""
-    sides = _COMPARISON_SPLIT.split(comparison)
+    sides = COMPARISON_JOINER.split(comparison)
     if len(sides) == 2:
         sides = _shared_class(sides, vocab)
         intervention, comparator = (treatment(side, vocab) for side in sides)
@@ -399,7 +398,7 @@ def _grade(text: str, vocab: Vocabulary) -> str:
     """A closed scale: the grade as printed, or written as GRADE symbols ('⊕⊕⊕◯' is moderate);
     anything else is kept as printed, so validation quarantines it."""
     match = vocab.grade_terms.match(text)
-    symbols = len(_GRADE_SYMBOL.findall(text))
+    symbols = len(GRADE_SYMBOL.findall(text))
     return match.term_id or vocab.grade_rank.get(symbols) or text
 
 
@@ -472,7 +471,7 @@ def _restore(text: str, blanked: str, clauses: list[str]) -> list[str]:
 
 
 def _numbers_effect(text: str) -> bool:
-    return bool(_ARM_NUMBERS.search(text))
+    return bool(ARM_NUMBERS.search(text))
 
 
 def _names_effect(text: str, vocab: Vocabulary) -> bool:

@@ -8,7 +8,8 @@ transformation is printed (`pytest -s`), and each must reach MIN_ACCURACY.
 Transformations of the parsed tables (every guide, text and HTML): header words replaced by
 neutral labels, headers removed, columns reversed, arms swapped, typography (curly quotes, en
 dashes, non-breaking spaces). Of the text itself (text guides): every table re-rendered as
-tab-separated, pipe and space-aligned text, and one body row's tabs turned into spaces.
+tab-separated, pipe and space-aligned text, one body row's tabs turned into spaces, and the whole
+guide as an HTML page (tables with <thead> and group rows spanning the row).
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from html import escape
 
 import pytest
 
 from pipelines.interpret.columns import COMPARISON_JOINER, is_comparison
 from pipelines.interpret.normalize import normalize_guide
 from pipelines.read.guide import parse_guide
+from pipelines.read.guide_html import parse_guide_html
 from pipelines.read.guide_text import parse_guide_text
 from pipelines.read.parsed_guide import Cell, ParsedGuide, Row, Table
 from tests.conftest import DATA, SEED
@@ -154,6 +157,42 @@ def rendered(text: str, guide: ParsedGuide, rendering: str, spaced_row: bool = F
     return "\n".join(lines) + "\n"
 
 
+def as_html(text: str, guide: ParsedGuide) -> str:
+    """The text guide as a page: headings as <hN>, every table as a <table> (header in <thead>,
+    group rows as one cell spanning the row), every other line as a paragraph."""
+    lines = text.splitlines()
+    blocks: dict[int, tuple[int, str]] = {}
+    for table in guide.tables:
+        if table.rows:
+            end = max(row.line_no for row in table.rows)
+            rows = [table.header, *_grouped(table)]
+            head = "".join(f"<th>{escape(cell)}</th>" for cell in rows[0])
+            body = "".join(_html_row(row, len(rows[0])) for row in rows[1:])
+            page = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+            blocks[table.line_no] = (end, f"<p>{escape(lines[table.line_no - 1])}</p>{page}")
+    out, index = [], 0
+    while index < len(lines):
+        if index + 1 in blocks:
+            end, page = blocks[index + 1]
+            out.append(page)
+            index = end
+            continue
+        heading = re.match(r"^(#{1,6})\s+(.*)$", lines[index])
+        if heading:
+            level = len(heading.group(1))
+            out.append(f"<h{level}>{escape(heading.group(2))}</h{level}>")
+        elif lines[index].strip():
+            out.append(f"<p>{escape(lines[index])}</p>")
+        index += 1
+    return "<!DOCTYPE html>\n<html><body><main>\n" + "\n".join(out) + "\n</main></body></html>\n"
+
+
+def _html_row(row: tuple[str, ...], width: int) -> str:
+    if row[0] and not any(row[1:]) and width >= 3:
+        return f"<tr><td colspan='{width}'>{escape(row[0])}</td></tr>"
+    return "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>"
+
+
 def _grouped(table: Table) -> list[tuple[str, ...]]:
     width = len(table.header)
     rows: list[tuple[str, ...]] = []
@@ -195,6 +234,19 @@ def test_the_parsed_tables_transformed_give_the_same_findings(vocab, name):
             scored = accuracy(expected, findings(path, with_tables(guide, PARSED[name]), vocab))
         right, total = right + scored[0], total + scored[1]
     print(f"robustness {name}: {100 * right / total:.1f} % of {total} fields")
+    assert 100 * right / total >= MIN_ACCURACY
+
+
+def test_every_text_guide_as_an_html_page_gives_the_same_findings(vocab):
+    right = total = 0
+    for path in TEXT_GUIDES:
+        text = path.read_text(encoding="utf-8")
+        guide = parse_guide_text(text)
+        expected = findings(path, guide, vocab)
+        page = parse_guide_html(as_html(text, guide))
+        scored = accuracy(expected, findings(path, page, vocab))
+        right, total = right + scored[0], total + scored[1]
+    print(f"robustness as HTML: {100 * right / total:.1f} % of {total} fields")
     assert 100 * right / total >= MIN_ACCURACY
 
 
