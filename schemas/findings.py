@@ -39,6 +39,11 @@ class Findings(Provenance):
         nullable=True,
     )
     outcome_text: str = pa.Field(description="Outcome as printed (carried down for merged cells).")
+    timepoint_weeks: float | None = pa.Field(
+        nullable=True,
+        ge=0,
+        description="When the outcome was measured, in weeks: the first duration the outcome, the comparison, the statement or the table title prints ('week 12', '5 years'; an age is none); null when none does.",
+    )
     intervention: str | None = vocab_field(
         "compounds",
         "Intervention: compound or class (ref.compounds id); the first treatment of the comparison; null when the vocabulary knows none in intervention_text.",

@@ -24,6 +24,7 @@ import polars as pl
 
 from pipelines.interpret.ages import population_from_ages
 from pipelines.interpret.terms import TermLog
+from pipelines.interpret.timepoints import weeks
 from pipelines.interpret.treatments import Treatment, treatment, treatment_columns
 from pipelines.interpret.vocab import Vocabulary
 from pipelines.pull.sources import PulledFile, SourceError
@@ -44,10 +45,6 @@ _PMID = re.compile(r"\bPMID:?\s*(\d+)", re.IGNORECASE)
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s;]+?)(?=[;,\s]|\.?$)")
 _PMCID = re.compile(r"\b(PMC\d+)\b")
 _ARM_VALUE = re.compile(r"\barm:\s*(\d+(?:\.\d+)?)")
-_DURATION = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(day|week|month|year)s?\b|\b(day|week|month)\s+(\d+)\b", re.I
-)
-_WEEKS = {"day": 1 / 7, "week": 1.0, "month": 52 / 12, "year": 52.0}
 _MODEL = re.compile(r"\(([^()]+)\)")
 # 'relative risk … expressed as 'times less likely'': the ratio of the comparator to the intervention.
 _FROM_THE_OTHER_SIDE = re.compile(r"\bless likely\b", re.IGNORECASE)
@@ -175,15 +172,13 @@ def normalize_estimate(
         **_arm("intervention", arms["intervention"]),
         **_arm("comparator", arms["comparator"]),
         "condition": _condition(raw.get("condition"), vocab, terms, line_no),
-        "population": vocab.population_terms.first(raw.get("population") or "")
-        or population_from_ages(raw.get("population"))
-        or "unspecified",
+        "population": _population(raw.get("population"), vocab),
         "severity": _severity(raw.get("severity"), vocab),
         "outcome": outcome,
         "outcome_polarity": vocab.polarity.get(outcome or ""),
         "outcome_inverted": inverted,
         "timepoint": raw.get("timepoint"),
-        "timepoint_weeks": _weeks(raw.get("timepoint")),
+        "timepoint_weeks": weeks(raw.get("timepoint")),
         "measure": measure,
         "scale": scale,
         "model": model.group(1).strip() if model else None,
@@ -417,14 +412,13 @@ def _without(text: str, matches: list[Any]) -> str:
     return text
 
 
-def _weeks(text: str | None) -> float | None:
-    match = _DURATION.search(text or "")
-    if not match:
-        return None
-    amount, unit = (
-        (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
-    )
-    return round(float(amount) * _WEEKS[unit.lower()], 2)
+def _population(text: str | None, vocab: Vocabulary) -> str:
+    """The population an estimate was measured in: a population it names (also in the aside of
+    'not stated (2 trials; one adult trial)'), else one its ages give, else unspecified."""
+    named = [
+        m.term_id for m in vocab.population_terms.find(text or "") if m.term_id != "unspecified"
+    ]
+    return named[0] if named else population_from_ages(text) or "unspecified"
 
 
 def _arm_value(note: str | None) -> float | None:

@@ -2,11 +2,13 @@
 
 An estimate bears on a finding when condition and outcome are the same, each of its arms is the
 finding's arm or a member of it (a class or a potency on the finding's side covers its members:
-'moderate/potent TCS' covers betamethasone valerate 0.1% and triamcinolone acetonide 0.1%), in
-either order, and the populations agree (unspecified on either side agrees with any). Estimates
-reported the other way round are turned round. An estimate with an uncounted_reason (retracted,
-single arm, no interval, arm sizes not printed) is named with that reason but never counted; the
-reason says how many counted estimates are direct and how many indirect.
+'moderate/potent TCS' covers betamethasone valerate 0.1% and triamcinolone acetonide 0.1%; an
+estimate that states no strength was pooled across strengths and covers any), in either order,
+and the populations agree (unspecified on either side agrees with any). Estimates reported the
+other way round are turned round. An estimate with an uncounted_reason (retracted, single arm, no
+interval, arm sizes not printed) is named with that reason but never counted, and so is one
+measured in another timepoint band than the finding (TIMEPOINT_BANDS). The reason says how many
+counted estimates are direct and how many indirect.
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ _OPPOSITE = {
     "favours_comparator": "favours_intervention",
 }
 _NULL_CLAIMS = ("no_difference", "comparable")
+_WEEKS_PER_YEAR = 52.0
+# When an outcome was measured, in bands: an estimate in another band than the finding's does not
+# count (a 3-week trial says nothing of five years), within one band it does.
+TIMEPOINT_BANDS = ((16.0, "short term"), (52.0, "up to a year"), (float("inf"), "long term"))
 
 
 def assess(
@@ -38,9 +44,28 @@ def assess(
         for estimate in by_topic.get((finding["condition"], finding["outcome"]), []):
             orientation = _orientation(finding, estimate, vocab)
             if orientation is not None:
-                matched.append((estimate, orientation))
+                matched.append((estimate, orientation, _misfit(finding, estimate)))
         checks.append(_verdict(finding, matched))
     return checks
+
+
+def _misfit(finding: dict[str, Any], estimate: dict[str, Any]) -> str | None:
+    """Why an estimate of the finding's arms still does not bear on it, if it does not: it was
+    measured in another timepoint band."""
+    found, printed = finding.get("timepoint_weeks"), estimate.get("timepoint_weeks")
+    if found is not None and printed is not None and _band(found) != _band(printed):
+        return f"measured at {_duration(printed)} ({_band(printed)}); the finding is at {_duration(found)} ({_band(found)})"
+    return None
+
+
+def _band(weeks: float) -> str:
+    return next(name for limit, name in TIMEPOINT_BANDS if weeks <= limit)
+
+
+def _duration(weeks: float) -> str:
+    if weeks >= _WEEKS_PER_YEAR:
+        return f"{weeks / _WEEKS_PER_YEAR:g} years"
+    return f"{weeks:g} weeks"
 
 
 def _orientation(
@@ -69,19 +94,21 @@ def _covers(
     compound, member = finding[f_arm], estimate[e_arm]
     if member != compound and vocab.class_of(member) != compound:
         return False
-    strength = finding[f"{f_arm}_strength_pct"]
-    if strength is not None and estimate[f"{e_arm}_strength_pct"] != strength:
+    strength, pooled = finding[f"{f_arm}_strength_pct"], estimate[f"{e_arm}_strength_pct"]
+    if strength is not None and pooled is not None and pooled != strength:
         return False
     band = finding[f"{f_arm}_potency"]
     potency = estimate[f"{e_arm}_potency"]
     return band is None or (potency is not None and set(potency.split("/")) <= set(band.split("/")))
 
 
-def _verdict(finding: dict[str, Any], matched: list[tuple[dict[str, Any], str]]) -> dict[str, Any]:
+def _verdict(
+    finding: dict[str, Any], matched: list[tuple[dict[str, Any], str, str | None]]
+) -> dict[str, Any]:
     counted, excluded = [], []
-    for estimate, orientation in matched:
-        if estimate["uncounted_reason"]:
-            excluded.append(estimate)
+    for estimate, orientation, misfit in matched:
+        if estimate["uncounted_reason"] or misfit:
+            excluded.append((estimate, estimate["uncounted_reason"] or misfit))
         else:
             counted.append((estimate, orientation))
     sides = [_turned(e["direction"], o) for e, o in counted]
@@ -106,13 +133,13 @@ def _verdict(finding: dict[str, Any], matched: list[tuple[dict[str, Any], str]])
     tally = ", ".join(f"{n} {kind}" for kind, n in kinds.items() if n)
     reason = why + (f" ({tally})" if tally else "") + (": " + "; ".join(shown) if shown else "")
     if excluded:
-        reason += ". Not counted: " + "; ".join(_excluded(e) for e in excluded)
+        reason += ". Not counted: " + "; ".join(_excluded(e, why) for e, why in excluded)
     return {
         "finding_id": finding["finding_id"],
         "verdict": verdict,
         "reason": reason,
         "estimate_ids": [e["estimate_id"] for e, _ in counted],
-        "excluded_estimate_ids": [e["estimate_id"] for e in excluded],
+        "excluded_estimate_ids": [e["estimate_id"] for e, _ in excluded],
         "reversed_estimate_ids": [e["estimate_id"] for e, o in counted if o == "reversed"],
         "counted_direct": kinds["direct"],
         "counted_indirect": kinds["indirect"],
@@ -189,5 +216,5 @@ def _describe(estimate: dict[str, Any], side: str, finding: dict[str, Any]) -> s
     return f"{estimate['estimate_id']} ({kind}{arms}) {shown} {result}"
 
 
-def _excluded(estimate: dict[str, Any]) -> str:
-    return f"{estimate['estimate_id']} ({estimate['uncounted_reason']})"
+def _excluded(estimate: dict[str, Any], why: str) -> str:
+    return f"{estimate['estimate_id']} ({why})"

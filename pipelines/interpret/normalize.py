@@ -27,6 +27,7 @@ from pipelines.interpret.columns import (
 from pipelines.interpret.direction import ArmMention, read_direction
 from pipelines.interpret.strengths import PATTERN, STRENGTH, percent
 from pipelines.interpret.terms import Match, TermIndex, TermLog, TermMatch
+from pipelines.interpret.timepoints import weeks
 from pipelines.interpret.treatments import Treatment, treatment, treatment_columns
 from pipelines.interpret.vocab import Vocabulary
 from pipelines.pull.sources import PulledFile, SourceError
@@ -326,6 +327,9 @@ def _findings(
                     "condition_text": condition_text,
                     "outcome": outcome,
                     "outcome_text": outcome_text,
+                    "timepoint_weeks": next(
+                        filter(None, map(weeks, (outcome_text, comparison, text, title))), None
+                    ),
                     **treatment_columns("intervention", intervention),
                     **treatment_columns("comparator", comparator),
                     "population": population or "unspecified",

@@ -90,7 +90,8 @@ def _read_table(
     while index < len(lines) and not lines[index].strip():
         index += 1
     start = index
-    while index < len(lines) and _in_block(lines[index]) and rendering(lines[start]):
+    kind = rendering(lines[start]) if start < len(lines) else None
+    while index < len(lines) and kind and _in_block(lines[index], kind):
         index += 1
     header: tuple[str, ...] = ()
     rows: list[Row] = []
@@ -120,8 +121,14 @@ def _read_table(
     return table, index
 
 
-def _in_block(line: str) -> bool:
-    return bool(line.strip()) and not _HEADING.match(line) and not TABLE_TITLE.match(clean(line))
+def _in_block(line: str, kind: str) -> bool:
+    """A line of the table: not blank, and of its tab or pipe shape, or else no heading and no
+    next table's title."""
+    if not line.strip():
+        return False
+    if kind in (TAB, PIPE) and rendering(line) == kind:
+        return True
+    return not _HEADING.match(line) and not TABLE_TITLE.match(clean(line))
 
 
 def _fit_row(

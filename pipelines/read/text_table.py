@@ -2,8 +2,8 @@
 tab-separated, Markdown pipe tables (with or without the `|---|` rule) or columns aligned by runs
 of spaces.
 
-The rendering is told by the shape of the block's first line: a leading `|` is a pipe table, a tab
-a tab-separated one, two or more runs of two or more spaces an aligned one. A line of the block
+The rendering is told by the shape of the block's first line: a tab makes a tab-separated table,
+else a leading `|` a pipe table, else runs of two or more spaces an aligned one. A line of the block
 that does not fit that shape is an issue at its line, and the lines after it are still read; a
 line of a tab-separated table whose tabs became spaces is read by its runs of spaces when that
 gives the header's number of cells, and reported either way.
@@ -32,10 +32,10 @@ class TextRow:
 def rendering(line: str) -> str | None:
     """The rendering a table's first line shows; None when it is no table line at all."""
     stripped = line.strip()
-    if stripped.startswith("|") and stripped.count("|") >= 2:
-        return PIPE
     if "\t" in line.strip(" "):
         return TAB
+    if stripped.startswith("|") and stripped.count("|") >= 2:
+        return PIPE
     if len(_GAP.split(stripped)) >= 2:
         return ALIGNED
     return None

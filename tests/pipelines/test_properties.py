@@ -15,6 +15,7 @@ from pipelines.read.errors import FileError
 from pipelines.read.guide import parse_guide
 from pipelines.read.guide_html import parse_guide_html
 from pipelines.read.guide_text import parse_guide_text
+from pipelines.read.parsed_guide import looks_like_data
 
 TAGS = ["html", "body", "main", "h1", "h2", "p", "div", "table", "caption", "thead", "tr", "td", "th", "ol", "li", "sup", "a", "script", "nav", "br"]  # fmt: skip
 PROSE = st.characters(blacklist_categories=("Cc", "Cs", "Cn", "Co", "Zl", "Zp"))
@@ -51,7 +52,11 @@ def tag_soup(draw: st.DrawFn) -> str:
 @st.composite
 def table(draw: st.DrawFn) -> tuple[list[str], list[list[str]]]:
     width = draw(st.integers(2, 5))  # tab-separated text cannot tell a one-column table from prose
-    header = draw(st.lists(CELL, min_size=width, max_size=width))
+    # Header labels: a first row that reads as data (a percentage, a marker, a sentence) is no
+    # header, by the readers' rule (parsed_guide.looks_like_data).
+    header = draw(
+        st.lists(CELL, min_size=width, max_size=width).filter(lambda h: not looks_like_data(h))
+    )
     rows = draw(st.lists(st.lists(CELL, min_size=width, max_size=width), min_size=1, max_size=6))
     return header, rows
 

@@ -45,7 +45,8 @@ def test_arms_outcome_measure_and_citation_are_matched(estimates):
         "M-H, random",
         3.0,
     )
-    assert (row["n_trials"], row["n_participants"], row["population"]) == (2, 639, "unspecified")
+    # 'not stated (2 trials; one adult trial N=413)': the aside names who was studied
+    assert (row["n_trials"], row["n_participants"], row["population"]) == (2, 639, "adult")
     assert (row["doi"], row["pmcid"], row["pmid"]) == (
         "10.1002/14651858.CD005500.pub2",
         "PMC10043871",

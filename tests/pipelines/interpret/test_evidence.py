@@ -11,7 +11,8 @@ from tests.conftest import registered
 SEED_VERDICTS = [
     ((1, 1, 1), "supported", [19, 20]),
     ((1, 2, 1), "supported", [12]),
-    ((1, 2, 2), "supported", [19, 20]),
+    # children: lines 19/20 pool two trials, one of them of adults ('one adult trial N=413')
+    ((1, 2, 2), "no_estimates", []),
     ((1, 3, 1), "no_estimates", []),
     ((1, 4, 1), "no_estimates", []),
     ((2, 1, 1), "supported", [10]),
@@ -192,4 +193,34 @@ def test_a_finding_whose_outcome_matched_no_entry_says_so_in_its_verdict(vocab, 
     assert (check["verdict"], check["reason"]) == (
         "no_estimates",
         "its outcome 'Quality of life' matches no vocabulary entry, so no estimate can match it",
+    )
+
+
+def test_an_estimate_pooled_across_strengths_counts_for_any_strength(vocab):
+    strong = FINDING | {"direction": "favours_intervention", "intervention_strength_pct": 0.03}
+    pooled = estimate("e", "favours_intervention") | {"intervention_strength_pct": None}
+    assert assess([strong], [pooled], vocab)[0]["verdict"] == "supported"
+
+
+def test_an_estimate_of_another_timepoint_band_is_named_not_counted(vocab):
+    five_years = FINDING | {"direction": "favours_intervention", "timepoint_weeks": 260.0}
+    three_weeks = estimate("e", "favours_comparator") | {"timepoint_weeks": 3.0}
+    [check] = assess([five_years], [three_weeks], vocab)
+    assert (check["verdict"], check["estimate_ids"], check["excluded_estimate_ids"]) == (
+        "no_estimates",
+        [],
+        ["e"],
+    )
+    assert (
+        "e (measured at 3 weeks (short term); the finding is at 5 years (long term))"
+        in (check["reason"])
+    )
+    twelve_weeks = three_weeks | {"timepoint_weeks": 12.0}
+    assert (
+        assess(
+            [FINDING | {"direction": "favours_comparator", "timepoint_weeks": 8.0}],
+            [twelve_weeks],
+            vocab,
+        )[0]["verdict"]
+        == "supported"
     )

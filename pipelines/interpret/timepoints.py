@@ -1,0 +1,35 @@
+"""A timepoint as printed → weeks: '3 weeks', 'week 8', '12 months', '5 Years', 'over 5 years'.
+
+The first duration a text prints is its timepoint; a month is 52/12 weeks, a year 52. An age is
+no timepoint: durations after 'aged' or a word for who was studied ('children 2-14 years') are
+skipped.
+"""
+
+from __future__ import annotations
+
+import re
+
+_DURATION = re.compile(
+    r"(\d+(?:\.\d+)?)[\s-]*(day|week|month|year)s?\b|\b(day|week|month)\s+(\d+)\b", re.I
+)
+# After 'aged' or a word for who was studied, durations are ages ('aged 3 months to 14 years',
+# 'children 2-14 years') until a word that starts a timepoint ('aged 2-15 years over 12 weeks').
+_AGE_BEFORE = re.compile(
+    r"\b(?:aged?|ages|children|infants|adolescents|adults|patients)\b(?:(?!\b(?:over|for|at|during|after|within|through|by|up)\b)[^,;()]){0,30}$",
+    re.IGNORECASE,
+)
+_WEEKS = {"day": 1 / 7, "week": 1.0, "month": 52 / 12, "year": 52.0}
+
+
+def weeks(text: str | None) -> float | None:
+    """The first duration the text prints, in weeks; None without one."""
+    text = text or ""
+    match = next(
+        (m for m in _DURATION.finditer(text) if not _AGE_BEFORE.search(text[: m.start()])), None
+    )
+    if not match:
+        return None
+    amount, unit = (
+        (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
+    )
+    return round(float(amount) * _WEEKS[unit.lower()], 2)
