@@ -9,8 +9,9 @@ Orientation, one rule at a time:
   ('risk of NOT improving', 'relapse' of flare prevention);
 - where a larger estimate is worse, ratios are inverted and differences negated, so that above the
   null always means the outcome went better with the intervention.
-Arm-level percentages with both arms' sizes printed get a risk ratio and its 95% interval by the
-Katz log method (ln RR ± 1.96 √(1/a - 1/n₁ + 1/c - 1/n₂), a and c the events, n₁ and n₂ the arm
+Arm-level percentages with both arms' sizes printed, or a row without an interval whose note
+prints both arms' events and totals ('20/28 (71%) vs 6/29 (21%)'), get a risk ratio and its 95%
+interval by the Katz log method (ln RR ± 1.96 √(1/a - 1/n₁ + 1/c - 1/n₂), a and c the events, n₁ and n₂ the arm
 sizes), kept with its inputs. Every row says why it can never count in a verdict, if it cannot.
 """
 
@@ -44,6 +45,10 @@ RAW_COLUMNS = [
 _PMID = re.compile(r"\bPMID:?\s*(\d+)", re.IGNORECASE)
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s;]+?)(?=[;,\s]|\.?$)")
 _PMCID = re.compile(r"\b(PMC\d+)\b")
+_COUNTS = re.compile(
+    r"\b(\d+)\s*/\s*(\d+)\b(?:\s*\([^()]*\))?\s*(?:vs\.?|versus)\s*(\d+)\s*/\s*(\d+)\b",
+    re.IGNORECASE,
+)
 _ARM_VALUE = re.compile(r"\barm:\s*(\d+(?:\.\d+)?)")
 _MODEL = re.compile(r"\(([^()]+)\)")
 # 'relative risk … expressed as 'times less likely'': the ratio of the comparator to the intervention.
@@ -154,6 +159,14 @@ def normalize_estimate(
     comparator_value = _arm_value(note) if scale == "arm_level" else None
     sizes = _arm_sizes(note) if measure == "percent_arm" else None
     derived = _katz(estimate, comparator_value, sizes) if comparator_value is not None else None
+    source = None
+    if derived is not None and sizes is not None:
+        source = f"{estimate:g}% of {sizes[0]} vs {comparator_value:g}% of {sizes[1]}"
+    counts = _arm_counts(note) if derived is None and ci_low is None else None
+    if counts is not None:
+        (events, n1), (comparator_events, n2) = counts
+        derived = _katz(100 * events / n1, 100 * comparator_events / n2, (n1, n2))
+        source = f"{events}/{n1} vs {comparator_events}/{n2}" if derived else None
     if derived is not None:
         values = derived
     null_value = (
@@ -194,7 +207,7 @@ def normalize_estimate(
         "comparator_value": comparator_value,
         "intervention_n": sizes[0] if sizes else None,
         "comparator_n": sizes[1] if sizes else None,
-        "derivation": _derivation(derived, estimate, comparator_value, sizes),
+        "derivation": _derivation(derived, source),
         "benefit_estimate": benefit[0],
         "benefit_ci_low": benefit[1],
         "benefit_ci_high": benefit[2],
@@ -332,19 +345,23 @@ def _katz(
     return ratio, math.exp(math.log(ratio) - 1.96 * se), math.exp(math.log(ratio) + 1.96 * se)
 
 
-def _derivation(
-    derived: tuple[float, float, float] | None,
-    percent: float | None,
-    comparator_percent: float | None,
-    sizes: tuple[int, int] | None,
-) -> str | None:
-    if derived is None or sizes is None:
+def _derivation(derived: tuple[float, float, float] | None, source: str | None) -> str | None:
+    if derived is None or source is None:
         return None
     ratio, low, high = derived
-    return (
-        f"risk ratio {ratio:.2f} [{low:.2f}, {high:.2f}] derived by the Katz log method from "
-        f"{percent:g}% of {sizes[0]} vs {comparator_percent:g}% of {sizes[1]}"
-    )
+    return f"risk ratio {ratio:.2f} [{low:.2f}, {high:.2f}] derived by the Katz log method from {source}"
+
+
+def _arm_counts(note: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """Both arms' events and totals when the note prints them, intervention first ('20/28 (71%)
+    vs 6/29 (21%)'); None unless each arm has 0 < events < total."""
+    found = _COUNTS.search(note)
+    if found is None:
+        return None
+    events, n1, comparator_events, n2 = (int(found.group(i)) for i in range(1, 5))
+    if not (0 < events < n1 and 0 < comparator_events < n2):
+        return None
+    return (events, n1), (comparator_events, n2)
 
 
 def _uncounted(row: dict[str, Any], vocab: Vocabulary) -> str | None:

@@ -278,6 +278,19 @@ def test_arm_percentages_with_both_sizes_get_a_katz_risk_ratio(estimates):
     assert (row["estimate"], row["measure"], row["uncounted_reason"]) == (39.9, "percent_arm", None)
 
 
+def test_both_arms_counts_in_a_note_give_a_katz_risk_ratio(estimates):
+    """Line 55 prints an NNT without an interval, and '20/28 (71%) vs 6/29 (21%)' in its note."""
+    row = by_line(estimates["core.effect_estimates"], 55)
+    assert row["derivation"] == (
+        "risk ratio 3.45 [1.63, 7.31] derived by the Katz log method from 20/28 vs 6/29"
+    )
+    assert (row["measure"], row["direction"], row["uncounted_reason"]) == (
+        "nnt",
+        "favours_intervention",
+        None,
+    )
+
+
 def test_arm_percentages_without_both_sizes_stay_uncounted_and_say_why(estimates):
     core = estimates["core.effect_estimates"]
     for line_no in (2, 18, 26, 28):
