@@ -46,6 +46,8 @@ HEADER_FUZZY = 88.0
 # Cells looked at per column: enough to tell its role, few enough for a long table.
 SAMPLE = 8
 SHORT_WORDS = 12
+# Words a header shares with a synonym without saying anything ('Level of evidence' ~ 'Level').
+_STOP = frozenset({"a", "an", "and", "for", "in", "of", "on", "the", "to", "with", "by", "or"})
 
 COMPARISON_JOINER = re.compile(r"\s+(?:vs\.?|versus|compared (?:with|to))\s+", re.IGNORECASE)
 GRADE_SYMBOL = re.compile("[\u2295\u2a01]")
@@ -165,6 +167,8 @@ def _fit(cells: tuple[Cell, ...], roles: TableRoles, vocab: Vocabulary) -> float
 
 @functools.lru_cache(maxsize=1 << 12)
 def header_score(header: str, synonyms: frozenset[str]) -> float:
+    """1 for a synonym, 0.8 when one holds the other's words or it is a near spelling ('Clinical
+    endpoint', 'GRADE rating', 'Level'), else 0; cached, since guides repeat their headers."""
     key = _content_words(header_key(header))
     if not key:
         return 0.0
@@ -305,9 +309,6 @@ def _preclinical(header: list[str], vocab: Vocabulary) -> tuple[ColumnRole, ...]
         ColumnRole(column + 1, text, taken.get(column), scored.get(column, 0.0), 0.0)
         for column, text in enumerate(header)
     )
-
-
-_STOP = frozenset({"a", "an", "and", "for", "in", "of", "on", "the", "to", "with", "by", "or"})
 
 
 def _content_words(key: str) -> str:
