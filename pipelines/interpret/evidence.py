@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from pipelines.interpret.timepoints import in_words
 from pipelines.interpret.treatments import arm_label
 from pipelines.interpret.vocab import Vocabulary
 
@@ -25,7 +26,6 @@ _OPPOSITE = {
     "favours_comparator": "favours_intervention",
 }
 _NULL_CLAIMS = ("no_difference", "comparable")
-_WEEKS_PER_YEAR = 52.0
 # When an outcome was measured, in bands: an estimate in another band than the finding's does not
 # count (a 3-week trial says nothing of five years), within one band it does.
 TIMEPOINT_BANDS = ((16.0, "short term"), (52.0, "up to a year"), (float("inf"), "long term"))
@@ -54,18 +54,12 @@ def _misfit(finding: dict[str, Any], estimate: dict[str, Any]) -> str | None:
     measured in another timepoint band."""
     found, printed = finding.get("timepoint_weeks"), estimate.get("timepoint_weeks")
     if found is not None and printed is not None and _band(found) != _band(printed):
-        return f"measured at {_duration(printed)} ({_band(printed)}); the finding is at {_duration(found)} ({_band(found)})"
+        return f"measured at {in_words(printed)} ({_band(printed)}); the finding is at {in_words(found)} ({_band(found)})"
     return None
 
 
 def _band(weeks: float) -> str:
     return next(name for limit, name in TIMEPOINT_BANDS if weeks <= limit)
-
-
-def _duration(weeks: float) -> str:
-    if weeks >= _WEEKS_PER_YEAR:
-        return f"{weeks / _WEEKS_PER_YEAR:g} years"
-    return f"{weeks:g} weeks"
 
 
 def _orientation(

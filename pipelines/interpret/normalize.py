@@ -55,9 +55,8 @@ _BOTH_SUBGROUPS = re.compile(
     r",?\s+(?:both\s+)?in\s+(?P<first>[^,;]+?)\s+and\s+in\s+(?P<second>[^,;]+?)\s*[.;]?\s*(?:\[\d+\]\s*)*$",
     re.IGNORECASE,
 )
-# Words after a strength that make it an arm's dose: 'children using the 0.03% strength'.
-_DOSE_WORDS = re.compile(r"^\s*(?:strength|concentration)\b", re.IGNORECASE)
-_DOSE_WORD = re.compile(r"strength|concentration", re.IGNORECASE)
+# A strength followed by a word that makes it an arm's dose: 'children using the 0.03% strength'.
+_DOSE = re.compile(rf"{PATTERN}(?=\s*(?:strength|concentration)\b)", re.IGNORECASE)
 # An unknown arm is looked for by its printed name only when that name is a word or more.
 _MIN_NAME = 4
 _MAX_NAME_WORDS = 3
@@ -284,17 +283,17 @@ def _findings(
     outcome = terms.record(_outcome_match(outcome_text, vocab), row.line_no).term_id
     grade = _grade(clean(cell("evidence_grade")), vocab) if cell("evidence_grade") else None
     comparison = clean(cell("comparison"))
+    conditions = cells("condition")
+    stated = [*conditions, *cells("population")]
     qualifiers = [
-        *cells("condition"),
-        *cells("population"),
+        *stated,
         *_PARENS.findall(comparison),
         *([row.group] if row.group and cell("outcome") else []),
     ]
-    stated = [*cells("condition"), *cells("population")]
-    read = (tuple(qualifiers), tuple(cells("condition")))
+    read = (tuple(qualifiers), tuple(conditions))
     if read not in where.conditions:
         where.conditions[read] = _condition(
-            vocab, terms, table, where.guide_title, qualifiers, cells("condition")
+            vocab, terms, table, where.guide_title, qualifiers, conditions
         )
     condition, condition_text = where.conditions[read]
     arms = _arms(_without_qualifiers(comparison), vocab, terms, row.line_no)
@@ -306,12 +305,12 @@ def _findings(
         masked = _mask(text, mentions)
         arm_mentions = _arm_mentions(text, mentions, arms, vocab)
         reading = read_direction(text, arm_mentions, _polarity(outcome, outcome_text, vocab), vocab)
-        population = _first(
+        named = _first(
             vocab.population_terms, terms, row.line_no, masked, *qualifiers, masked_title
-        ) or _aged(stated, [*qualifiers, masked_title])
-        severity = _first(
-            vocab.severity_terms, terms, row.line_no, masked, *qualifiers, masked_title
         )
+        population = named.term_id if named else _aged(stated, [*qualifiers, masked_title])
+        severe = _first(vocab.severity_terms, terms, row.line_no, masked, *qualifiers, masked_title)
+        severity = severe.term_id if severe else None
         for intervention, comparator in _restated(text, arm_mentions, mentions, arms):
             statement_no += 1
             finding_id = stable_id("fnd", context["source_id"], position, row.row_no, statement_no)
@@ -391,7 +390,7 @@ def _shared_class(sides: list[str], vocab: Vocabulary) -> list[str]:
         if named[bare] or not named[other]:
             continue
         last = named[other][-1]
-        is_class = _kind(last.term_id, vocab) == "class"
+        is_class = vocab.kind_of(last.term_id) == "class"
         if is_class and not sides[other][last.end :].strip(" .,;"):
             sides = list(sides)
             sides[bare] = f"{sides[bare].rstrip()} {last.text}"
@@ -406,12 +405,12 @@ def _grade(text: str, vocab: Vocabulary) -> str:
     return match.term_id or vocab.grade_rank.get(symbols) or text
 
 
-def _first(index: TermIndex, terms: TermLog, line_no: int, *texts: str) -> str | None:
+def _first(index: TermIndex, terms: TermLog, line_no: int, *texts: str) -> TermMatch | None:
     """The first term found, in the first text that has one, recorded as read."""
     for text in texts:
         found = index.find(text)
         if found:
-            return terms.record(index.found(found[0]), line_no).term_id
+            return terms.record(index.found(found[0]), line_no)
     return None
 
 
@@ -492,7 +491,7 @@ def _arm_mentions(
         for m in mentions
         if (arm := _arm_of(m, arms, vocab)) is not None
     ]
-    treated = [a for a, t in arms.items() if t.compound and _kind(t.compound, vocab) != "control"]
+    treated = [a for a, t in arms.items() if t.compound and vocab.kind_of(t.compound) != "control"]
     for bare in _bare_strengths(text, mentions, vocab):
         if len(treated) == 1:
             named.append(ArmMention(bare.start, bare.end, treated[0]))
@@ -542,10 +541,6 @@ def _names(mention: Mention, treatment: Treatment, vocab: Vocabulary) -> bool:
     )
 
 
-def _kind(compound: str, vocab: Vocabulary) -> str | None:
-    return (vocab.compounds.get(compound) or {}).get("kind")
-
-
 def _restated(
     text: str, arm_mentions: list[ArmMention], mentions: list[Mention], arms: dict[str, Treatment]
 ) -> list[tuple[Treatment, Treatment]]:
@@ -577,8 +572,7 @@ def _bare_strengths(text: str, mentions: list[Mention], vocab: Vocabulary) -> li
     word strength), with no compound named."""
     found = []
     ends = [f.start for f in vocab.formulation_terms.find(text)]
-    if _DOSE_WORD.search(text):
-        ends += [m.end() for m in STRENGTH.finditer(text) if _DOSE_WORDS.match(text[m.end() :])]
+    ends += [dose.end() for dose in _DOSE.finditer(text)]
     for end in sorted(set(ends)):
         strength = _BARE_STRENGTH.search(text[:end].rstrip() if end else "")
         if strength and not any(m.start <= strength.start() < m.end for m in mentions):
@@ -643,13 +637,18 @@ def _condition(
     if stated and not any(vocab.condition_terms.find(text) for text in stated):
         terms.record(_unmatched(vocab.condition_terms, stated[0]), table.line_no)
         return None, stated[0]
-    texts = [*qualifiers, clean(table.title), clean(table.section or ""), clean(guide_title)]
-    for text in texts:
-        found = vocab.condition_terms.find(text)
-        if found:
-            match = terms.record(vocab.condition_terms.found(found[0]), table.line_no)
-            return match.term_id, found[0].text
-    title = texts[len(qualifiers)]
+    title = clean(table.title)
+    found = _first(
+        vocab.condition_terms,
+        terms,
+        table.line_no,
+        *qualifiers,
+        title,
+        clean(table.section or ""),
+        clean(guide_title),
+    )
+    if found is not None:
+        return found.term_id, found.text
     terms.record(_unmatched(vocab.condition_terms, title), table.line_no)
     return None, title or None
 

@@ -33,3 +33,10 @@ def weeks(text: str | None) -> float | None:
         (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
     )
     return round(float(amount) * _WEEKS[unit.lower()], 2)
+
+
+def in_words(weeks: float) -> str:
+    """'3 weeks', '5 years': a timepoint as a person reads it."""
+    if weeks >= _WEEKS["year"]:
+        return f"{weeks / _WEEKS['year']:g} years"
+    return f"{weeks:g} weeks"

@@ -48,7 +48,7 @@ def _treatment(text: str, vocab: Vocabulary) -> Treatment:
     printed = text.strip()
     text = _SUSPENDED_HYPHEN.sub(r"\1 \2", printed)
     parts = [_single(part, vocab) for part in _parts(text, vocab)]
-    active = [part for part in parts if _kind(part.compound, vocab) != "background"]
+    active = [part for part in parts if vocab.kind_of(part.compound) != "background"]
     parts = active or parts
     classes = {vocab.class_of(part.compound) or part.compound for part in parts}
     if len(parts) == 1:
@@ -115,10 +115,6 @@ def _single(text: str, vocab: Vocabulary) -> Treatment:
         potency = _joined(named, vocab) or vocab.compounds[compound].get("potency")
     match = vocab.compound_terms.found(compounds[0])
     return Treatment(compound, strength, formulation, potency, text.strip(), match)
-
-
-def _kind(compound: str | None, vocab: Vocabulary) -> str | None:
-    return (vocab.compounds.get(compound or "") or {}).get("kind")
 
 
 def _joined(potencies: set[str], vocab: Vocabulary) -> str:

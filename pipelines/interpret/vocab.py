@@ -54,6 +54,10 @@ class Vocabulary:
     def parent_of(self, compound_id: str) -> str | None:
         return (self.compounds.get(compound_id) or {}).get("parent")
 
+    def kind_of(self, compound_id: str | None) -> str | None:
+        """compound, class, control or background (ref.compounds kind)."""
+        return (self.compounds.get(compound_id or "") or {}).get("kind")
+
 
 def load_vocabularies(
     files: list[PulledFile],
