@@ -93,8 +93,9 @@ def process_batch(
     frames["quality.quarantine"] = BY_NAME["quality.quarantine"].frame(
         quarantine + citations.quarantine
     )
-    checks = assess(frames["core.findings"].to_dicts(), estimates, vocab)
+    checks, considered = assess(frames["core.findings"].to_dicts(), estimates, vocab)
     frames["core.evidence_checks"] = BY_NAME["core.evidence_checks"].frame(checks)
+    frames["core.verdict_estimates"] = BY_NAME["core.verdict_estimates"].frame(considered)
     return frames
 
 

@@ -32,6 +32,7 @@ DATASETS: tuple[Dataset, ...] = (
     effect_estimates.RAW,
     effect_estimates.DATASET,
     evidence_checks.DATASET,
+    evidence_checks.VERDICT_ESTIMATES,
     *quality.DATASETS,
     *meta.DATASETS,
 )

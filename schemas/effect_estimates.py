@@ -110,6 +110,10 @@ class EffectEstimates(Provenance):
     outcome_inverted: bool = pa.Field(
         description="The estimate measures the complement of the outcome (e.g. the risk of NOT improving)."
     )
+    outcome_text: str | None = pa.Field(
+        nullable=True,
+        description="Outcome as printed, before any aside in brackets: what a verdict's reason says an inverted estimate measures ('RR of relapse').",
+    )
     timepoint: str | None = pa.Field(nullable=True, description="Timepoint as printed.")
     timepoint_weeks: float | None = pa.Field(
         nullable=True, ge=0, description="Timepoint in weeks where the text gives one duration."

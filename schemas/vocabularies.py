@@ -59,11 +59,20 @@ class Outcomes(Term):
     )
 
 
-class Populations(Term):
+class Banded(Term):
+    """A term that covers plain grades, so that two terms can be compared by what they cover."""
+
+    covers: str | None = pa.Field(
+        nullable=True,
+        description="Pipe-separated grades the term covers (children and adults: adult|pediatric); empty for a term that states none (unspecified).",
+    )
+
+
+class Populations(Banded):
     """Populations a finding can be about."""
 
 
-class Severities(Term):
+class Severities(Banded):
     """Disease severity bands."""
 
 
@@ -126,6 +135,33 @@ class ResultPhrases(Model):
     description: str = pa.Field(description="Why the phrase means that.")
 
 
+FIT_DIMENSIONS = ["arms", "population", "severity", "timepoint"]
+FITS = ["same", "broader", "narrower", "different", "unknown"]
+
+
+class EstimateFits(Model):
+    """Which fits of an estimate to a finding let it count in the verdict (interpret.fit)."""
+
+    dimension: str = pa.Field(isin=FIT_DIMENSIONS, description="What is compared.")
+    fit: str = pa.Field(
+        isin=FITS,
+        description="How the estimate's value relates to the finding's: same, broader (covers more), narrower (covers part), different (shares nothing) or unknown (one side states none).",
+    )
+    counts: bool = pa.Field(description="Whether an estimate with this fit counts in the verdict.")
+    indirect: bool = pa.Field(
+        description="Whether a counted estimate with this fit is indirect evidence (GRADE's indirectness)."
+    )
+    description: str = pa.Field(description="What the fit means, in words.")
+
+
+class CertaintyRules(Model):
+    """The thresholds of the certainty check (interpret.certainty), stated once."""
+
+    id: str = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$", description="Rule id.")
+    value: float = pa.Field(description="The threshold.")
+    description: str = pa.Field(description="What the threshold decides, and its source.")
+
+
 def _vocabulary(table: str, model: type[Model], description: str, key: str = "id") -> Dataset:
     return Dataset(name=f"ref.{table}", model=model, description=description, key=(key,))
 
@@ -172,6 +208,15 @@ DATASETS = (
         model=TableColumns,
         description="Which table headers mean which column, per table kind.",
         key=("table_kind", "column"),
+    ),
+    Dataset(
+        name="ref.estimate_fits",
+        model=EstimateFits,
+        description="Which fits of an estimate to a finding (arms, population, severity, timepoint) count, and which are indirect.",
+        key=("dimension", "fit"),
+    ),
+    _vocabulary(
+        "certainty_rules", CertaintyRules, "Thresholds of the certainty check beside each verdict."
     ),
     _vocabulary(
         "result_phrases", ResultPhrases, "Phrases that say which way a result went.", key="phrase"

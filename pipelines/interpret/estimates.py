@@ -190,6 +190,7 @@ def normalize_estimate(
         "outcome": outcome,
         "outcome_polarity": vocab.polarity.get(outcome or ""),
         "outcome_inverted": inverted,
+        "outcome_text": (raw.get("outcome") or "").split(" (")[0].strip() or None,
         "timepoint": raw.get("timepoint"),
         "timepoint_weeks": weeks(raw.get("timepoint")),
         "measure": measure,

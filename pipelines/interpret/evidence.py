@@ -1,111 +1,170 @@
-"""Findings (words) against effect estimates (numbers): one verdict per finding.
+"""Findings (words) against effect estimates (numbers): one verdict per finding, with every
+estimate considered, a pooled estimate where there are several, and a certainty check.
 
-An estimate bears on a finding when condition and outcome are the same, each of its arms is the
-finding's arm or a member of it (a class or a potency on the finding's side covers its members:
-'moderate/potent TCS' covers betamethasone valerate 0.1% and triamcinolone acetonide 0.1%; an
-estimate that states no strength was pooled across strengths and covers any), in either order,
-and the populations agree (unspecified on either side agrees with any). Estimates reported the
-other way round are turned round. An estimate with an uncounted_reason (retracted, single arm, no
-interval, arm sizes not printed) is named with that reason but never counted, and so is one
-measured in another timepoint band than the finding (TIMEPOINT_BANDS). The reason says how many
-counted estimates are direct and how many indirect.
+An estimate is considered for a finding when condition and outcome are the same and its arms
+compare the finding's compounds (a class covers its members), in either order; estimates printed
+the other way round are turned round. Then, one rule at a time:
+1. fit (interpret.fit): arms, population, severity and timepoint are each same, broader,
+   narrower, different or unknown; ref.estimate_fits says which fits count. An estimate with an
+   uncounted_reason (retracted, single arm, no interval …) never counts.
+2. overlap: one source (the same PMID, DOI or citation) counts once for one comparison and
+   quantity measured at several timepoints, in several populations or phases: the best fit, then
+   the one nearest the finding's timepoint, then the largest, then the first printed (its
+   estimates at that timepoint in that population are separate trials, and all count); an
+   estimate another source prints with the same value and interval is the same result twice.
+3. pooling (interpret.pooling): of the counted direct estimates of one comparison and quantity,
+   the largest set that share no trials is pooled by random effects when it has two or more.
+   Estimates share trials when they name the same NCT number, or come from different sources and
+   one of them pools several trials (reviews of one comparison overlap); they are marked, and a
+   network meta-analysis's estimate is never pooled (it already combines the trials).
+4. verdict: the pooled estimate and each counted estimate outside it are read as the finding
+   reads them (the interval against the null).
+5. certainty (interpret.certainty) beside every verdict with a counted estimate.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from pipelines.interpret.certainty import NULL_CLAIMS, Reading, check
+from pipelines.interpret.fit import Fit, band, fit, rule
+from pipelines.interpret.pooling import Pooled, pool
 from pipelines.interpret.timepoints import in_words
-from pipelines.interpret.treatments import arm_label
+from pipelines.interpret.verdict_words import (
+    arm_name,
+    arms_as_read,
+    estimate_line,
+    measure_label,
+    pooled_line,
+    source_label,
+)
 from pipelines.interpret.vocab import Vocabulary
 
 _OPPOSITE = {
     "favours_intervention": "favours_comparator",
     "favours_comparator": "favours_intervention",
 }
-_NULL_CLAIMS = ("no_difference", "comparable")
-# When an outcome was measured, in bands: an estimate in another band than the finding's does not
-# count (a 3-week trial says nothing of five years), within one band it does.
-TIMEPOINT_BANDS = ((16.0, "short term"), (52.0, "up to a year"), (float("inf"), "long term"))
+_TRIAL = re.compile(r"\bNCT\d{8}\b")
+_POOLED = (
+    "pooled_measure",
+    "pooled_estimate",
+    "pooled_ci_low",
+    "pooled_ci_high",
+    "pooled_k",
+    "tau2",
+    "i2",
+    "pi_low",
+    "pi_high",
+    "dl_estimate",
+    "dl_ci_low",
+    "dl_ci_high",
+    "dl_tau2",
+)
+_CERTAINTY = (
+    "certainty",
+    "imprecision",
+    "inconsistency",
+    "indirectness",
+    "n_trials",
+    "n_participants",
+    "grade_check",
+    "certainty_reason",
+)
 
 
 def assess(
     findings: Sequence[dict[str, Any]], estimates: Sequence[dict[str, Any]], vocab: Vocabulary
-) -> list[dict[str, Any]]:
-    """core.evidence_checks rows, one per finding, in the findings' order."""
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """core.evidence_checks rows (one per finding, in the findings' order) and
+    core.verdict_estimates rows (one per finding and estimate considered)."""
     by_topic: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for estimate in estimates:
         by_topic[(estimate["condition"], estimate["outcome"])].append(estimate)
-    checks = []
+    checks, considered = [], []
     for finding in findings:
-        matched = []
+        candidates = []
         for estimate in by_topic.get((finding["condition"], finding["outcome"]), []):
-            orientation = _orientation(finding, estimate, vocab)
-            if orientation is not None:
-                matched.append((estimate, orientation, _misfit(finding, estimate)))
-        checks.append(_verdict(finding, matched))
-    return checks
+            found = fit(finding, estimate, vocab)
+            if found is not None:
+                candidates.append(_Candidate(estimate, found, vocab))
+        check_row, rows = _judge(finding, candidates, vocab)
+        checks.append(check_row)
+        considered += rows
+    return checks, considered
 
 
-def _misfit(finding: dict[str, Any], estimate: dict[str, Any]) -> str | None:
-    """Why an estimate of the finding's arms still does not bear on it, if it does not: it was
-    measured in another timepoint band."""
-    found, printed = finding.get("timepoint_weeks"), estimate.get("timepoint_weeks")
-    if found is not None and printed is not None and _band(found) != _band(printed):
-        return f"measured at {in_words(printed)} ({_band(printed)}); the finding is at {in_words(found)} ({_band(found)})"
-    return None
+class _Candidate:
+    """One estimate considered for one finding: its fit, how the finding reads it, and its role."""
+
+    def __init__(self, estimate: dict[str, Any], found: Fit, vocab: Vocabulary) -> None:
+        self.estimate = estimate
+        self.fit = found
+        self.orientation = found.orientation
+        self.measure = "rr" if estimate["derivation"] else estimate["measure"]
+        self.ratio = estimate["derivation"] is not None or estimate["scale"] == "ratio"
+        self.read = _as_read(estimate, found.orientation, self.ratio)
+        self.direction = _turned(estimate["direction"], found.orientation)
+        self.indirect = [
+            f"{dimension} {found.of(dimension)}" for dimension in found.indirect(vocab)
+        ] + (["a network meta-analysis's indirect comparison"] if self.is_network else [])
+        self.role = "counted"
+        self.why = ""
+        self.weight: float | None = None
+        self.trials = frozenset(_TRIAL.findall(estimate.get("citation") or ""))
+        self.source = (
+            estimate["pmid"]
+            or estimate["doi"]
+            or estimate["pmcid"]
+            or estimate["citation"]
+            or estimate["estimate_id"]
+        )
+        self.comparison = (*_arms_key(estimate, found.orientation), *self.quantity)
+        self.shares_trials_with: list[str] = []
+
+    @property
+    def is_network(self) -> bool:
+        return self.estimate["evidence"] == "indirect"
+
+    @property
+    def quantity(self) -> tuple[Any, ...]:
+        """What an estimate measures: only estimates of one quantity are pooled together."""
+        e = self.estimate
+        return (self.measure, e["outcome_inverted"], e["measure_polarity"])
+
+    def shares_trials(self, other: _Candidate) -> bool:
+        if self.trials & other.trials:
+            return True
+        several = (self.estimate["n_trials"] or 1) > 1 or (other.estimate["n_trials"] or 1) > 1
+        return self.source != other.source and self.comparison == other.comparison and several
 
 
-def _band(weeks: float) -> str:
-    return next(name for limit, name in TIMEPOINT_BANDS if weeks <= limit)
+def _arms_key(estimate: dict[str, Any], orientation: str) -> tuple[Any, ...]:
+    """The arms, the finding's intervention first, as ids and numbers."""
+    sides = ("intervention", "comparator")[:: 1 if orientation == "same" else -1]
+    return tuple(
+        estimate[f"{arm}{part}"] for arm in sides for part in ("", "_strength_pct", "_potency")
+    )
 
 
-def _orientation(
-    finding: dict[str, Any], estimate: dict[str, Any], vocab: Vocabulary
-) -> str | None:
-    """'same' or 'reversed' when the estimate compares the finding's arms, else None."""
-    if "unspecified" not in (finding["population"], estimate["population"]) and (
-        finding["population"] != estimate["population"]
-    ):
-        return None
-    if _covers(finding, "intervention", estimate, "intervention", vocab) and _covers(
-        finding, "comparator", estimate, "comparator", vocab
-    ):
-        return "same"
-    if _covers(finding, "intervention", estimate, "comparator", vocab) and _covers(
-        finding, "comparator", estimate, "intervention", vocab
-    ):
-        return "reversed"
-    return None
-
-
-def _covers(
-    finding: dict[str, Any], f_arm: str, estimate: dict[str, Any], e_arm: str, vocab: Vocabulary
-) -> bool:
-    """The finding's arm is the estimate's arm, or a class or potency band that contains it."""
-    compound, member = finding[f_arm], estimate[e_arm]
-    if member != compound and vocab.class_of(member) != compound:
-        return False
-    strength, pooled = finding[f"{f_arm}_strength_pct"], estimate[f"{e_arm}_strength_pct"]
-    if strength is not None and pooled is not None and pooled != strength:
-        return False
-    band = finding[f"{f_arm}_potency"]
-    potency = estimate[f"{e_arm}_potency"]
-    return band is None or (potency is not None and set(potency.split("/")) <= set(band.split("/")))
-
-
-def _verdict(
-    finding: dict[str, Any], matched: list[tuple[dict[str, Any], str, str | None]]
-) -> dict[str, Any]:
-    counted, excluded = [], []
-    for estimate, orientation, misfit in matched:
-        if estimate["uncounted_reason"] or misfit:
-            excluded.append((estimate, estimate["uncounted_reason"] or misfit))
-        else:
-            counted.append((estimate, orientation))
-    sides = [_turned(e["direction"], o) for e, o in counted]
+def _judge(
+    finding: dict[str, Any], candidates: list[_Candidate], vocab: Vocabulary
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    for c in candidates:
+        if c.estimate["uncounted_reason"]:
+            c.role, c.why = "unusable", c.estimate["uncounted_reason"]
+        elif misfits := c.fit.misfits(vocab):
+            c.role, c.why = "misfit", "; ".join(_misfit(d, finding, c, vocab) for d in misfits)
+    _overlap(finding, [c for c in candidates if c.role == "counted"])
+    counted = [c for c in candidates if c.role == "counted"]
+    _mark_shared_trials(counted)
+    pooled_set, pooled = _pool(counted)
+    readings = [c for c in counted if c not in pooled_set]
+    sides = ([_pooled_direction(pooled, pooled_set[0])] if pooled else []) + [
+        c.direction for c in readings
+    ]
     claim = finding["direction"]
     if claim == "unclassified":
         verdict, why = "unclassified", "the finding states no direction to test"
@@ -116,28 +175,272 @@ def _verdict(
         )
     elif not counted:
         verdict, why = "no_estimates", "no usable estimate matches the finding"
-    elif claim in _NULL_CLAIMS:
-        verdict, why = _null_claim(sides)
+    elif claim in NULL_CLAIMS:
+        verdict, why = _null_claim(sides, bool(pooled))
     else:
-        verdict, why = _directional_claim(claim, sides, finding)
-    shown = [_describe(e, side, finding) for (e, _), side in zip(counted, sides, strict=True)]
-    kinds = {
-        kind: sum(e["evidence"] == kind for e, _ in counted) for kind in ("direct", "indirect")
-    }
-    tally = ", ".join(f"{n} {kind}" for kind, n in kinds.items() if n)
-    reason = why + (f" ({tally})" if tally else "") + (": " + "; ".join(shown) if shown else "")
-    if excluded:
-        reason += ". Not counted: " + "; ".join(_excluded(e, why) for e, why in excluded)
-    return {
+        verdict, why = _directional_claim(claim, sides, bool(pooled), finding, vocab)
+    lines = []
+    if pooled:
+        label = measure_label(pooled_set[0].measure, pooled_set[0].estimate, vocab)
+        direction = _pooled_direction(pooled, pooled_set[0])
+        lines.append(
+            pooled_line(pooled, label, _result(direction, finding, vocab), pooled_set[0].ratio)
+            + ", of: "
+            + "; ".join(_line(c, finding, vocab) for c in pooled_set)
+        )
+    lines += [_line(c, finding, vocab) for c in readings]
+    reason = why + (": " + ". ".join(lines) if lines else "")
+    excluded = [c for c in candidates if c.role != "counted" and c.role != "pooled"]
+    # Estimates of other strengths or potencies are in core.verdict_estimates, not in the words.
+    named = [c for c in excluded if c.fit.arms not in ("different",)]
+    if named:
+        reason += ". Not counted: " + "; ".join(
+            f"{source_label(c.estimate)} ({c.estimate['timepoint'] or 'timepoint not stated'}, "
+            f"{arms_as_read(c.estimate, c.orientation, vocab)}): {c.why}"
+            for c in named
+        )
+    used = [c for c in candidates if c.role in ("counted", "pooled")]
+    row = {
         "finding_id": finding["finding_id"],
         "verdict": verdict,
         "reason": reason,
-        "estimate_ids": [e["estimate_id"] for e, _ in counted],
-        "excluded_estimate_ids": [e["estimate_id"] for e, _ in excluded],
-        "reversed_estimate_ids": [e["estimate_id"] for e, o in counted if o == "reversed"],
-        "counted_direct": kinds["direct"],
-        "counted_indirect": kinds["indirect"],
+        "estimate_ids": [c.estimate["estimate_id"] for c in used],
+        "excluded_estimate_ids": [c.estimate["estimate_id"] for c in excluded],
+        "reversed_estimate_ids": [
+            c.estimate["estimate_id"] for c in used if c.orientation == "reversed"
+        ],
+        "counted_direct": sum(not c.is_network for c in used),
+        "counted_indirect": sum(c.is_network for c in used),
+        **_pooled_columns(pooled, pooled_set),
+        **_certainty(finding, claim, used, pooled, pooled_set, vocab),
     }
+    return row, [_considered(finding, c) for c in candidates]
+
+
+def _overlap(finding: dict[str, Any], eligible: list[_Candidate]) -> None:
+    """Rule 2: one source counts once per comparison; one result printed twice counts once."""
+    groups: dict[tuple[Any, ...], list[_Candidate]] = defaultdict(list)
+    for c in eligible:
+        groups[(c.source, c.comparison)].append(c)
+    target = finding.get("timepoint_weeks")
+
+    def preference(c: _Candidate) -> tuple[Any, ...]:
+        weeks = c.estimate["timepoint_weeks"]
+        return (
+            len(c.indirect),
+            abs(weeks - target) if target is not None and weeks is not None else float("inf"),
+            -(c.estimate["n_participants"] or 0),
+            -(c.estimate["n_trials"] or 0),
+            c.estimate["file"],
+            c.estimate["line_no"],
+        )
+
+    for group in groups.values():
+        best = min(group, key=preference)
+        for c in group:
+            if _setting(c) != _setting(best):
+                when = best.estimate["timepoint"] or "an unstated timepoint"
+                c.role = "overlap"
+                c.why = f"the same source's estimate at {when} is counted: one source counts once"
+    printed: dict[tuple[Any, ...], _Candidate] = {}
+    for c in sorted(eligible, key=preference):
+        if c.role != "counted" or c.read is None:
+            continue
+        key = (c.comparison, tuple(round(v, 6) for v in c.read))
+        first = printed.setdefault(key, c)
+        if first is not c:
+            c.role = "overlap"
+            c.why = f"{source_label(first.estimate)} prints the same value and interval: one result counts once"
+
+
+def _setting(c: _Candidate) -> tuple[Any, ...]:
+    """When and in whom an estimate was measured: one source's estimates in one setting are
+    separate trials."""
+    e = c.estimate
+    return (e["timepoint_weeks"], e["timepoint"], e["population"], e["severity"])
+
+
+def _mark_shared_trials(counted: list[_Candidate]) -> None:
+    for c in counted:
+        c.shares_trials_with = [
+            other.estimate["estimate_id"]
+            for other in counted
+            if other is not c and c.shares_trials(other)
+        ]
+
+
+def _pool(counted: list[_Candidate]) -> tuple[list[_Candidate], Pooled | None]:
+    """Rule 3: the largest set of one comparison sharing no trials, in printed order (single
+    trials first, so that a review does not crowd out the trials), and its pooled estimate."""
+    groups: dict[tuple[Any, ...], list[_Candidate]] = defaultdict(list)
+    for c in sorted(
+        counted,
+        key=lambda c: (c.estimate["n_trials"] or 1, c.estimate["file"], c.estimate["line_no"]),
+    ):
+        if not c.is_network and c.read is not None:
+            group = groups[c.comparison]
+            if not any(c.shares_trials(other) for other in group):
+                group.append(c)
+    best = max(groups.values(), key=len, default=[])
+    if len(best) < 2:
+        return [], None
+    best.sort(key=lambda c: (c.estimate["file"], c.estimate["line_no"]))
+    pooled = pool(tuple(c.read for c in best), ratio=best[0].ratio)
+    for c, weight in zip(best, pooled.weights, strict=True):
+        c.role, c.weight = "pooled", weight
+    return best, pooled
+
+
+def _pooled_direction(pooled: Pooled, member: _Candidate) -> str:
+    """Which arm the pooled interval favours, as the finding reads it."""
+    null = 1.0 if member.ratio else 0.0
+    if pooled.ci_low <= null <= pooled.ci_high:
+        return "no_difference"
+    above = pooled.ci_low > null
+    higher_is_better = member.estimate["measure_polarity"] == "higher"
+    return "favours_intervention" if above == higher_is_better else "favours_comparator"
+
+
+def _as_read(
+    estimate: dict[str, Any], orientation: str, ratio: bool
+) -> tuple[float, float, float] | None:
+    """(value, low, high) in the estimate's own measure, with the finding's intervention first."""
+    benefit = (
+        estimate["benefit_estimate"],
+        estimate["benefit_ci_low"],
+        estimate["benefit_ci_high"],
+    )
+    if None in benefit:
+        return None
+    natural = benefit if estimate["measure_polarity"] == "higher" else _flip(benefit, ratio)
+    return _flip(natural, ratio) if orientation == "reversed" else natural
+
+
+def _flip(values: tuple[float, float, float], ratio: bool) -> tuple[float, float, float]:
+    value, low, high = values
+    return (1 / value, 1 / high, 1 / low) if ratio else (-value, -high, -low)
+
+
+def _line(c: _Candidate, finding: dict[str, Any], vocab: Vocabulary) -> str:
+    assert c.read is not None
+    line = estimate_line(
+        c.estimate, c.orientation, c.read, c.measure, _result(c.direction, finding, vocab), vocab
+    )
+    return line + (f" (weight {c.weight:.0%})" if c.weight is not None else "")
+
+
+def _result(direction: str, finding: dict[str, Any], vocab: Vocabulary) -> str:
+    if direction in _OPPOSITE:
+        return f"favours {arm_name(finding, direction.removeprefix('favours_'), vocab)}"
+    return "includes the null"
+
+
+def _misfit(dimension: str, finding: dict[str, Any], c: _Candidate, vocab: Vocabulary) -> str:
+    """Why a dimension's fit does not count, with both sides' values."""
+    e = c.estimate
+    value = c.fit.of(dimension)
+    if dimension == "timepoint":
+        found, printed = finding["timepoint_weeks"], e["timepoint_weeks"]
+        return (
+            f"measured at {in_words(printed)} ({band(printed)}); "
+            f"the finding is at {in_words(found)} ({band(found)})"
+        )
+    if dimension == "arms":
+        return f"arms {value}: {rule(vocab, dimension, value)}"
+    names = vocab.labels[f"{'populations' if dimension == 'population' else 'severities'}"]
+    return (
+        f"measured in {names.get(e[dimension], e[dimension]).lower()}; "
+        f"the finding is about {names.get(finding[dimension], finding[dimension]).lower()}"
+    )
+
+
+def _considered(finding: dict[str, Any], c: _Candidate) -> dict[str, Any]:
+    e = c.estimate
+    read = c.read or (None, None, None)
+    return {
+        "finding_id": finding["finding_id"],
+        "estimate_id": e["estimate_id"],
+        "role": c.role,
+        "counted": c.role in ("counted", "pooled"),
+        "why": c.why or None,
+        "orientation": c.orientation,
+        "arms_fit": c.fit.arms,
+        "population_fit": c.fit.population,
+        "severity_fit": c.fit.severity,
+        "timepoint_fit": c.fit.timepoint,
+        "indirect": bool(c.indirect),
+        "source": source_label(e),
+        "measure": c.measure,
+        "estimate": read[0],
+        "ci_low": read[1],
+        "ci_high": read[2],
+        "direction": c.direction,
+        "weight": c.weight,
+        "shares_trials_with": c.shares_trials_with,
+    }
+
+
+def _pooled_columns(pooled: Pooled | None, members: list[_Candidate]) -> dict[str, Any]:
+    if pooled is None:
+        return dict.fromkeys(_POOLED)
+    return {
+        "pooled_measure": members[0].measure,
+        "pooled_estimate": pooled.estimate,
+        "pooled_ci_low": pooled.ci_low,
+        "pooled_ci_high": pooled.ci_high,
+        "pooled_k": pooled.k,
+        "tau2": pooled.tau2,
+        "i2": pooled.i2,
+        "pi_low": pooled.pi_low,
+        "pi_high": pooled.pi_high,
+        "dl_estimate": pooled.dl_estimate,
+        "dl_ci_low": pooled.dl_ci_low,
+        "dl_ci_high": pooled.dl_ci_high,
+        "dl_tau2": pooled.dl_tau2,
+    }
+
+
+def _certainty(
+    finding: dict[str, Any],
+    claim: str,
+    used: list[_Candidate],
+    pooled: Pooled | None,
+    members: list[_Candidate],
+    vocab: Vocabulary,
+) -> dict[str, Any]:
+    readable = [c for c in used if c.read is not None]
+    if claim == "unclassified" or not readable:
+        return dict.fromkeys(_CERTAINTY)
+    if pooled is not None:
+        first = members[0]
+        values = (pooled.estimate, pooled.ci_low, pooled.ci_high)
+        main = Reading(
+            *values, first.ratio, "pooled " + measure_label(first.measure, first.estimate, vocab)
+        )
+    else:
+        largest = max(readable, key=lambda c: c.estimate["n_participants"] or 0)
+        assert largest.read is not None
+        main = Reading(
+            *largest.read, largest.ratio, measure_label(largest.measure, largest.estimate, vocab)
+        )
+    counted = [
+        {
+            "direction": c.direction,
+            "n_trials": c.estimate["n_trials"],
+            "n_participants": c.estimate["n_participants"],
+        }
+        for c in used
+    ]
+    indirect = [f"{source_label(c.estimate)}: {', '.join(c.indirect)}" for c in used if c.indirect]
+    return check(
+        claim,
+        main,
+        counted,
+        pooled.i2 if pooled else None,
+        indirect,
+        finding.get("evidence_grade"),
+        vocab,
+    )
 
 
 def _unknown_terms(finding: dict[str, Any]) -> str:
@@ -156,28 +459,48 @@ def _unknown_terms(finding: dict[str, Any]) -> str:
     return " and ".join(unknown)
 
 
-def _directional_claim(claim: str, sides: list[str], finding: dict[str, Any]) -> tuple[str, str]:
-    n = len(sides)
+def _counted_words(sides: list[str], pooled: bool) -> str:
+    """'2 of 2 estimates' or 'the pooled estimate and 1 other estimate'."""
+    if not pooled:
+        return f"{len(sides)} of {len(sides)} estimates"
+    others = len(sides) - 1
+    return "the pooled estimate" + (
+        f" and {others} other estimate{'s' if others > 1 else ''}" if others else ""
+    )
+
+
+def _directional_claim(
+    claim: str, sides: list[str], pooled: bool, finding: dict[str, Any], vocab: Vocabulary
+) -> tuple[str, str]:
+    counted = _counted_words(sides, pooled)
+    verb = "excludes" if pooled and len(sides) == 1 else "exclude"
     if all(side == claim for side in sides):
         return (
             "supported",
-            f"{n} of {n} estimates exclude the null in favour of {_favoured(claim, finding)}",
+            f"{counted} {verb} the null in favour of {_favoured(claim, finding, vocab)}",
         )
     if all(side == _OPPOSITE[claim] for side in sides):
-        other = _favoured(_OPPOSITE[claim], finding)
-        return "contradicted", f"{n} of {n} estimates exclude the null in favour of {other}"
+        other = _favoured(_OPPOSITE[claim], finding, vocab)
+        return "contradicted", f"{counted} {verb} the null in favour of {other}"
     if all(side == "no_difference" for side in sides):
-        return "not_supported", f"all {n} estimates include the null"
-    return "mixed", f"the {n} estimates disagree ({_tally(sides)})"
+        return (
+            "not_supported",
+            f"{counted} {'includes' if verb == 'excludes' else 'include'} the null",
+        )
+    return "mixed", f"the readings disagree ({_tally(sides)})"
 
 
-def _null_claim(sides: list[str]) -> tuple[str, str]:
-    n = len(sides)
+def _null_claim(sides: list[str], pooled: bool) -> tuple[str, str]:
+    counted = _counted_words(sides, pooled)
+    one = pooled and len(sides) == 1
     if all(side == "no_difference" for side in sides):
-        return "supported", f"{n} of {n} estimates include the null"
+        return "supported", f"{counted} {'includes' if one else 'include'} the null"
     if not any(side == "no_difference" for side in sides):
-        return "contradicted", f"{n} of {n} estimates exclude the null ({_tally(sides)})"
-    return "mixed", f"the {n} estimates disagree ({_tally(sides)})"
+        return (
+            "contradicted",
+            f"{counted} {'excludes' if one else 'exclude'} the null ({_tally(sides)})",
+        )
+    return "mixed", f"the readings disagree ({_tally(sides)})"
 
 
 def _turned(direction: str, orientation: str) -> str:
@@ -185,30 +508,8 @@ def _turned(direction: str, orientation: str) -> str:
 
 
 def _tally(sides: list[str]) -> str:
-    return ", ".join(f"{sides.count(side)} {side}" for side in sorted(set(sides)))
+    return ", ".join(f"{sides.count(side)} {side.replace('_', ' ')}" for side in sorted(set(sides)))
 
 
-def _favoured(side: str, finding: dict[str, Any]) -> str:
-    return _arm(finding, side.removeprefix("favours_"))
-
-
-def _arm(row: dict[str, Any], arm: str) -> str:
-    name = row[arm] or row.get(f"{arm}_text")
-    return arm_label(name, row[f"{arm}_strength_pct"], row[f"{arm}_potency"])
-
-
-def _describe(estimate: dict[str, Any], side: str, finding: dict[str, Any]) -> str:
-    low, high = estimate["ci_low"], estimate["ci_high"]
-    complement = " of the complement (e.g. not improving)" if estimate["outcome_inverted"] else ""
-    result = f"favours {_favoured(side, finding)}" if side in _OPPOSITE else "includes the null"
-    arms = f"{_arm(estimate, 'intervention')} vs {_arm(estimate, 'comparator')}"
-    kind = "indirect, " if estimate["evidence"] == "indirect" else ""
-    if estimate["derivation"]:
-        shown = estimate["derivation"]
-    else:
-        shown = f"{estimate['measure'].upper()}{complement} {estimate['estimate']:g} [{low:g}, {high:g}]"
-    return f"{estimate['estimate_id']} ({kind}{arms}) {shown} {result}"
-
-
-def _excluded(estimate: dict[str, Any], why: str) -> str:
-    return f"{estimate['estimate_id']} ({why})"
+def _favoured(side: str, finding: dict[str, Any], vocab: Vocabulary) -> str:
+    return arm_name(finding, side.removeprefix("favours_"), vocab)

@@ -29,6 +29,13 @@ class Vocabulary:
     grade_rank: dict[int, str]
     event_polarity: dict[str, str]
     event_complement: dict[str, str]
+    # (dimension, fit) → its ref.estimate_fits row: whether it counts and is indirect.
+    fits: dict[tuple[str, str], dict]
+    certainty: dict[str, float]
+    # Population and severity ids → the plain grades each covers (ref.*.covers).
+    covers: dict[str, dict[str, frozenset[str]]]
+    # Population and severity ids → their labels, for sentences.
+    labels: dict[str, dict[str, str]]
     compound_terms: TermIndex
     potency_terms: TermFinder
     formulation_terms: TermIndex
@@ -125,6 +132,19 @@ def build_vocabulary(frames: dict[str, pl.DataFrame]) -> Vocabulary:
             row["id"]: row["complement_of"]
             for row in frame("ref.events").to_dicts()
             if row["complement_of"]
+        },
+        fits={(row["dimension"], row["fit"]): row for row in frame("ref.estimate_fits").to_dicts()},
+        certainty={row["id"]: row["value"] for row in frame("ref.certainty_rules").to_dicts()},
+        covers={
+            name: {
+                row["id"]: frozenset(filter(None, (row["covers"] or "").split("|")))
+                for row in frame(f"ref.{name}").to_dicts()
+            }
+            for name in ("populations", "severities")
+        },
+        labels={
+            name: {row["id"]: row["label"] for row in frame(f"ref.{name}").to_dicts()}
+            for name in ("populations", "severities")
         },
         compound_terms=TermIndex(
             "compounds", _synonyms(frame("ref.compounds"), "name"), fuzzy=False

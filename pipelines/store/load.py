@@ -41,24 +41,14 @@ VIEWS = {
                f.outcome, f.intervention, f.intervention_strength_pct, f.comparator,
                f.comparator_strength_pct, f.comparator_potency, f.population, f.direction,
                f.evidence_grade, e.verdict, e.counted_direct, e.counted_indirect, e.reason,
-               e.estimate_ids, e.excluded_estimate_ids,
+               e.estimate_ids, e.excluded_estimate_ids, e.pooled_measure, e.pooled_estimate,
+               e.pooled_ci_low, e.pooled_ci_high, e.i2, e.certainty, e.grade_check,
                (SELECT string_agg('[' || c.ref_no || ']' || coalesce(' PMID ' || r.pmid, ''), ' '
                                   ORDER BY c.ref_no)
                 FROM core.citations c JOIN core.references r USING (reference_id)
                 WHERE c.citing_dataset = 'findings' AND c.citing_id = f.finding_id) AS cited
         FROM core.findings f
         LEFT JOIN core.evidence_checks e USING (finding_id)
-    """,
-    "core.verdict_estimates": """
-        SELECT c.finding_id, c.verdict, x.estimate_id, x.intervention, x.intervention_strength_pct,
-               x.comparator, x.comparator_strength_pct, x.comparator_potency, x.population,
-               x.outcome, x.timepoint, x.evidence, x.measure, x.model, x.estimate, x.ci_low,
-               x.ci_high, x.derivation, x.benefit_estimate, x.benefit_ci_low, x.benefit_ci_high,
-               x.direction, x.citation,
-               x.pmid, x.doi, x.file, x.line_no
-        FROM core.evidence_checks c
-        CROSS JOIN unnest(c.estimate_ids) AS used(estimate_id)
-        JOIN core.effect_estimates x ON x.estimate_id = used.estimate_id
     """,
 }
 

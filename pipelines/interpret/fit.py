@@ -1,0 +1,148 @@
+"""How well an effect estimate fits a finding, dimension by dimension.
+
+Each dimension is one of same | broader | narrower | different | unknown, from parsed values on
+both sides, never from the words:
+- arms: the compounds (a class covers its members: an estimate of a member is narrower than a
+  finding of its class, one of the class broader than a finding of a member), the strengths (an
+  estimate that states none was pooled across strengths: broader) and the potency bands;
+- population and severity: the plain grades each term covers (ref.populations/severities covers):
+  equal, a superset (broader), a subset (narrower), overlapping (broader), disjoint (different),
+  or nothing stated on one side (unknown);
+- timepoint: the band (TIMEPOINT_BANDS) of the weeks on both sides.
+Which fits count and which make the evidence indirect is data, ref.estimate_fits, not code here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pipelines.interpret.vocab import Vocabulary
+
+# When an outcome was measured, in bands: an estimate in another band than the finding's does not
+# count (a 3-week trial says nothing of five years), within one band it does.
+TIMEPOINT_BANDS = ((16.0, "short term"), (52.0, "up to a year"), (float("inf"), "long term"))
+DIMENSIONS = ("arms", "population", "severity", "timepoint")
+# Worst first wins when two sides of the arms are combined.
+_ORDER = ("same", "narrower", "broader", "different")
+
+
+@dataclass(frozen=True)
+class Fit:
+    """An estimate's fit to one finding, and the orientation that gives it."""
+
+    orientation: str
+    arms: str
+    population: str
+    severity: str
+    timepoint: str
+
+    def of(self, dimension: str) -> str:
+        return getattr(self, dimension)
+
+    def misfits(self, vocab: Vocabulary) -> list[str]:
+        """The dimensions whose fit does not count (no rule counts as not counting)."""
+        return [d for d in DIMENSIONS if not _rule(vocab, d, self.of(d)).get("counts", False)]
+
+    def indirect(self, vocab: Vocabulary) -> list[str]:
+        """The dimensions whose fit counts but makes the evidence indirect."""
+        return [d for d in DIMENSIONS if _rule(vocab, d, self.of(d)).get("indirect", False)]
+
+
+def fit(finding: dict[str, Any], estimate: dict[str, Any], vocab: Vocabulary) -> Fit | None:
+    """The estimate's fit, in the orientation whose compounds match the finding's (as printed
+    first); None when neither orientation compares the finding's compounds."""
+    for orientation, (first, second) in (
+        ("same", ("intervention", "comparator")),
+        ("reversed", ("comparator", "intervention")),
+    ):
+        sides = (
+            _arm_fit(finding, "intervention", estimate, first, vocab),
+            _arm_fit(finding, "comparator", estimate, second, vocab),
+        )
+        if None in sides:
+            continue
+        return Fit(
+            orientation=orientation,
+            arms=max(sides, key=_ORDER.index),
+            population=_banded(vocab, "populations", finding, estimate, "population"),
+            severity=_banded(vocab, "severities", finding, estimate, "severity"),
+            timepoint=_timepoint(finding.get("timepoint_weeks"), estimate.get("timepoint_weeks")),
+        )
+    return None
+
+
+def band(weeks: float) -> str:
+    return next(name for limit, name in TIMEPOINT_BANDS if weeks <= limit)
+
+
+def rule(vocab: Vocabulary, dimension: str, value: str) -> str:
+    """What a fit means, in words (ref.estimate_fits description)."""
+    return _rule(vocab, dimension, value).get("description", f"no rule for {dimension} {value}")
+
+
+def _rule(vocab: Vocabulary, dimension: str, value: str) -> dict[str, Any]:
+    return vocab.fits.get((dimension, value), {})
+
+
+def _arm_fit(
+    finding: dict[str, Any], f_arm: str, estimate: dict[str, Any], e_arm: str, vocab: Vocabulary
+) -> str | None:
+    """One arm: None when the compounds are unrelated, else the worst of compound, strength and
+    potency fits."""
+    compound, other = finding[f_arm], estimate[e_arm]
+    if compound is None or other is None:
+        return None
+    if other == compound:
+        fits = ["same"]
+    elif vocab.class_of(other) == compound:
+        fits = ["narrower"]
+    elif vocab.class_of(compound) == other:
+        fits = ["broader"]
+    else:
+        return None
+    fits.append(_strength(finding[f"{f_arm}_strength_pct"], estimate[f"{e_arm}_strength_pct"]))
+    fits.append(_potency(finding[f"{f_arm}_potency"], estimate[f"{e_arm}_potency"]))
+    return max(fits, key=_ORDER.index)
+
+
+def _strength(found: float | None, printed: float | None) -> str:
+    if found is not None and printed is not None:
+        return "same" if found == printed else "different"
+    if found is not None:
+        return "broader"
+    return "narrower" if printed is not None else "same"
+
+
+def _potency(found: str | None, printed: str | None) -> str:
+    """A band the estimate states must lie within the finding's: a comparator that mixes in a
+    steroid of a potency the finding does not name is another treatment, not a broader one."""
+    if found is None or printed is None:
+        return "same" if found == printed else "narrower" if found is None else "broader"
+    bands, given = frozenset(found.split("/")), frozenset(printed.split("/"))
+    return "same" if given == bands else "narrower" if given < bands else "different"
+
+
+def _banded(
+    vocab: Vocabulary, vocabulary: str, finding: dict[str, Any], estimate: dict[str, Any], key: str
+) -> str:
+    covers = vocab.covers.get(vocabulary, {})
+    found = covers.get(finding.get(key) or "", frozenset())
+    printed = covers.get(estimate.get(key) or "", frozenset())
+    return _compare(found, printed) if found and printed else "unknown"
+
+
+def _compare(found: frozenset[str], printed: frozenset[str]) -> str:
+    """The estimate's grades against the finding's: overlapping grades cover more than the
+    finding's, so they are broader."""
+    if printed == found:
+        return "same"
+    if printed < found:
+        return "narrower"
+    return "broader" if printed & found else "different"
+
+
+def _timepoint(found: float | None, printed: float | None) -> str:
+    if found is None or printed is None:
+        return "unknown"
+    return "same" if band(found) == band(printed) else "different"
