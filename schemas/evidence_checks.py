@@ -167,5 +167,5 @@ DATASET = Dataset(
     model=EvidenceChecks,
     description="One row per finding: the verdict of the matching effect estimates on its claim, with the reason and the estimates used.",
     key=("finding_id",),
-    compared=("verdict", "estimate_ids", "excluded_estimate_ids"),
+    compared=("verdict", "certainty", "estimate_ids", "excluded_estimate_ids"),
 )

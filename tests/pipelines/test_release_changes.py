@@ -40,27 +40,31 @@ def test_an_edited_estimate_lists_exactly_its_change_and_the_verdicts_it_flipped
     lines[18] = lines[18].replace(',"RR (M-H, random)",0.56,0.41,0.77,', EDITED)
     estimates.write_text("\n".join(lines), encoding="utf-8")
     second = run(project)
-    # Lines 19/20 pool an adult trial: they bear on the adults' row (1.1.1), not the children's.
-    assert second.changes == "effect_estimates: 1 changed; verdicts: 1 changed (supported → mixed)"
+    # Lines 19/20 pool an adult trial: they bear on the adults' row (1.1.1), not the children's;
+    # line 19 (3 weeks) counts for the two, so the edit leaves the row with no difference.
+    assert second.changes == (
+        "effect_estimates: 1 changed; verdicts: 1 changed (supported → not_supported)"
+    )
     assert changes(project) == [
         ("core.effect_estimates", ESTIMATE, "changed", "benefit_estimate", "0.56", "0.96"),
         ("core.effect_estimates", ESTIMATE, "changed", "ci_high", "0.77", "1.13"),
         ("core.effect_estimates", ESTIMATE, "changed", "ci_low", "0.41", "0.81"),
         ("core.effect_estimates", ESTIMATE, "changed", "direction", "favours_comparator", "no_difference"),
         ("core.effect_estimates", ESTIMATE, "changed", "estimate", "0.56", "0.96"),
-        ("core.evidence_checks", "fnd_3a40d332007626ee", "changed", "verdict", "supported", "mixed"),
+        ("core.evidence_checks", "fnd_3a40d332007626ee", "changed", "certainty", "high", "moderate"),
+        ("core.evidence_checks", "fnd_3a40d332007626ee", "changed", "verdict", "supported", "not_supported"),
     ]  # fmt: skip
     published = pl.read_parquet(
         project / "warehouse" / "exports" / "meta" / "release_changes" / "*.parquet"
     )
-    assert published.height == 6
+    assert published.height == 7
     assert set(published["previous_release_id"]) == {first.release_id}
     listed = CliRunner().invoke(
         app, ["changes", "--warehouse", str(project / "warehouse"), "--format", "csv"]
     )
     assert listed.exit_code == 0
-    assert listed.output.splitlines()[6] == (
-        f"core.evidence_checks,fnd_3a40d332007626ee,changed,verdict,supported,mixed,{first.release_id}"
+    assert listed.output.splitlines()[7] == (
+        f"core.evidence_checks,fnd_3a40d332007626ee,changed,verdict,supported,not_supported,{first.release_id}"
     )
     report = (project / "warehouse" / "reports" / f"{second.run_id}.md").read_text()
     assert f"Since the previous release: {second.changes}." in report
