@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from pipelines.interpret.certainty import NULL_CLAIMS, Reading, check
@@ -48,31 +49,7 @@ _OPPOSITE = {
     "favours_comparator": "favours_intervention",
 }
 _TRIAL = re.compile(r"\bNCT\d{8}\b")
-_POOLED = (
-    "pooled_measure",
-    "pooled_estimate",
-    "pooled_ci_low",
-    "pooled_ci_high",
-    "pooled_k",
-    "tau2",
-    "i2",
-    "pi_low",
-    "pi_high",
-    "dl_estimate",
-    "dl_ci_low",
-    "dl_ci_high",
-    "dl_tau2",
-)
-_CERTAINTY = (
-    "certainty",
-    "imprecision",
-    "inconsistency",
-    "indirectness",
-    "n_trials",
-    "n_participants",
-    "grade_check",
-    "certainty_reason",
-)
+_TERMS = ("condition", "outcome", "intervention", "comparator")
 
 
 def assess(
@@ -113,7 +90,7 @@ class _Candidate:
         self.role = "counted"
         self.why = ""
         self.weight: float | None = None
-        self.trials = frozenset(_TRIAL.findall(estimate.get("citation") or ""))
+        self.trials = _trials(estimate.get("citation") or "")
         self.source = (
             estimate["pmid"]
             or estimate["doi"]
@@ -141,6 +118,11 @@ class _Candidate:
         return self.source != other.source and self.comparison == other.comparison and several
 
 
+@lru_cache(maxsize=4096)
+def _trials(citation: str) -> frozenset[str]:
+    return frozenset(_TRIAL.findall(citation))
+
+
 def _arms_key(estimate: dict[str, Any], orientation: str) -> tuple[Any, ...]:
     """The arms, the finding's intervention first, as ids and numbers."""
     sides = ("intervention", "comparator")[:: 1 if orientation == "same" else -1]
@@ -152,6 +134,18 @@ def _arms_key(estimate: dict[str, Any], orientation: str) -> tuple[Any, ...]:
 def _judge(
     finding: dict[str, Any], candidates: list[_Candidate], vocab: Vocabulary
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    claim = finding["direction"]
+    if not candidates:
+        verdict, why = _verdict(finding, claim, [], False, vocab)
+        empty = {"estimate_ids": [], "excluded_estimate_ids": [], "reversed_estimate_ids": []}
+        return {
+            "finding_id": finding["finding_id"],
+            "verdict": verdict,
+            "reason": why,
+            **empty,
+            "counted_direct": 0,
+            "counted_indirect": 0,
+        }, []
     for c in candidates:
         if c.estimate["uncounted_reason"]:
             c.role, c.why = "unusable", c.estimate["uncounted_reason"]
@@ -165,26 +159,13 @@ def _judge(
     sides = ([_pooled_direction(pooled, pooled_set[0])] if pooled else []) + [
         c.direction for c in readings
     ]
-    claim = finding["direction"]
-    if claim == "unclassified":
-        verdict, why = "unclassified", "the finding states no direction to test"
-    elif unknown := _unknown_terms(finding):
-        verdict, why = (
-            "no_estimates",
-            f"its {unknown} matches no vocabulary entry, so no estimate can match it",
-        )
-    elif not counted:
-        verdict, why = "no_estimates", "no usable estimate matches the finding"
-    elif claim in NULL_CLAIMS:
-        verdict, why = _null_claim(sides, bool(pooled))
-    else:
-        verdict, why = _directional_claim(claim, sides, bool(pooled), finding, vocab)
+    verdict, why = _verdict(finding, claim, sides, pooled is not None, vocab)
     lines = []
     if pooled:
         label = measure_label(pooled_set[0].measure, pooled_set[0].estimate, vocab)
         direction = _pooled_direction(pooled, pooled_set[0])
         lines.append(
-            pooled_line(pooled, label, _result(direction, finding, vocab), pooled_set[0].ratio)
+            pooled_line(pooled, label, _result(direction, finding, vocab))
             + ", of: "
             + "; ".join(_line(c, finding, vocab) for c in pooled_set)
         )
@@ -215,6 +196,24 @@ def _judge(
         **_certainty(finding, claim, used, pooled, pooled_set, vocab),
     }
     return row, [_considered(finding, c) for c in candidates]
+
+
+def _verdict(
+    finding: dict[str, Any], claim: str, sides: list[str], pooled: bool, vocab: Vocabulary
+) -> tuple[str, str]:
+    """The verdict of the readings (the pooled estimate first, if any) on the claim, and why."""
+    if claim == "unclassified":
+        return "unclassified", "the finding states no direction to test"
+    if unknown := _unknown_terms(finding):
+        return (
+            "no_estimates",
+            f"its {unknown} matches no vocabulary entry, so no estimate can match it",
+        )
+    if not sides:
+        return "no_estimates", "no usable estimate matches the finding"
+    if claim in NULL_CLAIMS:
+        return _null_claim(sides, pooled)
+    return _directional_claim(claim, sides, pooled, finding, vocab)
 
 
 def _overlap(finding: dict[str, Any], eligible: list[_Candidate]) -> None:
@@ -347,7 +346,7 @@ def _misfit(dimension: str, finding: dict[str, Any], c: _Candidate, vocab: Vocab
         )
     if dimension == "arms":
         return f"arms {value}: {rule(vocab, dimension, value)}"
-    names = vocab.labels[f"{'populations' if dimension == 'population' else 'severities'}"]
+    names = vocab.labels["populations" if dimension == "population" else "severities"]
     return (
         f"measured in {names.get(e[dimension], e[dimension]).lower()}; "
         f"the finding is about {names.get(finding[dimension], finding[dimension]).lower()}"
@@ -382,7 +381,7 @@ def _considered(finding: dict[str, Any], c: _Candidate) -> dict[str, Any]:
 
 def _pooled_columns(pooled: Pooled | None, members: list[_Candidate]) -> dict[str, Any]:
     if pooled is None:
-        return dict.fromkeys(_POOLED)
+        return {}  # the columns stay null
     return {
         "pooled_measure": members[0].measure,
         "pooled_estimate": pooled.estimate,
@@ -410,7 +409,7 @@ def _certainty(
 ) -> dict[str, Any]:
     readable = [c for c in used if c.read is not None]
     if claim == "unclassified" or not readable:
-        return dict.fromkeys(_CERTAINTY)
+        return {}  # the columns stay null
     if pooled is not None:
         first = members[0]
         values = (pooled.estimate, pooled.ci_low, pooled.ci_high)
@@ -445,6 +444,8 @@ def _certainty(
 
 def _unknown_terms(finding: dict[str, Any]) -> str:
     """'outcome 'Quality of life'' and the like, for the terms the finding could not match."""
+    if all(finding[term] is not None for term in _TERMS):
+        return ""
     printed = {
         "condition": finding.get("condition_text"),
         "outcome": finding.get("outcome_text"),

@@ -56,12 +56,13 @@ def fit(finding: dict[str, Any], estimate: dict[str, Any], vocab: Vocabulary) ->
         ("same", ("intervention", "comparator")),
         ("reversed", ("comparator", "intervention")),
     ):
-        sides = (
-            _arm_fit(finding, "intervention", estimate, first, vocab),
-            _arm_fit(finding, "comparator", estimate, second, vocab),
-        )
-        if None in sides:
+        intervention = _arm_fit(finding, "intervention", estimate, first, vocab)
+        if intervention is None:
             continue
+        comparator = _arm_fit(finding, "comparator", estimate, second, vocab)
+        if comparator is None:
+            continue
+        sides = (intervention, comparator)
         return Fit(
             orientation=orientation,
             arms=max(sides, key=_ORDER.index),
@@ -90,20 +91,29 @@ def _arm_fit(
 ) -> str | None:
     """One arm: None when the compounds are unrelated, else the worst of compound, strength and
     potency fits."""
-    compound, other = finding[f_arm], estimate[e_arm]
+    pair = (finding[f_arm], estimate[e_arm])
+    if pair not in vocab.compound_fits:
+        vocab.compound_fits[pair] = _compounds(*pair, vocab)
+    compound = vocab.compound_fits[pair]
+    if compound is None:
+        return None
+    fits = (
+        compound,
+        _strength(finding[f"{f_arm}_strength_pct"], estimate[f"{e_arm}_strength_pct"]),
+        _potency(finding[f"{f_arm}_potency"], estimate[f"{e_arm}_potency"]),
+    )
+    return max(fits, key=_ORDER.index)
+
+
+def _compounds(compound: str | None, other: str | None, vocab: Vocabulary) -> str | None:
+    """A class covers its members both ways; None when the compounds are unrelated."""
     if compound is None or other is None:
         return None
     if other == compound:
-        fits = ["same"]
-    elif vocab.class_of(other) == compound:
-        fits = ["narrower"]
-    elif vocab.class_of(compound) == other:
-        fits = ["broader"]
-    else:
-        return None
-    fits.append(_strength(finding[f"{f_arm}_strength_pct"], estimate[f"{e_arm}_strength_pct"]))
-    fits.append(_potency(finding[f"{f_arm}_potency"], estimate[f"{e_arm}_potency"]))
-    return max(fits, key=_ORDER.index)
+        return "same"
+    if vocab.class_of(other) == compound:
+        return "narrower"
+    return "broader" if vocab.class_of(compound) == other else None
 
 
 def _strength(found: float | None, printed: float | None) -> str:

@@ -5,6 +5,7 @@ turned round; no ids (they stay in their columns)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from pipelines.interpret.pooling import Pooled
@@ -25,7 +26,11 @@ _NAME_END = re.compile(r"\s*(?:['\u2018\"\u201c(]|\d+\(|;|:)")
 def source_label(estimate: dict[str, Any]) -> str:
     """First author and year ('Ashcroft 2005'), a Cochrane review's id with its year, or the
     journal and year a citation starts with; the PMID or DOI when nothing is printed."""
-    citation = estimate.get("citation") or ""
+    return _label(estimate.get("citation") or "", estimate.get("pmid"), estimate.get("doi"))
+
+
+@lru_cache(maxsize=4096)
+def _label(citation: str, pmid: str | None, doi: str | None) -> str:
     year = _YEAR.search(citation)
     when = f" {year.group(1)}" if year else ""
     review = _REVIEW.search(citation)
@@ -42,9 +47,9 @@ def source_label(estimate: dict[str, Any]) -> str:
     if title:
         words = title.group(1).split()
         return " ".join(words[:6]) + ("…" if len(words) > 6 else "") + when
-    if estimate.get("pmid"):
-        return f"PMID {estimate['pmid']}"
-    return f"doi:{estimate['doi']}" if estimate.get("doi") else "unnamed source"
+    if pmid:
+        return f"PMID {pmid}"
+    return f"doi:{doi}" if doi else "unnamed source"
 
 
 def number(value: float) -> str:
@@ -105,7 +110,7 @@ def estimate_line(
     return f"{line} — {result}"
 
 
-def pooled_line(pooled: Pooled, label: str, result: str, ratio: bool) -> str:
+def pooled_line(pooled: Pooled, label: str, result: str) -> str:
     values = (pooled.estimate, pooled.ci_low, pooled.ci_high)
     line = f"pooled by random effects (Paule-Mandel) from {pooled.k} estimates: {interval(label, values)}"
     line += f", I² {pooled.i2:.0f}%, τ² {pooled.tau2:.3g}"
