@@ -380,7 +380,7 @@ def _uncounted(row: dict[str, Any], vocab: Vocabulary) -> str | None:
         return f"its {' and '.join(unknown)} matches no vocabulary entry"
     label = (vocab.measures.get(row["measure"]) or {}).get("label", row["measure"])
     if row["measure"] == "percent_arm" and row["derivation"] is None:
-        return "arm-level percentages without both arm sizes printed: no interval can be derived"
+        return "an arm-level percentage with no interval: as a share of patients it needs both arm sizes, as a mean change its dispersion, and neither is printed"
     if row["scale"] == "arm_level" and row["derivation"] is None:
         return f"{label}, with no interval: not an effect estimate"
     if row["measure_polarity"] is None:

@@ -31,7 +31,7 @@ from functools import lru_cache
 from typing import Any
 
 from pipelines.interpret.certainty import NULL_CLAIMS, Reading, check
-from pipelines.interpret.fit import Fit, band, fit, rule
+from pipelines.interpret.fit import Fit, band, could_fit, fit, rule
 from pipelines.interpret.pooling import Pooled, pool
 from pipelines.interpret.timepoints import in_words
 from pipelines.interpret.verdict_words import (
@@ -49,7 +49,6 @@ _OPPOSITE = {
     "favours_comparator": "favours_intervention",
 }
 _TRIAL = re.compile(r"\bNCT\d{8}\b")
-_TERMS = ("condition", "outcome", "intervention", "comparator")
 
 
 def assess(
@@ -64,7 +63,7 @@ def assess(
     for finding in findings:
         candidates = []
         for estimate in by_topic.get((finding["condition"], finding["outcome"]), []):
-            found = fit(finding, estimate, vocab)
+            found = fit(finding, estimate, vocab) if could_fit(finding, estimate, vocab) else None
             if found is not None:
                 candidates.append(_Candidate(estimate, found, vocab))
         check_row, rows = _judge(finding, candidates, vocab)
@@ -444,7 +443,12 @@ def _certainty(
 
 def _unknown_terms(finding: dict[str, Any]) -> str:
     """'outcome 'Quality of life'' and the like, for the terms the finding could not match."""
-    if all(finding[term] is not None for term in _TERMS):
+    if None not in (
+        finding["condition"],
+        finding["outcome"],
+        finding["intervention"],
+        finding["comparator"],
+    ):
         return ""
     printed = {
         "condition": finding.get("condition_text"),

@@ -91,10 +91,7 @@ def _arm_fit(
 ) -> str | None:
     """One arm: None when the compounds are unrelated, else the worst of compound, strength and
     potency fits."""
-    pair = (finding[f_arm], estimate[e_arm])
-    if pair not in vocab.compound_fits:
-        vocab.compound_fits[pair] = _compounds(*pair, vocab)
-    compound = vocab.compound_fits[pair]
+    compound = _compounds(finding[f_arm], estimate[e_arm], vocab)
     if compound is None:
         return None
     fits = (
@@ -105,15 +102,35 @@ def _arm_fit(
     return max(fits, key=_ORDER.index)
 
 
+def could_fit(finding: dict[str, Any], estimate: dict[str, Any], vocab: Vocabulary) -> bool:
+    """Whether the estimate's compounds relate to the finding's in some orientation: the cheap
+    test that spares fit() the estimates of other comparisons."""
+    mine = related(finding["intervention"], vocab), related(finding["comparator"], vocab)
+    first, second = estimate["intervention"], estimate["comparator"]
+    return (first in mine[0] and second in mine[1]) or (first in mine[1] and second in mine[0])
+
+
+def related(compound: str | None, vocab: Vocabulary) -> frozenset[str]:
+    """The compounds an estimate may name for a finding's compound: itself, its class, its
+    members (a class covers its members both ways)."""
+    if compound is None:
+        return frozenset()
+    if compound not in vocab.related:
+        members = {id_ for id_, row in vocab.compounds.items() if row.get("class") == compound}
+        own_class = vocab.class_of(compound)
+        vocab.related[compound] = frozenset(
+            {compound, *members, *([own_class] if own_class else [])}
+        )
+    return vocab.related[compound]
+
+
 def _compounds(compound: str | None, other: str | None, vocab: Vocabulary) -> str | None:
-    """A class covers its members both ways; None when the compounds are unrelated."""
-    if compound is None or other is None:
+    """How the estimate's compound relates to the finding's; None when they are unrelated."""
+    if other is None or other not in related(compound, vocab):
         return None
     if other == compound:
         return "same"
-    if vocab.class_of(other) == compound:
-        return "narrower"
-    return "broader" if vocab.class_of(compound) == other else None
+    return "narrower" if vocab.class_of(other) == compound else "broader"
 
 
 def _strength(found: float | None, printed: float | None) -> str:

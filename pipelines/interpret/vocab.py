@@ -54,10 +54,8 @@ class Vocabulary:
     treatments: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     # Table cells as printed → how well they read as each column role (interpret.columns).
     cell_fits: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    # (finding's compound, estimate's compound) → how they relate (interpret.fit), filled as read.
-    compound_fits: dict[tuple[str, str], str | None] = field(
-        default_factory=dict, compare=False, repr=False
-    )
+    # A compound → the compounds an estimate may name for it (interpret.fit), filled as read.
+    related: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def class_of(self, compound_id: str) -> str | None:
         return (self.compounds.get(compound_id) or {}).get("class")

@@ -102,7 +102,8 @@ def _evidence_map(con: duckdb.DuckDBPyConnection) -> str:
                    coalesce(ci.name, f.intervention_text) AS intervention, f.intervention_strength_pct,
                    f.intervention_potency, coalesce(cc.name, f.comparator_text) AS comparator,
                    f.comparator_strength_pct, f.comparator_potency, f.direction, f.evidence_grade,
-                   f.result_text, f.population, f.severity, e.verdict, e.reason, f.file, f.line_no
+                   f.result_text, f.population, f.severity, e.verdict, e.reason, f.file, f.line_no,
+                   e.certainty, e.grade_check, e.certainty_reason
             FROM (SELECT * FROM core.findings ORDER BY {FINDING_ORDER} LIMIT {MAP_LIMIT}) f
             LEFT JOIN core.evidence_checks e USING (finding_id)
             LEFT JOIN ref.outcomes o ON o.id = f.outcome
@@ -154,7 +155,7 @@ def _comparison(row: tuple) -> str:
 
 def _marker(row: tuple, cited: list[tuple]) -> str:
     (finding_id, _, _, _, _, _, _, _, direction, grade, result, population, severity, verdict,
-     reason, file, line_no) = row  # fmt: skip
+     reason, file, line_no, certainty, grade_check, certainty_reason) = row  # fmt: skip
     label, colour = DIRECTIONS.get(direction, (direction, "#fff"))
     links = "".join(
         f"<li>[{ref_no}] {escape(title or '')}"
@@ -171,7 +172,13 @@ def _marker(row: tuple, cited: list[tuple]) -> str:
         f"<p>Population: {escape(population)}; severity: {escape(severity)}; grade: {escape(grade or 'not printed')}</p>"
         f"<p>Citations:</p><ul class='citations'>{links or '<li>none</li>'}</ul>"
         f"<p>Verdict <b>{escape(verdict or '')}</b>: {escape(reason or '')}</p>"
-        f"<p class='muted'>{escape(file)}:{line_no}</p></div>"
+        + (
+            f"<p>Certainty check <b>{escape(certainty)}</b> "
+            f"({escape((grade_check or '').replace('_', ' '))}): {escape(certainty_reason or '')}</p>"
+            if certainty
+            else ""
+        )
+        + f"<p class='muted'>{escape(file)}:{line_no}</p></div>"
     )
     return (
         f"<span class='finding' tabindex='0' data-finding='{escape(finding_id)}' "

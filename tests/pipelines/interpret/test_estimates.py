@@ -297,7 +297,7 @@ def test_arm_percentages_without_both_sizes_stay_uncounted_and_say_why(estimates
         row = by_line(core, line_no, MORE)
         assert (row["derivation"], row["direction"]) == (None, "not_testable")
         assert row["uncounted_reason"] == (
-            "arm-level percentages without both arm sizes printed: no interval can be derived"
+            "an arm-level percentage with no interval: as a share of patients it needs both arm sizes, as a mean change its dispersion, and neither is printed"
         )
     sizes = {
         n: (by_line(core, n, MORE)["intervention_n"], by_line(core, n, MORE)["comparator_n"])

@@ -282,7 +282,11 @@ def test_a_network_estimate_is_never_pooled(vocab):
         estimate("e2", "favours_intervention", citation="Other CD 2003, Lancet") | other,
     ]
     check, considered = judge(FINDING | {"direction": "favours_intervention"}, rows, vocab)
-    assert (check.get("pooled_k"), check["counted_indirect"], check["indirectness"]) == (None, 1, True)
+    assert (check.get("pooled_k"), check["counted_indirect"], check["indirectness"]) == (
+        None,
+        1,
+        True,
+    )
     assert considered["e1"]["indirect"] is True
 
 
