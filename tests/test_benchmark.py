@@ -1,6 +1,8 @@
 """The benchmark's parts at smoke-test size: the generated corpus through the real flow with every
 expected finding and nothing else, the bare work, and the same flow on a local Dask cluster."""
 
+import re
+
 import duckdb
 import pytest
 
@@ -58,3 +60,15 @@ def test_the_same_flow_runs_on_a_local_dask_cluster(prefect_api, tmp_path):
     assert summary.status == "success_with_issues"
     expected, matched, unexpected = accuracy(tmp_path, tmp_path / "warehouse")
     assert (matched, unexpected) == (expected, 0)
+
+
+def test_the_verdict_harness_reports_its_share_of_a_batch(capsys):
+    from benchmarks.verdicts import main
+
+    assert main(["--guides", "60", "--repeats", "1"]) == 0
+    [line] = capsys.readouterr().out.splitlines()
+    assert re.fullmatch(
+        r"60 guides, \d+ findings: batch [\d.]+ s, verdicts [\d.]+ s \([\d.]+% of the rest\); "
+        r"\d+ considered, \d+ with a counted estimate, 0 pooled",
+        line,
+    )
