@@ -1,13 +1,17 @@
-"""Everything generated from the schemas: DuckDB DDL with COMMENTs, Frictionless fields, the data dictionary."""
+"""Everything generated from the schemas: DuckDB DDL with COMMENTs (tables and views), Frictionless
+fields, Parquet metadata, the data dictionary."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import Any
 
 import polars as pl
+import pyarrow as pa
 
-from schemas import DATASETS, SCHEMA_VERSION, Dataset
+from schemas import DATASETS, SCHEMA_VERSION, WAREHOUSE_SCHEMAS, Dataset
+from schemas.views import VIEWS, View
 
 _DUCKDB_TYPES = {
     pl.String: "VARCHAR",
@@ -93,6 +97,40 @@ def parquet_metadata(dataset: Dataset) -> dict[str, str]:
     }
 
 
+def create_views(con: Any) -> None:
+    """Every view of schemas/views.py with COMMENTs on it and on each of its columns, in one
+    transaction; a view column schemas/ does not describe is an error."""
+    for view in VIEWS:
+        con.execute(f"CREATE VIEW {view.name} AS {view.query}")
+    statements = []
+    for view in VIEWS:
+        statements.append(f"COMMENT ON VIEW {view.name} IS {sql_literal(view.description)}")
+        for column, _ in view_columns(con, view):
+            description = view.describe(column)
+            if description is None:
+                raise ValueError(f"{view.name}.{column} has no description in schemas/views.py")
+            statements.append(
+                f'COMMENT ON COLUMN {view.name}."{column}" IS {sql_literal(description)}'
+            )
+    con.execute(";\n".join(["BEGIN", *statements, "COMMIT"]))
+
+
+def view_columns(con: Any, view: View) -> list[tuple[str, str]]:
+    """(name, DuckDB type) of each column of a created view."""
+    return [(row[0], row[1]) for row in con.execute(f"DESCRIBE {view.name}").fetchall()]
+
+
+def arrow_schema(dataset: Dataset, schema: pa.Schema) -> pa.Schema:
+    """`schema` (the columns as DuckDB hands them over) with each field's description in its
+    metadata and the dataset's in the schema's."""
+    columns = dataset.columns()
+    fields = [
+        field.with_metadata({"description": columns[field.name].description or ""})
+        for field in schema
+    ]
+    return pa.schema(fields, metadata=parquet_metadata(dataset))
+
+
 def data_dictionary() -> str:
     """The Markdown data dictionary in docs/; a test fails when the committed copy drifts."""
     lines = [
@@ -116,7 +154,31 @@ def data_dictionary() -> str:
                 f"| `{name}` | {duckdb_type(column.dtype.type)} | {required} | {column.description or ''} |"
             )
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines + _view_dictionary())
+
+
+def _view_dictionary() -> list[str]:
+    """The views, from an empty in-memory warehouse built from the same DDL."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        statements = [f"CREATE SCHEMA {schema}" for schema in WAREHOUSE_SCHEMAS]
+        statements += [statement for dataset in DATASETS for statement in ddl(dataset)]
+        con.execute(";\n".join(statements))
+        create_views(con)
+        lines = []
+        for view in VIEWS:
+            lines += [f"## `{view.name}` (view)", "", view.description, ""]
+            lines += ["| column | type | description |", "| --- | --- | --- |"]
+            lines += [
+                f"| `{name}` | {kind} | {view.describe(name)} |"
+                for name, kind in view_columns(con, view)
+            ]
+            lines.append("")
+        return lines
+    finally:
+        con.close()
 
 
 def _resource(dataset: Dataset, parts: list[dict], file_format: str) -> dict:

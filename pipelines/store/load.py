@@ -12,46 +12,7 @@ import duckdb
 
 from pipelines.runtime import failpoints
 from schemas import DATASETS, WAREHOUSE_SCHEMAS, Dataset
-from schemas.render import ddl, sql_names
-
-VIEWS = {
-    "core.finding_citations": """
-        SELECT f.finding_id, f.source_id, f.table_no, f.row_no, f.outcome, f.intervention,
-               f.comparator, f.direction, f.evidence_grade, c.ref_no, r.title AS reference_title,
-               r.pmid, r.match_method
-        FROM core.findings f
-        JOIN core.citations c ON c.citing_dataset = 'findings' AND c.citing_id = f.finding_id
-        JOIN core.references r ON r.reference_id = c.reference_id
-    """,
-    "core.findings_readable": """
-        SELECT f.finding_id, s.title AS document, f.table_no, f.row_no, f.statement_no,
-               cond.label AS condition, o.label AS outcome, o.polarity,
-               ci.name AS intervention, f.intervention_strength_pct, f.intervention_potency,
-               cc.name AS comparator, f.comparator_strength_pct, f.comparator_potency,
-               f.population, f.severity, f.direction, f.evidence_grade, f.result_text
-        FROM core.findings f
-        JOIN core.sources s USING (source_id)
-        LEFT JOIN ref.conditions cond ON cond.id = f.condition
-        LEFT JOIN ref.outcomes o ON o.id = f.outcome
-        LEFT JOIN ref.compounds ci ON ci.id = f.intervention
-        LEFT JOIN ref.compounds cc ON cc.id = f.comparator
-    """,
-    "core.finding_verdicts": """
-        SELECT f.finding_id, f.source_id, f.table_no, f.row_no, f.statement_no, f.condition,
-               f.outcome, f.intervention, f.intervention_strength_pct, f.comparator,
-               f.comparator_strength_pct, f.comparator_potency, f.population, f.direction,
-               f.evidence_grade, e.verdict, e.counted_direct, e.counted_indirect, e.reason,
-               e.estimate_ids, e.excluded_estimate_ids, e.pooled_measure, e.pooled_estimate,
-               e.pooled_ci_low, e.pooled_ci_high, e.i2, e.certainty, e.grade_check,
-               (SELECT string_agg('[' || c.ref_no || ']' || coalesce(' PMID ' || r.pmid, ''), ' '
-                                  ORDER BY c.ref_no)
-                FROM core.citations c JOIN core.references r USING (reference_id)
-                WHERE c.citing_dataset = 'findings' AND c.citing_id = f.finding_id) AS cited
-        FROM core.findings f
-        LEFT JOIN core.evidence_checks e USING (finding_id)
-    """,
-}
-
+from schemas.render import create_views, ddl, sql_names
 
 # DuckDB takes 80 % of RAM by default; capped, it spills big sorts to disk beside the database
 # file instead, so a run's memory stays flat as the corpus grows. Loading (build_database) 10 000
@@ -94,8 +55,7 @@ def build_database(path: Path, shards: list[Shard]) -> dict[str, int]:
         for dataset in DATASETS:
             _insert(con, dataset, _files(dataset, [s.directory for s in shards]))
         _record_shards(con, shards)
-        for name, query in VIEWS.items():
-            con.execute(f"CREATE VIEW {name} AS {query}")
+        create_views(con)
         counts = table_counts(con)
         con.execute("CHECKPOINT")
     finally:

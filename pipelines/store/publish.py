@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from pipelines.pull.fetch import sha256_file
 from pipelines.runtime import failpoints
@@ -18,9 +20,11 @@ from pipelines.store.load import connect
 from pipelines.store.parts import Part
 from pipelines.store.release_report import release_report
 from schemas import SCHEMA_VERSION, Dataset
-from schemas.render import datapackage, parquet_metadata, sql_literal, sql_names
+from schemas.render import arrow_schema, datapackage, sql_names
 
 MANIFEST = "manifest.json"
+# Rows per batch from DuckDB to the Parquet writer, and so per row group.
+ROWS_PER_BATCH = 122_880
 
 
 def release_id_for(run_id: str, started_at: datetime) -> str:
@@ -114,25 +118,27 @@ def _link(entry: dict, previous: Path, staging: Path) -> dict:
 
 
 def _write_parquet(con: Any, part: Part, staging: Path) -> dict:
-    """One part as Parquet, with its dataset's description, columns and schema version in the
-    file's metadata. DuckDB streams the rows: memory stays flat however many there are."""
+    """One part as Parquet: the dataset's description, columns and schema version in the file's
+    metadata, and each column's description in its Arrow field's metadata, where pyarrow and the
+    tools built on it show it per field. DuckDB streams the rows in batches to pyarrow's writer:
+    memory stays flat however many there are."""
     relative = part.path("parquet")
     target = staging / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     dataset = part.dataset
-    metadata = ", ".join(
-        f"{sql_literal(k)}: {sql_literal(v)}" for k, v in parquet_metadata(dataset).items()
-    )
-    columns = sql_names(dataset.columns())
     rows = "read_parquet($source)" if part.source is not None else dataset.name
-    parameters = {"target": str(target)}
-    if part.source is not None:
-        parameters["source"] = str(part.source)
-    written = con.execute(
-        f"COPY (SELECT {columns} FROM {rows} ORDER BY {sql_names(dataset.sort_columns)}) TO $target"
-        f" (FORMAT parquet, COMPRESSION zstd, KV_METADATA {{{metadata}}})",
-        parameters,
-    ).fetchall()[0][0]
+    parameters = {"source": str(part.source)} if part.source is not None else None
+    reader = con.sql(
+        f"SELECT {sql_names(dataset.columns())} FROM {rows} "
+        f"ORDER BY {sql_names(dataset.sort_columns)}",
+        params=parameters,
+    ).to_arrow_reader(ROWS_PER_BATCH)
+    schema = arrow_schema(dataset, reader.schema)
+    written = 0
+    with pq.ParquetWriter(target, schema, compression="zstd") as writer:
+        for batch in reader:
+            writer.write_batch(pa.RecordBatch.from_arrays(batch.columns, schema=schema))
+            written += batch.num_rows
     return _entry(dataset, part, staging, relative, written)
 
 

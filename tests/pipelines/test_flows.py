@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 
 from pipelines.flows import build_warehouse
 from pipelines.store.publish import verify_release
-from schemas import DATASETS
+from schemas import BY_NAME, DATASETS
 from tests.conftest import DATA
 
 DIRECTIONS = [
@@ -271,3 +271,39 @@ def test_a_run_that_builds_nothing_records_itself_only_in_a_warehouse_of_its_sch
     assert "record" not in upgraded.stage_seconds
     assert recorded() == [first.run_id, again.run_id]
     assert len(list((warehouse / "reports").glob("*.pulled.parquet"))) == 3
+
+
+def test_every_parquet_field_and_every_view_column_carries_its_description(seed_run):
+    """pyarrow shows each field's description (Arrow field metadata), generated from schemas/;
+    the views and their columns have COMMENTs."""
+    _, warehouse = seed_run
+    exports = warehouse / "exports"
+    manifest = json.loads((exports / "manifest.json").read_text())
+    parquet = [entry for entry in manifest["files"] if entry["path"].endswith(".parquet")]
+    assert len(parquet) >= 30
+    for entry in parquet:
+        schema = pq.read_schema(exports / entry["path"])
+        columns = BY_NAME[entry["dataset"]].columns()
+        assert {f.name: f.metadata[b"description"].decode() for f in schema} == {
+            name: column.description for name, column in columns.items()
+        }, entry["path"]
+    findings = pq.read_schema(next(exports.glob("core/findings/*.parquet")))
+    assert findings.field("evidence_grade").metadata[b"description"].startswith(b"Strength of")
+    con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
+    try:
+        views = con.sql(
+            "SELECT view_name, comment FROM duckdb_views() WHERE NOT internal ORDER BY 1"
+        ).fetchall()
+        undescribed = con.sql(
+            "SELECT table_name, column_name FROM duckdb_columns() c JOIN duckdb_views() v "
+            "ON v.view_name = c.table_name AND v.schema_name = c.schema_name "
+            "WHERE NOT v.internal AND (c.comment IS NULL OR c.comment = '')"
+        ).fetchall()
+    finally:
+        con.close()
+    assert [name for name, _ in views] == [
+        "finding_citations",
+        "finding_verdicts",
+        "findings_readable",
+    ]
+    assert all(comment for _, comment in views) and undescribed == []
