@@ -23,7 +23,6 @@ import duckdb
 import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import (
-    create_link_artifact,
     create_markdown_artifact,
     create_table_artifact,
 )
@@ -76,7 +75,13 @@ from pipelines.pull.stat_cache import StatCache
 from pipelines.runtime import failpoints, memory, progress
 from pipelines.store.changes import compare_with_release, headline
 from pipelines.store.checks import run_checks
-from pipelines.store.history import Retention, prune_reports, record_history, write_pulled
+from pipelines.store.history import (
+    Retention,
+    prune_reports,
+    record_history,
+    run_history,
+    write_pulled,
+)
 from pipelines.store.layout import Layout
 from pipelines.store.load import (
     Shard,
@@ -96,7 +101,7 @@ from pipelines.store.publish import (
     switch_exports,
     write_release,
 )
-from pipelines.store.report import RunSummary, markdown, write_report
+from pipelines.store.report import RunSummary, markdown, release_summary, write_report
 from schemas import BY_NAME, SCHEMA_VERSION
 
 SAMPLE = 20
@@ -285,7 +290,16 @@ def publish_release(
     """Write the release (parts the live release has are hard-linked), record the run, then swap
     the warehouse and the exports in."""
     release_id = release_id_for(summary.run_id, summary.started_at)
-    shown = {"status": summary.status, "rows": summary.rows, "changes": summary.changes}
+    # Earlier runs from their reports: this warehouse's meta.runs is filled after the release.
+    earlier = run_history(layout.reports).sort("started_at", descending=True).head(10)
+    shown = {
+        "status": summary.status,
+        "rows": summary.rows,
+        "changes": summary.changes,
+        "earlier_runs": earlier.select(
+            "started_at", "status", "release_id", "quarantined", "source_errors"
+        ).rows(),
+    }
     previous = layout.exports.resolve() if layout.exports.exists() else None
     release = write_release(
         building,
@@ -360,12 +374,10 @@ def report_run(summary: RunSummary, layout: Layout, pulled: pl.DataFrame) -> Pat
             f"{summary.quarantined}; all of them are in quality.quarantine",
         )
     if summary.release_id:
-        page = layout.releases / summary.release_id / "report" / "index.html"
-        create_link_artifact(
-            link=page.resolve().as_uri(),
-            link_text=f"release {summary.release_id} report",
+        create_markdown_artifact(
+            markdown=release_summary(layout.database, layout.exports / "report" / "index.html"),
             key="dermevidence-release-report",
-            description="The release's static report: evidence map, forest plots, changes, data quality",
+            description="What the release's findings and verdicts come to, and where its report is",
         )
     return path
 

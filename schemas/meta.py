@@ -65,6 +65,9 @@ class ReleaseChanges(Model):
     )
     new: str | None = pa.Field(nullable=True, description="Its value in this release, as text.")
     previous_release_id: str = pa.Field(description="The release this one is compared with.")
+    description: str = pa.Field(
+        description="The change in words: the guide, table.row.statement, the finding's comparison and outcome ('Tacrolimus 0.1% vs Pimecrolimus 1%, IGA success: verdict supported → mixed'); an estimate by its file, line and comparison; a reference by its guide, number and title."
+    )
 
 
 class Shards(Model):

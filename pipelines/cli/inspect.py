@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -18,6 +19,7 @@ from pipelines.cli.common import (
     WarehouseOption,
     app,
     console,
+    errors,
     fail,
     read_only,
 )
@@ -61,8 +63,9 @@ def report(
         bool, typer.Option("--open", help="Also open it in the default browser.")
     ] = False,
 ) -> None:
-    """Print the path of the live release's report (report/index.html, a static page)."""
-    page = (warehouse / "exports" / "report" / "index.html").resolve()
+    """Print the path of the live release's report (report/index.html, a static page) under
+    exports/, which always shows the live release (a release's own folder is pruned in time)."""
+    page = Path(os.path.abspath(warehouse / "exports" / "report" / "index.html"))
     if not page.is_file():
         fail(Exit.CONFIG, f"{page} does not exist; run `dermevidence run` to publish a release")
     console.print(str(page), markup=False, highlight=False, soft_wrap=True)
@@ -77,15 +80,38 @@ def changes(
     warehouse: WarehouseOption = Path("warehouse"),
     output: FormatOption = "table",
 ) -> None:
-    """What the live release changed since the one before: rows added, removed, fields changed."""
+    """What the live release changed since the one before, verdict and certainty flips first, each
+    change in words (description); says "first release" when there was nothing to compare."""
     _check_format(output)
     with read_only(warehouse) as con:
         result = con.sql(
-            "SELECT dataset, key, change, field, old, new, previous_release_id "
-            "FROM meta.release_changes ORDER BY dataset, key, change, field"
+            "SELECT dataset, key, change, field, old, new, previous_release_id, description "
+            "FROM meta.release_changes ORDER BY "
+            "(dataset = 'core.evidence_checks' AND field IN ('verdict', 'certainty')) DESC, "
+            "dataset, key, change, field"
         )
         columns, rows = result.columns, result.fetchall()
+    if not rows:
+        # In words for a person; an empty result (and the words on stderr) for a program.
+        if output == "table":
+            console.print(_live_changes(warehouse))
+            return
+        errors.print(_live_changes(warehouse))
     _print_rows(columns, rows, output)
+
+
+def _live_changes(warehouse: Path) -> str:
+    """The live release's run's own line: 'first release' or 'nothing changed since …'."""
+    from pipelines.store.layout import Layout
+    from pipelines.store.publish import live_manifest
+    from pipelines.store.report import RunSummary
+
+    layout = Layout(warehouse.resolve())
+    run_id = live_manifest(layout.exports).get("run_id")
+    report = layout.reports / f"{run_id}.json"
+    if run_id and report.is_file():
+        return RunSummary.from_json(report.read_text(encoding="utf-8")).changes or "first release"
+    return "no release yet"
 
 
 @app.command()

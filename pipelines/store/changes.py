@@ -38,15 +38,18 @@ def compare_with_release(
     shared = {part.path("parquet") for part in parts if part.from_shard} & {
         entry["path"] for entry in document["files"]
     }
+    olds: dict[str, list[Path]] = {}
     for dataset in (d for d in DATASETS if d.compared):
         old = [
             previous / entry["path"]
             for entry in document["files"]
             if entry["dataset"] == dataset.name and entry["path"] not in shared
         ]
+        olds[dataset.name] = old
         new = [p for p in parts if p.dataset is dataset and p.path("parquet") not in shared]
         if old or new:
             _compare(con, dataset, old, new, document["release_id"])
+    _describe(con, olds)
     return con.sql(f"SELECT count(*) FROM {TABLE}").fetchall()[0][0]
 
 
@@ -77,6 +80,70 @@ def headline(con: duckdb.DuckDBPyConnection) -> str:
         )
         parts.append(f"{name}: {n} {change}{detail}")
     return "; ".join(parts) if parts else "nothing changed since the previous release"
+
+
+# What a changed row is, in words, per dataset: (key, SQL over its rows `r`, joins).
+_ARMS = (
+    "coalesce(c1.name, {text1}, '?') || coalesce(' ' || format('{{:g}}', r.intervention_strength_pct) || '%', '')"
+    " || ' vs ' || coalesce(c2.name, {text2}, '?') "
+    "|| coalesce(' ' || format('{{:g}}', r.comparator_strength_pct) || '%', '')"
+)
+_ARM_JOINS = (
+    "LEFT JOIN ref.compounds c1 ON c1.id = r.intervention "
+    "LEFT JOIN ref.compounds c2 ON c2.id = r.comparator "
+    "LEFT JOIN ref.outcomes o ON o.id = r.outcome"
+)
+_FILE = "regexp_extract(r.file, '[^/]+$')"
+_WORDS = {
+    "core.findings": (
+        "finding_id",
+        f"{_FILE} || ' ' || r.table_no || '.' || r.row_no || '.' || r.statement_no || ': ' || "
+        + _ARMS.format(text1="r.intervention_text", text2="r.comparator_text")
+        + " || ', ' || coalesce(o.label, r.outcome_text, '?')",
+        _ARM_JOINS,
+    ),
+    "core.effect_estimates": (
+        "estimate_id",
+        f"{_FILE} || ':' || r.line_no || ' ' || "
+        + _ARMS.format(text1="NULL", text2="NULL")
+        + " || ', ' || coalesce(o.label, '?')",
+        _ARM_JOINS,
+    ),
+    "core.references": (
+        "reference_id",
+        f"{_FILE} || ' reference ' || r.ref_no || coalesce(': ' || r.title, '')",
+        "",
+    ),
+}
+
+
+def _describe(con: duckdb.DuckDBPyConnection, olds: dict[str, list[Path]]) -> None:
+    """meta.release_changes.description: each change in words, from the rows of this warehouse
+    and, for a removed row, of the previous release's parts that held it. A verdict's key is its
+    finding's, so it reads as the finding does."""
+    selects, parameters = [], {}
+    for n, (dataset, (key, words, joins)) in enumerate(_WORDS.items()):
+        rows = dataset
+        if olds.get(dataset):
+            rows = (
+                f"(SELECT * FROM {dataset} UNION ALL BY NAME "
+                f"SELECT * FROM read_parquet($old{n}, union_by_name = true))"
+            )
+            parameters[f"old{n}"] = [str(path) for path in olds[dataset]]
+        selects.append(f"SELECT r.{key} AS key, {words} AS words FROM {rows} r {joins}")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE change_words AS SELECT DISTINCT ON (key) key, words "
+        f"FROM ({' UNION ALL '.join(selects)}) ORDER BY key, words",
+        parameters or None,
+    )
+    con.execute(
+        f"""UPDATE {TABLE} t SET description =
+                coalesce((SELECT w.words FROM change_words w WHERE w.key = t.key), t.key)
+                || CASE t.change
+                   WHEN 'changed' THEN ': ' || t.field || ' ' || coalesce(t.old, 'none') || ' → '
+                                       || coalesce(t.new, 'none')
+                   ELSE ': ' || t.change END"""
+    )
 
 
 def _compare(
@@ -120,11 +187,11 @@ def _compare(
     listed = sql_names(fields)
     con.execute(
         f"""INSERT INTO {TABLE}
-            SELECT $dataset, key, 'added', NULL, NULL, NULL, $release FROM current_rows ANTI JOIN previous_rows USING (key)
+            SELECT $dataset, key, 'added', NULL, NULL, NULL, $release, key FROM current_rows ANTI JOIN previous_rows USING (key)
             UNION ALL
-            SELECT $dataset, key, 'removed', NULL, NULL, NULL, $release FROM previous_rows ANTI JOIN current_rows USING (key)
+            SELECT $dataset, key, 'removed', NULL, NULL, NULL, $release, key FROM previous_rows ANTI JOIN current_rows USING (key)
             UNION ALL
-            SELECT $dataset, key, 'changed', field, b.value, a.value, $release
+            SELECT $dataset, key, 'changed', field, b.value, a.value, $release, key
             FROM (SELECT * FROM previous_rows UNPIVOT INCLUDE NULLS (value FOR field IN ({listed}))) b
             JOIN (SELECT * FROM current_rows UNPIVOT INCLUDE NULLS (value FOR field IN ({listed}))) a
             USING (key, field)

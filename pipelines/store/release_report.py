@@ -59,10 +59,10 @@ def release_report(con: duckdb.DuckDBPyConnection, summary: dict[str, Any]) -> s
         f"<title>dermevidence release {escape(summary['release_id'])}</title>",
         f"<style>{_STYLE}</style></head><body>",
         f"<h1>dermevidence release {escape(summary['release_id'])}</h1>",
-        _summary(con, summary),
+        _summary(summary),
         _evidence_map(con),
         _forest_plots(con),
-        _changes(con),
+        _changes(con, summary),
         _quality(con),
         _references(con),
         "</body></html>",
@@ -70,7 +70,7 @@ def release_report(con: duckdb.DuckDBPyConnection, summary: dict[str, Any]) -> s
     return "\n".join(parts) + "\n"
 
 
-def _summary(con: duckdb.DuckDBPyConnection, summary: dict[str, Any]) -> str:
+def _summary(summary: dict[str, Any]) -> str:
     counts = summary["rows"]
     items = [
         ("status", summary["status"]),
@@ -81,19 +81,23 @@ def _summary(con: duckdb.DuckDBPyConnection, summary: dict[str, Any]) -> str:
         ("since the previous release", summary.get("changes") or "first release"),
     ]
     rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>" for k, v in items)
-    history = con.sql(
-        "SELECT started_at, status, coalesce(release_id, ''), quarantined, source_errors "
-        "FROM meta.runs ORDER BY started_at DESC LIMIT 10"
-    ).fetchall()
+    earlier = summary.get("earlier_runs") or []
     recent = "".join(
-        "<tr>" + "".join(f"<td>{escape(str(value))}</td>" for value in row) + "</tr>"
-        for row in history
+        "<tr>"
+        + "".join(
+            f"<td>{escape(f'{value:%Y-%m-%d %H:%M:%S} UTC' if n == 0 else str(value or ''))}</td>"
+            for n, value in enumerate(row)
+        )
+        + "</tr>"
+        for row in earlier
     )
-    return (
-        f"<h2>Run</h2><table id='summary'>{rows}</table>"
-        "<h3>Earlier runs</h3><table><tr><th>started</th><th>status</th><th>release</th>"
+    runs = (
+        "<table id='earlier-runs'><tr><th>started</th><th>status</th><th>release</th>"
         f"<th>quarantined</th><th>source errors</th></tr>{recent}</table>"
+        if earlier
+        else "<p class='muted'>none: this is the warehouse's first run</p>"
     )
+    return f"<h2>Run</h2><table id='summary'>{rows}</table><h3>Earlier runs</h3>{runs}"
 
 
 def _evidence_map(con: duckdb.DuckDBPyConnection) -> str:
@@ -311,11 +315,14 @@ def _svg(estimates: list[tuple], ratio: bool) -> str:
     return "".join(lines) + "</svg>"
 
 
-def _changes(con: duckdb.DuckDBPyConnection) -> str:
+def _changes(con: duckdb.DuckDBPyConnection, summary: dict[str, Any]) -> str:
+    """Each change in words, verdict and certainty flips first."""
     return _section(
-        con, "<h2>What changed</h2>", ("dataset", "key", "change", "field", "old", "new"),
-        "SELECT dataset, key, change, coalesce(field, ''), coalesce(old, ''), coalesce(new, '') "
-        "FROM meta.release_changes ORDER BY dataset, key, change, field",
+        con, "<h2>What changed</h2>", ("change", "dataset"),
+        "SELECT description, dataset FROM meta.release_changes ORDER BY "
+        "(dataset = 'core.evidence_checks' AND field IN ('verdict', 'certainty')) DESC, "
+        "dataset, key, change, field",
+        empty=summary.get("changes") or "first release",
     )  # fmt: skip
 
 
@@ -346,10 +353,14 @@ def _references(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def _section(
-    con: duckdb.DuckDBPyConnection, heading: str, columns: tuple[str, ...], query: str
+    con: duckdb.DuckDBPyConnection,
+    heading: str,
+    columns: tuple[str, ...],
+    query: str,
+    empty: str = "none",
 ) -> str:
     """A heading and the first TABLE_LIMIT rows of a query as a table."""
-    return heading + _table(columns, con.sql(f"{query} LIMIT {TABLE_LIMIT}").fetchall(), "none")
+    return heading + _table(columns, con.sql(f"{query} LIMIT {TABLE_LIMIT}").fetchall(), empty)
 
 
 def _table(columns: tuple[str, ...], rows: list[tuple], empty: str) -> str:

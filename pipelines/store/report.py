@@ -130,3 +130,62 @@ def write_report(summary: RunSummary, reports_dir: Path) -> Path:
 
 def _isoformat(value: object) -> str:
     return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+# The findings a release summary lists, at most: the Prefect UI shows the artifact in one page.
+SUMMARY_FINDINGS = 25
+
+
+def release_summary(database: Path, page: Path) -> str:
+    """The release in numbers, as Markdown for the Prefect UI (which will not open a file://
+    link): verdicts and certainty checks counted, the first findings with a counted estimate,
+    and where the HTML report is."""
+    from pipelines.store.load import connect
+
+    con = connect(database, read_only=True)
+    try:
+        verdicts = con.sql(
+            "SELECT verdict, count(*) FROM core.evidence_checks GROUP BY ALL ORDER BY 2 DESC, 1"
+        ).fetchall()
+        checks = con.sql(
+            "SELECT grade_check, count(*) FROM core.evidence_checks WHERE grade_check IS NOT NULL "
+            "GROUP BY ALL ORDER BY 2 DESC, 1"
+        ).fetchall()
+        findings = con.sql(
+            f"""SELECT regexp_extract(f.file, '[^/]+$') || ' ' || f.table_no || '.' || f.row_no
+                       || '.' || f.statement_no,
+                       coalesce(ci.name, f.intervention_text) || coalesce(' ' || format('{{:g}}', f.intervention_strength_pct) || '%', '')
+                       || ' vs ' || coalesce(cc.name, f.comparator_text)
+                       || coalesce(' ' || format('{{:g}}', f.comparator_strength_pct) || '%', ''),
+                       coalesce(o.label, f.outcome_text), e.verdict, len(e.estimate_ids),
+                       coalesce(f.evidence_grade, 'none'), e.certainty
+                FROM core.evidence_checks e JOIN core.findings f USING (finding_id)
+                LEFT JOIN ref.compounds ci ON ci.id = f.intervention
+                LEFT JOIN ref.compounds cc ON cc.id = f.comparator
+                LEFT JOIN ref.outcomes o ON o.id = f.outcome
+                WHERE len(e.estimate_ids) > 0
+                ORDER BY f.source_id, f.table_no, f.row_no, f.statement_no
+                LIMIT {SUMMARY_FINDINGS}"""
+        ).fetchall()
+    finally:
+        con.close()
+    lines = [
+        "# Release summary",
+        "",
+        f"The report (evidence map, forest plots, changes, data quality) is `{page}` on the "
+        "machine that ran the pipeline; `dermevidence report --open` opens it.",
+        "",
+        "Verdicts: " + ", ".join(f"{verdict} {n}" for verdict, n in verdicts) + ".",
+        "",
+        "Printed grade against the certainty check: "
+        + (", ".join(f"{check.replace('_', ' ')} {n}" for check, n in checks) or "no check")
+        + ".",
+        "",
+        "| finding | comparison | outcome | verdict | estimates counted | printed grade | certainty check |",
+        "| --- | --- | --- | --- | ---: | --- | --- |",
+        *(
+            "| " + " | ".join(str(value).replace("|", "/") for value in row) + " |"
+            for row in findings
+        ),
+    ]
+    return "\n".join(lines) + "\n"

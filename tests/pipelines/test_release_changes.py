@@ -34,6 +34,9 @@ def test_an_edited_estimate_lists_exactly_its_change_and_the_verdicts_it_flipped
 ):
     first = run(project)
     assert (first.changes, changes(project)) == ("first release", [])
+    runner = CliRunner()
+    on_first = runner.invoke(app, ["changes", "--warehouse", str(project / "warehouse")])
+    assert (on_first.exit_code, on_first.output) == (0, "first release\n")
     estimates = project / "raw" / "estimates" / "effect_estimates.csv"
     lines = estimates.read_text(encoding="utf-8").split("\n")
     assert ',"RR (M-H, random)",0.56,0.41,0.77,' in lines[18]
@@ -59,12 +62,33 @@ def test_an_edited_estimate_lists_exactly_its_change_and_the_verdicts_it_flipped
     )
     assert published.height == 7
     assert set(published["previous_release_id"]) == {first.release_id}
-    listed = CliRunner().invoke(
+    listed = runner.invoke(
         app, ["changes", "--warehouse", str(project / "warehouse"), "--format", "csv"]
     )
     assert listed.exit_code == 0
-    assert listed.output.splitlines()[7] == (
-        f"core.evidence_checks,fnd_3a40d332007626ee,changed,verdict,supported,not_supported,{first.release_id}"
+    # Verdict and certainty flips first, each change in words.
+    finding = (
+        "benchchem-ascomycin-clinical-validation-b7888174.txt 1.1.1: Tacrolimus 0.1% vs "
+        "Pimecrolimus 1%, Investigator's Global Assessment (IGA) success"
+    )
+    assert listed.output.splitlines()[1:3] == [
+        f'core.evidence_checks,fnd_3a40d332007626ee,changed,certainty,high,moderate,{first.release_id},"{finding}: certainty high → moderate"',
+        f'core.evidence_checks,fnd_3a40d332007626ee,changed,verdict,supported,not_supported,{first.release_id},"{finding}: verdict supported → not_supported"',
+    ]
+    assert published.sort("field")["description"][0] == (
+        "effect_estimates.csv:19 Pimecrolimus 1% vs Tacrolimus 0.1%, Investigator's Global "
+        "Assessment (IGA) success: benefit_estimate 0.56 → 0.96"
     )
     report = (project / "warehouse" / "reports" / f"{second.run_id}.md").read_text()
     assert f"Since the previous release: {second.changes}." in report
+    page = (project / "warehouse" / "exports" / "report" / "index.html").read_text()
+    earlier = page.split("<table id='earlier-runs'>", 1)[1].split("</table>", 1)[0]
+    assert first.release_id in earlier and earlier.count("<tr>") == 2  # the header and run 1
+    changed = page.split("<h2>What changed</h2>", 1)[1].split("</table>", 1)[0]
+    assert changed.index("verdict supported → not_supported") < changed.index(
+        "effect_estimates.csv:19"
+    )
+    shown = runner.invoke(app, ["report", "--warehouse", str(project / "warehouse")])
+    assert shown.output.strip() == str(
+        (project / "warehouse" / "exports" / "report" / "index.html").absolute()
+    )
