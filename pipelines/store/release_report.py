@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 
 from pipelines.interpret.treatments import arm_label
+from schemas.evidence_checks import VERDICTS
 
 DIRECTIONS = {
     "favours_intervention": ("favours the intervention", "#1b7f3b"),
@@ -106,13 +107,16 @@ def _evidence_map(con: duckdb.DuckDBPyConnection) -> str:
                    coalesce(ci.name, f.intervention_text) AS intervention, f.intervention_strength_pct,
                    f.intervention_potency, coalesce(cc.name, f.comparator_text) AS comparator,
                    f.comparator_strength_pct, f.comparator_potency, f.direction, f.evidence_grade,
-                   f.result_text, f.population, f.severity, e.verdict, e.reason, f.file, f.line_no,
-                   e.certainty, e.grade_check, e.certainty_reason
+                   f.result_text, coalesce(pop.label, f.population), coalesce(sev.label, f.severity),
+                   e.verdict, e.reason, f.file, f.line_no, e.certainty, e.grade_check,
+                   e.certainty_reason
             FROM (SELECT * FROM core.findings ORDER BY {FINDING_ORDER} LIMIT {MAP_LIMIT}) f
             LEFT JOIN core.evidence_checks e USING (finding_id)
             LEFT JOIN ref.outcomes o ON o.id = f.outcome
             LEFT JOIN ref.compounds ci ON ci.id = f.intervention
             LEFT JOIN ref.compounds cc ON cc.id = f.comparator
+            LEFT JOIN ref.populations pop ON pop.id = f.population
+            LEFT JOIN ref.severities sev ON sev.id = f.severity
             ORDER BY {FINDING_ORDER}"""
     ).fetchall()
     citations = _citations(con, [row[0] for row in findings])
@@ -135,9 +139,22 @@ def _evidence_map(con: duckdb.DuckDBPyConnection) -> str:
         + "</tr>"
         for outcome in outcomes
     )
-    legend = "".join(
-        f"<span><i class='swatch' style='background:{colour}'></i>{escape(label)}</span>"
-        for label, colour in DIRECTIONS.values()
+    legend = (
+        "<b>Colour</b>: "
+        + "".join(
+            f"<span><i class='swatch' style='background:{colour}'></i>{escape(label)}</span>"
+            for label, colour in DIRECTIONS.values()
+        )
+        + "<br><b>Dots</b>, the grade the guide prints: "
+        + "".join(
+            f"<span><span class='grade'>{marks}</span> {escape(grade.replace('_', ' '))}</span>"
+            for grade, marks in GRADE_MARKS.items()
+        )
+        + "<br><b>Badge</b>, the verdict of the effect estimates: "
+        + "".join(
+            f"<span><span class='badge'>{escape(_words(verdict))}</span></span>"
+            for verdict in VERDICTS
+        )
     )
     note = (
         f"<p class='muted'>The first {MAP_LIMIT} findings are shown.</p>"
@@ -161,6 +178,7 @@ def _marker(row: tuple, cited: list[tuple]) -> str:
     (finding_id, _, _, _, _, _, _, _, direction, grade, result, population, severity, verdict,
      reason, file, line_no, certainty, grade_check, certainty_reason) = row  # fmt: skip
     label, colour = DIRECTIONS.get(direction, (direction, "#fff"))
+    label = _direction_words(direction, row) or label
     links = "".join(
         f"<li>[{ref_no}] {escape(title or '')}"
         + (
@@ -175,7 +193,7 @@ def _marker(row: tuple, cited: list[tuple]) -> str:
         f"<div class='detail' role='tooltip'><p><b>{escape(label)}</b>: {escape(result or '')}</p>"
         f"<p>Population: {escape(population)}; severity: {escape(severity)}; grade: {escape(grade or 'not printed')}</p>"
         f"<p>Citations:</p><ul class='citations'>{links or '<li>none</li>'}</ul>"
-        f"<p>Verdict <b>{escape(verdict or '')}</b>: {escape(reason or '')}</p>"
+        f"<p>Verdict <b>{escape(_words(verdict or ''))}</b>: {escape(reason or '')}</p>"
         + (
             f"<p>Certainty check <b>{escape(certainty)}</b> "
             f"({escape((grade_check or '').replace('_', ' '))}): {escape(certainty_reason or '')}</p>"
@@ -188,8 +206,25 @@ def _marker(row: tuple, cited: list[tuple]) -> str:
         f"<span class='finding' tabindex='0' data-finding='{escape(finding_id)}' "
         f"data-direction='{escape(direction)}' data-verdict='{escape(verdict or '')}' "
         f"style='background:{colour}'><span class='grade'>{GRADE_MARKS.get(grade, escape(grade or ''))}</span>"
-        f"<span class='badge'>{escape(verdict or '')}</span>{detail}</span>"
+        f"<span class='badge'>{escape(_words(verdict or ''))}</span>{detail}</span>"
     )
+
+
+def _words(enum: str) -> str:
+    """'no_estimates' → 'no estimates': an enum as a reader says it."""
+    return enum.replace("_", " ")
+
+
+def _direction_words(direction: str, row: tuple) -> str | None:
+    """Which arm the finding favours, by name, as the guide prints the comparison."""
+    intervention = arm_label(row[2], row[3], row[4])
+    comparator = arm_label(row[5], row[6], row[7])
+    return {
+        "favours_intervention": f"favours {intervention} over {comparator}",
+        "favours_comparator": f"favours {comparator} over {intervention}",
+        "no_difference": f"no difference between {intervention} and {comparator}",
+        "comparable": f"{intervention} comparable with {comparator}",
+    }.get(direction)
 
 
 def _citations(con: duckdb.DuckDBPyConnection, finding_ids: list[str]) -> dict[str, list[tuple]]:
