@@ -78,16 +78,47 @@ def test_the_seed_report_shows_the_map_the_plots_and_nothing_leaves_file(
         verdicts = _verdict_estimates(warehouse)
         plotted = {
             plot.get_attribute("data-finding"): sorted(
-                c.get_attribute("data-estimate") for c in plot.locator("circle.estimate").all()
+                e.get_attribute("data-estimate") for e in plot.locator(".estimate").all()
             )
             for plot in page.locator(".forest").all()
         }
-        assert {f: ids for f, ids in verdicts.items() if ids} == {
-            f: i for f, i in plotted.items() if i
-        }
-        assert all(
-            plotted[f] == verdicts[f] for f in plotted
-        )  # a plot of only excluded ones: no point
+        assert plotted == {f: ids for f, ids in verdicts.items() if ids}
+        # The seed's first finding: tacrolimus 0.1% vs pimecrolimus 1% in adults, line 19 turned.
+        first = page.locator(".forest").first
+        assert (
+            first.locator("h3")
+            .inner_text()
+            .startswith(
+                "Tacrolimus 0.1% vs Pimecrolimus 1% — Investigator's Global Assessment (IGA) success, adults"
+            )
+        )
+        assert [t.text_content() for t in first.locator("text.tick").all()] == [
+            "0.1", "0.2", "0.5", "1", "2", "5", "10",
+        ]  # fmt: skip
+        assert [t.text_content() for t in first.locator("text.favours").all()] == [
+            "← favours Pimecrolimus 1%",
+            "favours Tacrolimus 0.1% →",
+        ]
+        values = _counted_values(warehouse, first.get_attribute("data-finding"))
+        assert [t.text_content() for t in first.locator("text.value").all()] == values
+        assert values == ["1.79 [1.30, 2.44]"]
+        assert "from RR 0.56 [0.41, 0.77], Pimecrolimus 1% vs Tacrolimus 0.1%" in (
+            first.locator("text.note").first.text_content()
+        )
+        assert first.locator("polygon.pooled").count() == 0  # one estimate: nothing pooled
+        plots = tmp_path_factory.mktemp("artefacts") / "seed-forest-plots.png"
+        top, bottom = page.evaluate(
+            "() => { const p = [...document.querySelectorAll('.forest')].slice(0, 3)"
+            ".map(e => e.getBoundingClientRect());"
+            " return [p[0].top + scrollY, p[2].bottom + scrollY]; }"
+        )
+        page.screenshot(
+            path=str(plots),
+            full_page=True,
+            clip={"x": 0, "y": top, "width": 1400, "height": bottom - top},
+        )
+        print(f"screenshot of the first three forest plots: {plots}")
+        assert page.locator("#summary-of-findings tr").count() == 8  # a header and 7 findings
         assert all(u.startswith("file://") for u in seen["requests"]), seen["requests"]
         assert seen["errors"] == []
     finally:
@@ -123,6 +154,21 @@ def _finding(warehouse: Path, outcome: str) -> str:
     finally:
         con.close()
     return finding_id
+
+
+def _counted_values(warehouse: Path, finding_id: str) -> list[str]:
+    """The counted estimates of a finding as core.verdict_estimates orients them, as printed."""
+    con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT v.estimate, v.ci_low, v.ci_high FROM core.verdict_estimates v "
+            "JOIN core.effect_estimates x USING (estimate_id) WHERE v.finding_id = ? AND v.counted "
+            "ORDER BY x.file, x.line_no",
+            [finding_id],
+        ).fetchall()
+    finally:
+        con.close()
+    return [f"{value:.2f} [{low:.2f}, {high:.2f}]" for value, low, high in rows]
 
 
 def _verdict_estimates(warehouse: Path) -> dict[str, list[str]]:

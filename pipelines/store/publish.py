@@ -70,8 +70,11 @@ def write_release(
             failpoints.reached("release-staged")
         if summary is not None:
             (staging / "report").mkdir()
-            page = release_report(con, {**summary, "release_id": release_id})
+            page, figures = release_report(con, {**summary, "release_id": release_id})
             (staging / "report" / "index.html").write_text(page, encoding="utf-8")
+            for name, svg in figures.items():
+                (staging / "report" / name).parent.mkdir(exist_ok=True)
+                (staging / "report" / name).write_text(svg, encoding="utf-8")
     finally:
         con.close()
     manifest = {

@@ -1,22 +1,22 @@
 """The release as people read it: report/index.html, one static page that opens from file:// with
-no network and no script — the run summary and history, an evidence map, a forest plot per
-finding with estimates, what changed, the data-quality tables and the references.
+no network and no script — the run summary and earlier runs, an evidence map, a summary of
+findings, a forest plot per finding with a counted estimate (store/forest_plot.py; also as SVG
+files under report/figures/), what changed, the data-quality tables and the references.
 
 Every text that comes from a guide or a source is escaped (guides are untrusted input). Details
-of a map cell show on hover or keyboard focus through CSS alone. Plots are inline SVG drawn here:
-ratios on a log scale around 1, differences on a linear scale around 0, benefit-oriented (right
-of the null is better with the intervention), excluded estimates drawn apart in grey with why.
+of a map cell show on hover or keyboard focus through CSS alone.
 """
 
 from __future__ import annotations
 
-import math
 from html import escape
 from typing import Any
 
 import duckdb
 
 from pipelines.interpret.treatments import arm_label
+from pipelines.interpret.verdict_words import number
+from pipelines.store.forest_plot import Plot, Pooled, Row, forest_svg
 from schemas.evidence_checks import VERDICTS
 
 DIRECTIONS = {
@@ -52,8 +52,12 @@ th{background:#f4f4f4;text-align:left}
 """
 
 
-def release_report(con: duckdb.DuckDBPyConnection, summary: dict[str, Any]) -> str:
-    """The page, from the warehouse being released and the run's summary (status, counts, …)."""
+def release_report(
+    con: duckdb.DuckDBPyConnection, summary: dict[str, Any]
+) -> tuple[str, dict[str, str]]:
+    """The page and its figure files (path under report/ → SVG), from the warehouse being
+    released and the run's summary (status, counts, …)."""
+    plots, figures = _forest_plots(con)
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">",
@@ -62,13 +66,14 @@ def release_report(con: duckdb.DuckDBPyConnection, summary: dict[str, Any]) -> s
         f"<h1>dermevidence release {escape(summary['release_id'])}</h1>",
         _summary(summary),
         _evidence_map(con),
-        _forest_plots(con),
+        _summary_of_findings(con),
+        plots,
         _changes(con, summary),
         _quality(con),
         _references(con),
         "</body></html>",
     ]
-    return "\n".join(parts) + "\n"
+    return "\n".join(parts) + "\n", figures
 
 
 def _summary(summary: dict[str, Any]) -> str:
@@ -240,114 +245,204 @@ def _citations(con: duckdb.DuckDBPyConnection, finding_ids: list[str]) -> dict[s
     return cited
 
 
-def _forest_plots(con: duckdb.DuckDBPyConnection) -> str:
-    """The first PLOT_LIMIT findings with estimates, chosen in SQL: fetching every finding's
-    estimates to plot a few hundred cost gigabytes at 100 000 guides."""
-    with_estimates = (
-        "FROM core.evidence_checks e JOIN core.findings f USING (finding_id) "
-        "WHERE len(e.estimate_ids) + len(e.excluded_estimate_ids) > 0"
+def _arm_sql(prefix: str, compounds: str, text: str = "NULL") -> str:
+    return (
+        f"CASE WHEN {compounds}.kind = 'class' THEN coalesce({prefix}_potency || ' ', '') ELSE '' END"
+        f" || coalesce({compounds}.name, {text}, '?')"
+        f" || coalesce(' ' || format('{{:g}}', {prefix}_strength_pct) || '%', '')"
     )
-    total = con.sql(f"SELECT count(*) {with_estimates}").fetchall()[0][0]
+
+
+def _forest_plots(con: duckdb.DuckDBPyConnection) -> tuple[str, dict[str, str]]:
+    """A forest plot for each of the first PLOT_LIMIT findings with a counted estimate, chosen in
+    SQL (fetching every finding's estimates to plot a few hundred cost gigabytes at 100 000
+    guides), and the same SVGs as files for manuscripts (figures/<finding_id>.svg)."""
+    counted = (
+        "FROM core.evidence_checks e JOIN core.findings f USING (finding_id) "
+        "WHERE len(e.estimate_ids) > 0"
+    )
+    total = con.sql(f"SELECT count(*) {counted}").fetchall()[0][0]
     rows = con.sql(
         f"""WITH chosen AS (
-               SELECT e.finding_id {with_estimates}
+               SELECT e.finding_id {counted}
                ORDER BY f.source_id, f.table_no, f.row_no, f.statement_no LIMIT {PLOT_LIMIT})
-           SELECT e.finding_id, f.file, f.table_no, f.row_no, f.statement_no, e.verdict, e.reason,
-                  x.estimate_id, x.file, x.line_no, x.measure, x.scale, x.evidence,
-                  x.benefit_estimate, x.benefit_ci_low, x.benefit_ci_high, x.derivation IS NOT NULL,
-                  list_contains(e.estimate_ids, x.estimate_id) AS counted, x.uncounted_reason,
-                  list_contains(e.reversed_estimate_ids, x.estimate_id) AS turned
+           SELECT f.finding_id,
+                  {_arm_sql("f.intervention", "fi", "f.intervention_text")} AS intervention,
+                  {_arm_sql("f.comparator", "fc", "f.comparator_text")} AS comparator,
+                  coalesce(o.label, f.outcome_text) AS outcome, pop.label AS population,
+                  sev.label AS severity, e.verdict, e.certainty, e.grade_check,
+                  e.pooled_estimate, e.pooled_ci_low, e.pooled_ci_high, e.pi_low, e.pi_high,
+                  e.i2, e.tau2,
+                  v.estimate_id, v.role, v.counted, v.why, v.arms_fit, v.source, v.measure,
+                  v.estimate, v.ci_low, v.ci_high, v.weight, v.orientation,
+                  x.timepoint, x.n_trials, x.n_participants, x.measure AS printed_measure,
+                  x.estimate AS printed, x.ci_low AS printed_low, x.ci_high AS printed_high,
+                  x.reciprocal, x.derivation, x.measure_polarity, x.outcome_inverted,
+                  x.outcome_text, x.derivation IS NOT NULL OR x.scale = 'ratio' AS ratio,
+                  {_arm_sql("x.intervention", "xi")} || ' vs ' || {_arm_sql("x.comparator", "xc")}
+                    AS printed_arms
            FROM chosen
            JOIN core.evidence_checks e USING (finding_id)
            JOIN core.findings f USING (finding_id)
-           JOIN core.effect_estimates x
-             ON list_contains(e.estimate_ids, x.estimate_id)
-             OR list_contains(e.excluded_estimate_ids, x.estimate_id)
-           ORDER BY f.source_id, f.table_no, f.row_no, f.statement_no, counted DESC, x.file, x.line_no"""
-    ).fetchall()
-    by_finding: dict[str, list[tuple]] = {}
-    for row in rows:
-        by_finding.setdefault(row[0], []).append(row)
-    plots = [_forest(estimates) for estimates in by_finding.values()]
+           JOIN core.verdict_estimates v USING (finding_id)
+           JOIN core.effect_estimates x ON x.estimate_id = v.estimate_id
+           LEFT JOIN ref.compounds fi ON fi.id = f.intervention
+           LEFT JOIN ref.compounds fc ON fc.id = f.comparator
+           LEFT JOIN ref.compounds xi ON xi.id = x.intervention
+           LEFT JOIN ref.compounds xc ON xc.id = x.comparator
+           LEFT JOIN ref.outcomes o ON o.id = f.outcome
+           LEFT JOIN ref.populations pop ON pop.id = f.population
+           LEFT JOIN ref.severities sev ON sev.id = f.severity
+           ORDER BY f.source_id, f.table_no, f.row_no, f.statement_no, v.counted DESC,
+                    x.file, x.line_no"""
+    ).pl()
+    plots, figures = [], {}
+    for finding in rows.partition_by("finding_id", maintain_order=True):
+        html, svgs = _forest(finding.to_dicts())
+        plots.append(html)
+        figures.update(svgs)
     note = (
-        f"<p class='muted'>The first {PLOT_LIMIT} of {total} findings with estimates "
+        f"<p class='muted'>The first {PLOT_LIMIT} of {total} findings with a counted estimate "
         "are plotted; core.verdict_estimates has them all.</p>"
         if total > PLOT_LIMIT
         else ""
     )
-    return (
-        "<h2>Forest plots</h2><p>Benefit-oriented: right of the null line favours the "
-        f"intervention.</p>{note}" + "".join(plots)
+    page = (
+        "<h2>Forest plots</h2><p>Each estimate as the finding reads it: the finding's "
+        "intervention first, in the estimate's own measure (what was turned round is said beside "
+        "its value). Squares sized by weight where estimates are pooled; the diamond is the "
+        "pooled estimate, its line the prediction interval. The same plots are SVG files under "
+        f"<code>report/figures/</code> (&lt;finding_id&gt;-1.svg).</p>{note}" + "".join(plots)
     )
+    return page, figures
 
 
-def _forest(estimates: list[tuple]) -> str:
-    first = estimates[0]
-    title = f"{first[1]} table {first[2]} row {first[3]} statement {first[4]}"
-    counted = [
-        _for_the_finding(e) for e in estimates if e[17] and e[13] is not None and e[14] is not None
-    ]
-    excluded = [e for e in estimates if not e[17] or e[13] is None or e[14] is None]
-    svgs = "".join(
-        _svg([e for e in counted if _is_ratio(e) == ratio], ratio)
-        for ratio in (True, False)
-        if any(_is_ratio(e) == ratio for e in counted)
+def _forest(rows: list[dict[str, Any]]) -> tuple[str, dict[str, str]]:
+    first = rows[0]
+    who = ", ".join(filter(None, (_plain(first["population"]), _plain(first["severity"]))))
+    title = f"{first['intervention']} vs {first['comparator']} — {first['outcome']}" + (
+        f", {who}" if who else ""
     )
+    counted = [r for r in rows if r["counted"] and r["estimate"] is not None]
+    groups: dict[tuple[bool, bool, str], list[dict[str, Any]]] = {}
+    for r in counted:
+        key = (r["ratio"], r["measure_polarity"] == "higher", _measure(r))
+        groups.setdefault(key, []).append(r)
+    svgs = []
+    for (ratio, higher, measure), members in groups.items():
+        pooled = None
+        if first["pooled_estimate"] is not None and any(m["role"] == "pooled" for m in members):
+            pooled = Pooled(
+                first["pooled_estimate"], first["pooled_ci_low"], first["pooled_ci_high"],
+                first["pi_low"], first["pi_high"], first["i2"], first["tau2"],
+            )  # fmt: skip
+        svgs.append(
+            forest_svg(
+                Plot(
+                    measure=measure,
+                    ratio=ratio,
+                    higher_is_better=higher,
+                    intervention=first["intervention"],
+                    comparator=first["comparator"],
+                    rows=tuple(_row(m) for m in members),
+                    pooled=pooled,
+                )
+            )
+        )
+    named = [r for r in rows if not r["counted"] and r["arms_fit"] != "different"]
     listed = "".join(
-        f"<li class='excluded'>{escape(e[8].rsplit('/', 1)[-1])}:{e[9]} {escape(e[10])}: {escape(e[18] or 'not counted')}</li>"
-        for e in excluded[:EXCLUDED_LIMIT]
+        f"<li class='excluded'>{escape(r['source'])} ({escape(r['timepoint'] or 'timepoint not stated')}): "
+        f"{escape(r['why'] or 'not counted')}</li>"
+        for r in named[:EXCLUDED_LIMIT]
     )
-    if len(excluded) > EXCLUDED_LIMIT:
-        listed += f"<li class='muted'>and {len(excluded) - EXCLUDED_LIMIT} more not counted</li>"
-    return (
-        f"<div class='forest' data-finding='{escape(first[0])}'><h3>{escape(title)}: "
-        f"<span class='badge'>{escape(first[5])}</span></h3>"
-        f"{svgs}{'<ul>' + listed + '</ul>' if listed else ''}</div>"
+    if len(named) > EXCLUDED_LIMIT:
+        listed += f"<li class='muted'>and {len(named) - EXCLUDED_LIMIT} more not counted</li>"
+    figure = "".join(svgs)
+    badge = _words(first["verdict"]) + (
+        f"; certainty {_words(first['certainty'])}" if first["certainty"] else ""
     )
+    html = (
+        f"<div class='forest' data-finding='{escape(first['finding_id'])}'><h3>{escape(title)} "
+        f"<span class='badge'>{escape(badge)}</span></h3>{figure}"
+        + (f"<p>Not counted:</p><ul>{listed}</ul>" if listed else "")
+        + "</div>"
+    )
+    return html, {f"figures/{first['finding_id']}-{n}.svg": svg for n, svg in enumerate(svgs, 1)}
 
 
-def _for_the_finding(estimate: tuple) -> tuple:
-    """An estimate reported the other way round, turned round as the verdict turned it."""
-    if not estimate[19]:
-        return estimate
-    point, low, high = estimate[13:16]
-    ratio = _is_ratio(estimate)
-    turned = (1 / point, 1 / high, 1 / low) if ratio else (-point, -high, -low)
-    return (*estimate[:13], *turned, *estimate[16:])
+def _row(r: dict[str, Any]) -> Row:
+    size = ", ".join(
+        part
+        for part in (
+            f"{r['n_trials']} trial{'s' if r['n_trials'] != 1 else ''}" if r["n_trials"] else "",
+            f"{r['n_participants']} participants" if r["n_participants"] else "",
+        )
+        if part
+    )
+    detail = "; ".join(filter(None, (r["timepoint"], size)))
+    if r["derivation"]:
+        note = "derived" + r["derivation"].split("derived", 1)[1]
+    elif r["orientation"] == "reversed" or r["reciprocal"]:
+        printed = (
+            f"{number(r['printed'])} [{number(r['printed_low'])}, {number(r['printed_high'])}]"
+        )
+        note = f"from {r['printed_measure'].upper()} {printed}, {r['printed_arms']}"
+        note += " (times less likely)" if r["reciprocal"] else ""
+    else:
+        note = ""
+    return Row(
+        r["estimate_id"], r["source"], f"({detail})" if detail else "", r["estimate"],
+        r["ci_low"], r["ci_high"], note, r["weight"],
+    )  # fmt: skip
 
 
-def _is_ratio(estimate: tuple) -> bool:
-    return estimate[11] == "ratio" or bool(estimate[16])
+def _measure(r: dict[str, Any]) -> str:
+    label = r["measure"].upper() if len(r["measure"]) <= 3 else _words(r["measure"])
+    return f"{label} of {r['outcome_text'].lower()}" if r["outcome_inverted"] else label
 
 
-def _svg(estimates: list[tuple], ratio: bool) -> str:
-    width, left, right, step = 640, 260, 40, 22
-    height = step * (len(estimates) + 1) + 20
-    transform = (lambda v: math.log(v)) if ratio else (lambda v: v)
-    null = 1.0 if ratio else 0.0
-    values = [transform(v) for e in estimates for v in (e[14], e[15]) if not ratio or v > 0]
-    low, high = min([*values, transform(null)]), max([*values, transform(null)])
-    span = (high - low) or 1.0
+def _plain(label: str | None) -> str:
+    return "" if label in (None, "Unspecified") else label.lower()
 
-    def x(value: float) -> float:
-        return left + (transform(value) - low) / span * (width - left - right)
 
-    lines = [
-        f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' role='img' "
-        f"aria-label='{'ratio (log scale)' if ratio else 'difference'} forest plot'>",
-        f"<line class='null' x1='{x(null):.1f}' x2='{x(null):.1f}' y1='5' y2='{height - 15}' stroke='#000' stroke-dasharray='3,3'/>",
-        f"<text x='{x(null):.1f}' y='{height - 3}' font-size='11' text-anchor='middle'>{null:g}</text>",
-    ]
-    for n, e in enumerate(estimates, 1):
-        y = n * step
-        label = f"{e[8].rsplit('/', 1)[-1]}:{e[9]} {e[10]}{' (derived)' if e[16] else ''}{' indirect' if e[12] == 'indirect' else ''}"
-        lines += [
-            f"<text x='4' y='{y + 4}' font-size='11'>{escape(label)}</text>",
-            f"<line x1='{x(e[14]):.1f}' x2='{x(e[15]):.1f}' y1='{y}' y2='{y}' stroke='#333'/>",
-            f"<circle class='estimate' data-estimate='{escape(e[7])}' cx='{x(e[13]):.1f}' cy='{y}' r='4' fill='#1b4f9c'>"
-            f"<title>{escape(label)}: {e[13]:.3g} [{e[14]:.3g}, {e[15]:.3g}]</title></circle>",
-        ]
-    return "".join(lines) + "</svg>"
+def _summary_of_findings(con: duckdb.DuckDBPyConnection) -> str:
+    """GRADE's summary-of-findings layout: per finding with a counted estimate, the printed
+    finding, the effect the verdict reads, participants (trials), the printed grade beside the
+    certainty check, and the verdict."""
+    rows = con.sql(
+        f"""SELECT coalesce(o.label, f.outcome_text),
+                  {_arm_sql("f.intervention", "fi", "f.intervention_text")} || ' vs '
+                    || {_arm_sql("f.comparator", "fc", "f.comparator_text")},
+                  f.result_text,
+                  CASE WHEN e.pooled_estimate IS NOT NULL THEN
+                    'pooled ' || upper(e.pooled_measure) || ' ' || printf('%.2f', e.pooled_estimate)
+                    || ' [' || printf('%.2f', e.pooled_ci_low) || ', ' || printf('%.2f', e.pooled_ci_high) || ']'
+                  WHEN len(e.estimate_ids) = 1 THEN
+                    (SELECT any_value(upper(v.measure) || ' ' || printf('%.2f', v.estimate) || ' ['
+                            || printf('%.2f', v.ci_low) || ', ' || printf('%.2f', v.ci_high) || ']')
+                     FROM core.verdict_estimates v
+                     WHERE v.finding_id = e.finding_id AND v.counted)
+                  ELSE len(e.estimate_ids) || ' estimates, not pooled (see the plot)' END,
+                  coalesce(e.n_participants::VARCHAR, 'not printed')
+                    || coalesce(' (' || e.n_trials || ')', ''),
+                  coalesce(f.evidence_grade, 'none'),
+                  replace(e.certainty, '_', ' ') || ' (' || replace(e.grade_check, '_', ' ') || ')',
+                  replace(e.verdict, '_', ' ')
+           FROM core.evidence_checks e JOIN core.findings f USING (finding_id)
+           LEFT JOIN ref.compounds fi ON fi.id = f.intervention
+           LEFT JOIN ref.compounds fc ON fc.id = f.comparator
+           LEFT JOIN ref.outcomes o ON o.id = f.outcome
+           WHERE len(e.estimate_ids) > 0
+           ORDER BY f.source_id, f.table_no, f.row_no, f.statement_no
+           LIMIT {TABLE_LIMIT}"""
+    ).fetchall()
+    columns = (
+        "outcome", "comparison", "the guide says", "effect (95% CI)",
+        "participants (trials)", "printed grade", "certainty check", "verdict",
+    )  # fmt: skip
+    return "<h2>Summary of findings</h2>" + _table(
+        columns, rows, "no finding has a counted estimate"
+    ).replace("<table>", "<table id='summary-of-findings'>", 1)
 
 
 def _changes(con: duckdb.DuckDBPyConnection, summary: dict[str, Any]) -> str:
