@@ -19,6 +19,7 @@ import duckdb
 import polars as pl
 
 from pipelines.store.parts import Part
+from pipelines.store.sql_words import compared_arms, comparison
 from schemas import DATASETS, Dataset
 from schemas.render import sql_names
 
@@ -83,31 +84,19 @@ def headline(con: duckdb.DuckDBPyConnection) -> str:
 
 
 # What a changed row is, in words, per dataset: (key, SQL over its rows `r`, joins).
-_ARMS = (
-    "coalesce(c1.name, {text1}, '?') || coalesce(' ' || format('{{:g}}', r.intervention_strength_pct) || '%', '')"
-    " || ' vs ' || coalesce(c2.name, {text2}, '?') "
-    "|| coalesce(' ' || format('{{:g}}', r.comparator_strength_pct) || '%', '')"
-)
-_ARM_JOINS = (
-    "LEFT JOIN ref.compounds c1 ON c1.id = r.intervention "
-    "LEFT JOIN ref.compounds c2 ON c2.id = r.comparator "
-    "LEFT JOIN ref.outcomes o ON o.id = r.outcome"
-)
 _FILE = "regexp_extract(r.file, '[^/]+$')"
 _WORDS = {
     "core.findings": (
         "finding_id",
         f"{_FILE} || ' ' || r.table_no || '.' || r.row_no || '.' || r.statement_no || ': ' || "
-        + _ARMS.format(text1="r.intervention_text", text2="r.comparator_text")
-        + " || ', ' || coalesce(o.label, r.outcome_text, '?')",
-        _ARM_JOINS,
+        f"{comparison('r')} || ', ' || coalesce(ro.label, r.outcome_text, '?')",
+        compared_arms("r"),
     ),
     "core.effect_estimates": (
         "estimate_id",
-        f"{_FILE} || ':' || r.line_no || ' ' || "
-        + _ARMS.format(text1="NULL", text2="NULL")
-        + " || ', ' || coalesce(o.label, '?')",
-        _ARM_JOINS,
+        f"{_FILE} || ':' || r.line_no || ' ' || {comparison('r', text=False)} "
+        "|| ', ' || coalesce(ro.label, '?')",
+        compared_arms("r"),
     ),
     "core.references": (
         "reference_id",

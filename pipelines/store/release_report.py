@@ -17,6 +17,13 @@ import duckdb
 from pipelines.interpret.treatments import arm_label
 from pipelines.interpret.verdict_words import number
 from pipelines.store.forest_plot import Plot, Pooled, Row, forest_svg
+from pipelines.store.sql_words import (
+    COUNTED_FINDINGS,
+    FINDINGS_IN_ORDER,
+    arm,
+    compared_arms,
+    comparison,
+)
 from schemas.evidence_checks import VERDICTS
 
 DIRECTIONS = {
@@ -245,31 +252,20 @@ def _citations(con: duckdb.DuckDBPyConnection, finding_ids: list[str]) -> dict[s
     return cited
 
 
-def _arm_sql(prefix: str, compounds: str, text: str = "NULL") -> str:
-    return (
-        f"CASE WHEN {compounds}.kind = 'class' THEN coalesce({prefix}_potency || ' ', '') ELSE '' END"
-        f" || coalesce({compounds}.name, {text}, '?')"
-        f" || coalesce(' ' || format('{{:g}}', {prefix}_strength_pct) || '%', '')"
-    )
-
-
 def _forest_plots(con: duckdb.DuckDBPyConnection) -> tuple[str, dict[str, str]]:
     """A forest plot for each of the first PLOT_LIMIT findings with a counted estimate, chosen in
     SQL (fetching every finding's estimates to plot a few hundred cost gigabytes at 100 000
     guides), and the same SVGs as files for manuscripts (figures/<finding_id>.svg)."""
-    counted = (
-        "FROM core.evidence_checks e JOIN core.findings f USING (finding_id) "
-        "WHERE len(e.estimate_ids) > 0"
-    )
-    total = con.sql(f"SELECT count(*) {counted}").fetchall()[0][0]
+    total = con.sql(
+        "SELECT count(*) FROM core.evidence_checks WHERE len(estimate_ids) > 0"
+    ).fetchall()[0][0]
     rows = con.sql(
         f"""WITH chosen AS (
-               SELECT e.finding_id {counted}
-               ORDER BY f.source_id, f.table_no, f.row_no, f.statement_no LIMIT {PLOT_LIMIT})
+               SELECT e.finding_id {COUNTED_FINDINGS} ORDER BY {FINDINGS_IN_ORDER} LIMIT {PLOT_LIMIT})
            SELECT f.finding_id,
-                  {_arm_sql("f.intervention", "fi", "f.intervention_text")} AS intervention,
-                  {_arm_sql("f.comparator", "fc", "f.comparator_text")} AS comparator,
-                  coalesce(o.label, f.outcome_text) AS outcome, pop.label AS population,
+                  {arm("f.intervention", "fi", "f.intervention_text")} AS intervention,
+                  {arm("f.comparator", "fc", "f.comparator_text")} AS comparator,
+                  coalesce(fo.label, f.outcome_text) AS outcome, pop.label AS population,
                   sev.label AS severity, e.verdict, e.certainty, e.grade_check,
                   e.pooled_estimate, e.pooled_ci_low, e.pooled_ci_high, e.pi_low, e.pi_high,
                   e.i2, e.tau2,
@@ -279,22 +275,16 @@ def _forest_plots(con: duckdb.DuckDBPyConnection) -> tuple[str, dict[str, str]]:
                   x.estimate AS printed, x.ci_low AS printed_low, x.ci_high AS printed_high,
                   x.reciprocal, x.derivation, x.measure_polarity, x.outcome_inverted,
                   x.outcome_text, x.derivation IS NOT NULL OR x.scale = 'ratio' AS ratio,
-                  {_arm_sql("x.intervention", "xi")} || ' vs ' || {_arm_sql("x.comparator", "xc")}
-                    AS printed_arms
+                  {comparison("x", text=False)} AS printed_arms
            FROM chosen
            JOIN core.evidence_checks e USING (finding_id)
            JOIN core.findings f USING (finding_id)
            JOIN core.verdict_estimates v USING (finding_id)
            JOIN core.effect_estimates x ON x.estimate_id = v.estimate_id
-           LEFT JOIN ref.compounds fi ON fi.id = f.intervention
-           LEFT JOIN ref.compounds fc ON fc.id = f.comparator
-           LEFT JOIN ref.compounds xi ON xi.id = x.intervention
-           LEFT JOIN ref.compounds xc ON xc.id = x.comparator
-           LEFT JOIN ref.outcomes o ON o.id = f.outcome
+           {compared_arms("f")} {compared_arms("x")}
            LEFT JOIN ref.populations pop ON pop.id = f.population
            LEFT JOIN ref.severities sev ON sev.id = f.severity
-           ORDER BY f.source_id, f.table_no, f.row_no, f.statement_no, v.counted DESC,
-                    x.file, x.line_no"""
+           ORDER BY {FINDINGS_IN_ORDER}, v.counted DESC, x.file, x.line_no"""
     ).pl()
     plots, figures = [], {}
     for finding in rows.partition_by("finding_id", maintain_order=True):
@@ -410,9 +400,7 @@ def _summary_of_findings(con: duckdb.DuckDBPyConnection) -> str:
     finding, the effect the verdict reads, participants (trials), the printed grade beside the
     certainty check, and the verdict."""
     rows = con.sql(
-        f"""SELECT coalesce(o.label, f.outcome_text),
-                  {_arm_sql("f.intervention", "fi", "f.intervention_text")} || ' vs '
-                    || {_arm_sql("f.comparator", "fc", "f.comparator_text")},
+        f"""SELECT coalesce(fo.label, f.outcome_text), {comparison("f")},
                   f.result_text,
                   CASE WHEN e.pooled_estimate IS NOT NULL THEN
                     'pooled ' || upper(e.pooled_measure) || ' ' || printf('%.2f', e.pooled_estimate)
@@ -428,13 +416,7 @@ def _summary_of_findings(con: duckdb.DuckDBPyConnection) -> str:
                   coalesce(f.evidence_grade, 'none'),
                   replace(e.certainty, '_', ' ') || ' (' || replace(e.grade_check, '_', ' ') || ')',
                   replace(e.verdict, '_', ' ')
-           FROM core.evidence_checks e JOIN core.findings f USING (finding_id)
-           LEFT JOIN ref.compounds fi ON fi.id = f.intervention
-           LEFT JOIN ref.compounds fc ON fc.id = f.comparator
-           LEFT JOIN ref.outcomes o ON o.id = f.outcome
-           WHERE len(e.estimate_ids) > 0
-           ORDER BY f.source_id, f.table_no, f.row_no, f.statement_no
-           LIMIT {TABLE_LIMIT}"""
+           {COUNTED_FINDINGS} ORDER BY {FINDINGS_IN_ORDER} LIMIT {TABLE_LIMIT}"""
     ).fetchall()
     columns = (
         "outcome", "comparison", "the guide says", "effect (95% CI)",

@@ -141,6 +141,7 @@ def release_summary(database: Path, page: Path) -> str:
     link): verdicts and certainty checks counted, the first findings with a counted estimate,
     and where the HTML report is."""
     from pipelines.store.load import connect
+    from pipelines.store.sql_words import COUNTED_FINDINGS, FINDINGS_IN_ORDER, comparison
 
     con = connect(database, read_only=True)
     try:
@@ -153,19 +154,10 @@ def release_summary(database: Path, page: Path) -> str:
         ).fetchall()
         findings = con.sql(
             f"""SELECT regexp_extract(f.file, '[^/]+$') || ' ' || f.table_no || '.' || f.row_no
-                       || '.' || f.statement_no,
-                       coalesce(ci.name, f.intervention_text) || coalesce(' ' || format('{{:g}}', f.intervention_strength_pct) || '%', '')
-                       || ' vs ' || coalesce(cc.name, f.comparator_text)
-                       || coalesce(' ' || format('{{:g}}', f.comparator_strength_pct) || '%', ''),
-                       coalesce(o.label, f.outcome_text), e.verdict, len(e.estimate_ids),
+                       || '.' || f.statement_no, {comparison("f")},
+                       coalesce(fo.label, f.outcome_text), e.verdict, len(e.estimate_ids),
                        coalesce(f.evidence_grade, 'none'), e.certainty
-                FROM core.evidence_checks e JOIN core.findings f USING (finding_id)
-                LEFT JOIN ref.compounds ci ON ci.id = f.intervention
-                LEFT JOIN ref.compounds cc ON cc.id = f.comparator
-                LEFT JOIN ref.outcomes o ON o.id = f.outcome
-                WHERE len(e.estimate_ids) > 0
-                ORDER BY f.source_id, f.table_no, f.row_no, f.statement_no
-                LIMIT {SUMMARY_FINDINGS}"""
+                {COUNTED_FINDINGS} ORDER BY {FINDINGS_IN_ORDER} LIMIT {SUMMARY_FINDINGS}"""
         ).fetchall()
     finally:
         con.close()
