@@ -74,6 +74,50 @@ def test_query_is_read_only_and_formats(seed_run):
     con.close()
 
 
+def test_query_is_sandboxed_by_the_engine(seed_run, tmp_path):
+    """What parsing the statement kinds cannot stop, DuckDB's own configuration does: no file but
+    the warehouse, no network, no extension; the configuration cannot be changed back."""
+    _, warehouse = seed_run
+    live = next((warehouse / "exports" / "core" / "findings").glob("*.parquet"))
+    before = live.read_bytes()
+    target = tmp_path / "written.parquet"
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for queries")
+    attempts = {
+        f"EXPLAIN ANALYZE COPY (SELECT 'TAMPERED' AS finding_id) TO '{live}' (FORMAT parquet)": "EXPLAIN ANALYZE refused",
+        f"-- a comment first\nEXPLAIN ANALYZE SELECT * FROM read_text('{secret}')": "EXPLAIN ANALYZE refused",
+        f"SELECT * FROM read_text('{secret}')": "file system operations are disabled",
+        f"SELECT * FROM glob('{tmp_path}/*')": "file system operations are disabled",
+        "SELECT * FROM read_csv('http://127.0.0.1:9/x.csv')": "file system operations are disabled",
+        f"EXPLAIN COPY (SELECT 1) TO '{target}'": "",
+        "SELECT current_setting('enable_external_access') AS v": "",
+    }
+    for sql, message in attempts.items():
+        result = runner.invoke(app, ["query", sql, "--warehouse", str(warehouse)])
+        if message:
+            assert result.exit_code == Exit.ERROR and message in result.output, (sql, result.output)
+    assert live.read_bytes() == before and not target.exists()
+    result = runner.invoke(
+        app,
+        ["query", "SELECT current_setting('enable_external_access') AS v", "--warehouse",
+         str(warehouse), "--format", "csv"],
+    )  # fmt: skip
+    assert result.output == "v\nfalse\n"
+
+
+def test_query_from_a_file_and_sql_that_starts_with_a_comment(seed_run):
+    _, warehouse = seed_run
+    path = ROOT / "docs" / "queries" / "01_findings_count.sql"
+    from_file = runner.invoke(
+        app, ["query", "--file", str(path), "--warehouse", str(warehouse), "--format", "csv"]
+    )
+    inline = runner.invoke(
+        app, ["query", path.read_text(), "--warehouse", str(warehouse), "--format", "csv"]
+    )
+    assert from_file.exit_code == inline.exit_code == 0
+    assert from_file.output == inline.output and len(from_file.output.splitlines()) == 2
+
+
 def test_query_without_warehouse_is_a_config_error(tmp_path):
     result = runner.invoke(app, ["query", "select 1", "--warehouse", str(tmp_path)])
     assert result.exit_code == Exit.CONFIG and "run `dermevidence run` first" in result.output

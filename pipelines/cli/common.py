@@ -61,17 +61,30 @@ OfflineOption = Annotated[
 
 @contextlib.contextmanager
 def read_only(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The warehouse's DuckDB file opened read-only, or the CONFIG exit when there is none."""
+    """The warehouse's DuckDB file opened read-only and sandboxed by the engine: no file but the
+    database itself, no network, no extension installed or loaded, and the configuration locked,
+    so no SQL can write anything or reach beyond the warehouse. The CONFIG exit when there is
+    no warehouse."""
     import duckdb
 
     database = warehouse / "evidence.duckdb"
     if not database.exists():
         fail(Exit.CONFIG, f"{database} does not exist yet; run `dermevidence run` first")
-    con = duckdb.connect(str(database), read_only=True)
+    con = duckdb.connect(str(database), read_only=True, config=SANDBOX)
     try:
         yield con
     finally:
         con.close()
+
+
+# The engine's own limits on what a read-only session may touch (read_only).
+SANDBOX = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "lock_configuration": True,
+}
 
 
 def fail(code: Exit, message: str) -> None:

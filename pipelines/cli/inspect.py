@@ -6,9 +6,10 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -24,36 +25,84 @@ from pipelines.cli.common import (
     read_only,
 )
 
+_COMMENTS = re.compile(r"\s*(?:--[^\n]*(?:\n|$)|/\*.*?\*/)", re.S)
+# Rows shown as a table at most (a table is for a person); csv and json stream every row.
+TABLE_ROWS = 10_000
+_CHUNK = 10_000
 
-@app.command()
+
+@app.command(context_settings={"ignore_unknown_options": True})
 def query(
-    sql: Annotated[str, typer.Argument(help="SQL to run against the warehouse (read-only).")],
+    sql: Annotated[
+        str | None,
+        typer.Argument(
+            help="SQL to run against the warehouse (read-only); may start with a comment."
+        ),
+    ] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", help="Read the SQL from this file instead.")
+    ] = None,
     warehouse: WarehouseOption = Path("warehouse"),
     output: FormatOption = "table",
 ) -> None:
-    """Run read-only SQL against warehouse/evidence.duckdb."""
+    """Run read-only SQL against warehouse/evidence.duckdb: SELECT (and EXPLAIN) only, in a
+    session that can read the warehouse and nothing else (docs/queries/README.md says what)."""
     import duckdb
 
     _check_format(output)
+    if (sql is None) == (file is None):
+        fail(Exit.CONFIG, "give the SQL as the argument or with --file, not both or neither")
+    if file is not None:
+        try:
+            sql = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            fail(Exit.CONFIG, f"cannot read {file}: {exc}")
+    assert sql is not None
     with read_only(warehouse) as con:
         try:
-            kinds = {statement.type.name for statement in duckdb.extract_statements(sql)}
+            statements = duckdb.extract_statements(sql)
         except duckdb.Error as exc:
             fail(Exit.ERROR, f"query failed: {exc}")
-        if kinds - {"SELECT", "EXPLAIN"}:
-            refused = ", ".join(sorted(kinds - {"SELECT", "EXPLAIN"}))
+        kinds = {statement.type.name for statement in statements}
+        analyzed = any(
+            _COMMENTS.sub(" ", s.query).lstrip().upper().startswith("EXPLAIN ANALYZE")
+            for s in statements
+        )
+        if kinds - {"SELECT", "EXPLAIN"} or analyzed:
+            refused = ", ".join(sorted(kinds - {"SELECT", "EXPLAIN"}) or ["EXPLAIN ANALYZE"])
             fail(
                 Exit.ERROR,
                 f"dermevidence query runs SELECT statements only ({refused} refused), so that neither the warehouse nor its exports can change",
             )
         try:
-            result = con.sql(sql)
-            columns = result.columns if result is not None else []
-            rows = result.fetchall() if result is not None else None
+            _stream(con.execute(sql), output)
         except duckdb.Error as exc:
             fail(Exit.ERROR, f"query failed: {exc}")
-    if rows is not None:
-        _print_rows(columns, rows, output)
+
+
+def _stream(result: Any, output: str) -> None:
+    """The rows in chunks, so a result of millions of rows never sits in memory whole."""
+    columns = [column[0] for column in result.description]
+    if output == "table":
+        rows = result.fetchmany(TABLE_ROWS + 1)
+        _print_rows(columns, rows[:TABLE_ROWS], output)
+        if len(rows) > TABLE_ROWS:
+            errors.print(f"the first {TABLE_ROWS} rows; --format csv or json prints them all")
+        return
+    if output == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        while chunk := result.fetchmany(_CHUNK):
+            writer.writerows([_cell(value) for value in row] for row in chunk)
+        return
+    sys.stdout.write("[")
+    first = True
+    while chunk := result.fetchmany(_CHUNK):
+        for row in chunk:
+            record = json.dumps(dict(zip(columns, row, strict=True)), default=str, indent=2)
+            sys.stdout.write(("\n" if first else ",\n") + record)
+            first = False
+    sys.stdout.write("\n]\n" if not first else "]\n")
 
 
 @app.command()
