@@ -1,6 +1,7 @@
 """Hostile inputs through one real run: each problem recorded where a person can act on it, the
 good rows of the same file published, nothing hangs, memory bounded."""
 
+import csv
 import os
 import resource
 import shutil
@@ -163,3 +164,40 @@ def test_hostile_text_is_stored_verbatim_and_never_executed(hostile_run):
     assert con.sql(
         "SELECT count(*) FROM core.bibliographic_records WHERE title LIKE '%lol%' OR title LIKE '%root:%'"
     ).fetchall() == [(0,)]
+
+
+def test_csv_renditions_neutralize_formulas_and_parquet_keeps_the_text(hostile_run):
+    """OWASP's rule: a text cell that starts with =, +, -, @, tab or CR and is not a number is
+    written to CSV after a "'"; the Parquet release and DuckDB keep it exactly as printed."""
+    _, _, con = hostile_run
+    [(database,)] = con.sql(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchall()
+    warehouse = Path(database).parent
+    formulas = ('=HYPERLINK("http://evil.example","x")', "@SUM(1)", "-2+3", "@atopic")
+    stored = {
+        text
+        for (text,) in con.sql(
+            "SELECT outcome_text FROM core.findings UNION ALL SELECT text FROM quality.term_matches "
+            "UNION ALL SELECT value FROM quality.quarantine"
+        ).fetchall()
+    }
+    assert set(formulas) <= stored
+    cells = [
+        cell
+        for path in (warehouse / "exports" / "csv").rglob("*.csv")
+        for row in csv.reader(path.open(encoding="utf-8", newline=""))
+        for cell in row
+    ]
+    live = [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r", "-") and not _number(c)]
+    assert live == []
+    assert {f"'{formula}" for formula in formulas} <= set(cells)
+    assert "-0.7" not in {c for c in cells if c.startswith("'")}  # numbers are left alone
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

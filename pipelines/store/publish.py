@@ -145,15 +145,25 @@ def _write_parquet(con: Any, part: Part, staging: Path) -> dict:
     return _entry(dataset, part, staging, relative, written)
 
 
+# A text cell a spreadsheet would run as a formula (OWASP's CSV injection rule): it starts with
+# one of these and is not a number. The CSV rendition writes it after a "'"; Parquet and DuckDB
+# keep the exact text.
+_FORMULA = "^[=+@\t\r-]"
+
+
 def _write_csv(con: Any, part: Part, staging: Path, rows: int) -> dict:
-    """One part as CSV for spreadsheets and R: lists as JSON arrays, nulls as empty cells, a
-    header in every part. Read back from the release's Parquet part, already in order."""
+    """One part as CSV for spreadsheets and R: lists as JSON arrays, nulls as empty cells,
+    formulas neutralized, a header in every part. Read back from the release's Parquet part,
+    already in order."""
     relative = f"csv/{part.path('csv')}"
     target = staging / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     columns = ", ".join(
         f'to_json("{name}")::VARCHAR AS "{name}"'
         if isinstance(column.dtype.type, pl.List)
+        else f'CASE WHEN regexp_matches("{name}", \'{_FORMULA}\') AND TRY_CAST("{name}" AS DOUBLE) IS NULL '
+        f'THEN \'\'\'\' || "{name}" ELSE "{name}" END AS "{name}"'
+        if column.dtype.type == pl.String
         else f'"{name}"'
         for name, column in part.dataset.columns().items()
     )
