@@ -13,6 +13,7 @@ import polars as pl
 from typer.testing import CliRunner
 
 from pipelines.cli import Exit, app
+from schemas import SCHEMA_VERSION
 from tests.conftest import DATA, ROOT
 
 runner = CliRunner()
@@ -116,6 +117,14 @@ def test_query_from_a_file_and_sql_that_starts_with_a_comment(seed_run):
     )
     assert from_file.exit_code == inline.exit_code == 0
     assert from_file.output == inline.output and len(from_file.output.splitlines()) == 2
+
+
+def test_version_names_the_package_and_the_schema():
+    result = runner.invoke(app, ["--version"])
+    assert (result.exit_code, result.output) == (
+        0,
+        f"dermevidence 0.1.0 (schema {SCHEMA_VERSION})\n",
+    )
 
 
 def test_query_without_warehouse_is_a_config_error(tmp_path):

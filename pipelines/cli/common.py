@@ -26,6 +26,29 @@ console = Console()
 errors = Console(stderr=True)
 
 
+def _version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import version
+
+        from schemas import SCHEMA_VERSION
+
+        console.print(
+            f"dermevidence {version('dermevidence')} (schema {SCHEMA_VERSION})",
+            markup=False,
+            highlight=False,
+        )
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Evidence warehouse for topical treatments of inflammatory skin diseases."""
+
+
 class Exit(IntEnum):
     """Exit codes of `dermevidence`; documented in the README."""
 
