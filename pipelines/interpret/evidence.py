@@ -161,7 +161,7 @@ def _judge(
     verdict, why = _verdict(finding, claim, sides, pooled is not None, vocab)
     lines = []
     if pooled:
-        label = measure_label(pooled_set[0].measure, pooled_set[0].estimate, vocab)
+        label = measure_label(pooled_set[0].measure, pooled_set[0].estimate, vocab.measures)
         direction = _pooled_direction(pooled, pooled_set[0])
         lines.append(
             pooled_line(pooled, label, _result(direction, finding, vocab))
@@ -413,13 +413,17 @@ def _certainty(
         first = members[0]
         values = (pooled.estimate, pooled.ci_low, pooled.ci_high)
         main = Reading(
-            *values, first.ratio, "pooled " + measure_label(first.measure, first.estimate, vocab)
+            *values,
+            first.ratio,
+            "pooled " + measure_label(first.measure, first.estimate, vocab.measures),
         )
     else:
         largest = max(readable, key=lambda c: c.estimate["n_participants"] or 0)
         assert largest.read is not None
         main = Reading(
-            *largest.read, largest.ratio, measure_label(largest.measure, largest.estimate, vocab)
+            *largest.read,
+            largest.ratio,
+            measure_label(largest.measure, largest.estimate, vocab.measures),
         )
     counted = [
         {

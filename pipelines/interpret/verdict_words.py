@@ -58,9 +58,10 @@ def number(value: float) -> str:
     return f"{value:.2f}" if size < 10 else f"{value:.1f}" if size < 100 else f"{value:.0f}"
 
 
-def measure_label(measure: str, estimate: dict[str, Any], vocab: Vocabulary) -> str:
-    """'RR', 'MD' …, with what is measured when it is the outcome's complement ('RR of relapse')."""
-    row = vocab.measures.get(measure) or {}
+def measure_label(measure: str, estimate: dict[str, Any], measures: dict[str, dict]) -> str:
+    """'RR', 'MD' …, with what is measured when it is the outcome's complement ('RR of relapse');
+    `measures`: ref.measures rows by id (their labels name the longer measures)."""
+    row = measures.get(measure) or {}
     label = measure.upper() if len(measure) <= 3 else row.get("label", measure).lower()
     what = estimate.get("outcome_text")
     return f"{label} of {what.lower()}" if estimate.get("outcome_inverted") and what else label
@@ -86,7 +87,7 @@ def estimate_line(
 ) -> str:
     """'Ashcroft 2005 (3 weeks; population not stated; 5 trials): RR 2.72 [1.84, 4.03],
     pimecrolimus 1% vs vehicle — favours pimecrolimus 1%', with what was turned round."""
-    label = measure_label(measure, estimate, vocab)
+    label = measure_label(measure, estimate, vocab.measures)
     line = f"{source_label(estimate)} ({context(estimate, vocab)}): {interval(label, read)}, "
     line += arms_as_read(estimate, orientation, vocab)
     turned = []
@@ -135,12 +136,18 @@ def context(estimate: dict[str, Any], vocab: Vocabulary) -> str:
     severity = estimate.get("severity") or "unspecified"
     if severity != "unspecified":
         parts.append(vocab.labels["severities"].get(severity, severity).lower())
+    size = size_words(estimate.get("n_trials"), estimate.get("n_participants"))
+    return "; ".join(parts + ([size] if size else []))
+
+
+def size_words(trials: int | None, participants: int | None) -> str:
+    """'2 trials, 639 participants', or what of it is printed."""
     size = []
-    if estimate.get("n_trials") is not None:
-        size.append(f"{estimate['n_trials']} trial{'s' if estimate['n_trials'] != 1 else ''}")
-    if estimate.get("n_participants") is not None:
-        size.append(f"{estimate['n_participants']} participants")
-    return "; ".join(parts + ([", ".join(size)] if size else []))
+    if trials is not None:
+        size.append(f"{trials} trial{'s' if trials != 1 else ''}")
+    if participants is not None:
+        size.append(f"{participants} participants")
+    return ", ".join(size)
 
 
 def arm_name(row: dict[str, Any], arm: str, vocab: Vocabulary) -> str:

@@ -108,8 +108,8 @@ _WORDS = {
 
 def _describe(con: duckdb.DuckDBPyConnection, olds: dict[str, list[Path]]) -> None:
     """meta.release_changes.description: each change in words, from the rows of this warehouse
-    and, for a removed row, of the previous release's parts that held it. A verdict's key is its
-    finding's, so it reads as the finding does."""
+    and, for a removed row, of the previous release's parts that held it; only the changed keys'
+    rows are read into words. A verdict's key is its finding's, so it reads as the finding does."""
     selects, parameters = [], {}
     for n, (dataset, (key, words, joins)) in enumerate(_WORDS.items()):
         rows = dataset
@@ -119,7 +119,10 @@ def _describe(con: duckdb.DuckDBPyConnection, olds: dict[str, list[Path]]) -> No
                 f"SELECT * FROM read_parquet($old{n}, union_by_name = true))"
             )
             parameters[f"old{n}"] = [str(path) for path in olds[dataset]]
-        selects.append(f"SELECT r.{key} AS key, {words} AS words FROM {rows} r {joins}")
+        selects.append(
+            f"SELECT r.{key} AS key, {words} AS words FROM {rows} r {joins} "
+            f"WHERE r.{key} IN (SELECT key FROM {TABLE})"
+        )
     con.execute(
         "CREATE OR REPLACE TEMP TABLE change_words AS SELECT DISTINCT ON (key) key, words "
         f"FROM ({' UNION ALL '.join(selects)}) ORDER BY key, words",

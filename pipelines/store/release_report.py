@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 
 from pipelines.interpret.treatments import arm_label
-from pipelines.interpret.verdict_words import number
+from pipelines.interpret.verdict_words import measure_label, number, size_words
 from pipelines.store.forest_plot import Plot, Pooled, Row, forest_svg
 from pipelines.store.sql_words import (
     COUNTED_FINDINGS,
@@ -286,9 +286,12 @@ def _forest_plots(con: duckdb.DuckDBPyConnection) -> tuple[str, dict[str, str]]:
            LEFT JOIN ref.severities sev ON sev.id = f.severity
            ORDER BY {FINDINGS_IN_ORDER}, v.counted DESC, x.file, x.line_no"""
     ).pl()
+    measures = {
+        row["id"]: row for row in con.sql("SELECT id, label FROM ref.measures").pl().to_dicts()
+    }
     plots, figures = [], {}
     for finding in rows.partition_by("finding_id", maintain_order=True):
-        html, svgs = _forest(finding.to_dicts())
+        html, svgs = _forest(finding.to_dicts(), measures)
         plots.append(html)
         figures.update(svgs)
     note = (
@@ -307,7 +310,7 @@ def _forest_plots(con: duckdb.DuckDBPyConnection) -> tuple[str, dict[str, str]]:
     return page, figures
 
 
-def _forest(rows: list[dict[str, Any]]) -> tuple[str, dict[str, str]]:
+def _forest(rows: list[dict[str, Any]], measures: dict[str, dict]) -> tuple[str, dict[str, str]]:
     first = rows[0]
     who = ", ".join(filter(None, (_plain(first["population"]), _plain(first["severity"]))))
     title = f"{first['intervention']} vs {first['comparator']} — {first['outcome']}" + (
@@ -316,7 +319,11 @@ def _forest(rows: list[dict[str, Any]]) -> tuple[str, dict[str, str]]:
     counted = [r for r in rows if r["counted"] and r["estimate"] is not None]
     groups: dict[tuple[bool, bool, str], list[dict[str, Any]]] = {}
     for r in counted:
-        key = (r["ratio"], r["measure_polarity"] == "higher", _measure(r))
+        key = (
+            r["ratio"],
+            r["measure_polarity"] == "higher",
+            measure_label(r["measure"], r, measures),
+        )
         groups.setdefault(key, []).append(r)
     svgs = []
     for (ratio, higher, measure), members in groups.items():
@@ -361,14 +368,7 @@ def _forest(rows: list[dict[str, Any]]) -> tuple[str, dict[str, str]]:
 
 
 def _row(r: dict[str, Any]) -> Row:
-    size = ", ".join(
-        part
-        for part in (
-            f"{r['n_trials']} trial{'s' if r['n_trials'] != 1 else ''}" if r["n_trials"] else "",
-            f"{r['n_participants']} participants" if r["n_participants"] else "",
-        )
-        if part
-    )
+    size = size_words(r["n_trials"], r["n_participants"])
     detail = "; ".join(filter(None, (r["timepoint"], size)))
     if r["derivation"]:
         note = "derived" + r["derivation"].split("derived", 1)[1]
@@ -384,11 +384,6 @@ def _row(r: dict[str, Any]) -> Row:
         r["estimate_id"], r["source"], f"({detail})" if detail else "", r["estimate"],
         r["ci_low"], r["ci_high"], note, r["weight"],
     )  # fmt: skip
-
-
-def _measure(r: dict[str, Any]) -> str:
-    label = r["measure"].upper() if len(r["measure"]) <= 3 else _words(r["measure"])
-    return f"{label} of {r['outcome_text'].lower()}" if r["outcome_inverted"] else label
 
 
 def _plain(label: str | None) -> str:
