@@ -27,7 +27,6 @@ class Pooled:
     ci_high: float
     tau2: float
     i2: float
-    q: float
     k: int
     pi_low: float | None
     pi_high: float | None
@@ -58,7 +57,6 @@ def pool(values: tuple[tuple[float, float, float], ...], *, ratio: bool) -> Pool
         ci_high=back(pm.mean + Z * pm.se),
         tau2=pm.tau2,
         i2=pm.i2,
-        q=pm.q,
         k=len(values),
         pi_low=back(pi[0]) if pi else None,
         pi_high=back(pi[1]) if pi else None,
