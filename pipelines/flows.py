@@ -57,6 +57,7 @@ from pipelines.pull.fetch import (
     LandingCache,
     fetch,
     serve_offline,
+    serve_stale,
 )
 from pipelines.pull.fetch_many import fetch_many
 from pipelines.pull.sources import (
@@ -75,6 +76,7 @@ from pipelines.pull.stat_cache import StatCache
 from pipelines.runtime import failpoints, memory, progress
 from pipelines.store.changes import compare_with_release, headline
 from pipelines.store.checks import run_checks
+from pipelines.store.gate import losses
 from pipelines.store.history import (
     Retention,
     prune_reports,
@@ -88,8 +90,10 @@ from pipelines.store.load import (
     build_database,
     connect,
     recorded_shards,
+    set_aside,
     swap_in,
     table_counts,
+    unreadable,
     update_database,
 )
 from pipelines.store.parts import Part, release_parts
@@ -125,19 +129,28 @@ def pull_sources(
     known.save()
     landed: list[PulledFile] = []
 
-    def one(entry: RegistryEntry) -> PulledFile | SourceError:
+    def one(entry: RegistryEntry) -> tuple[PulledFile | None, SourceError | None]:
+        url = str(entry.url)
         try:
             if offline:
-                landed = serve_offline(str(entry.url), cache, entry.sha256)
-            else:
-                landed = _fetch(registry, entry, cache)
+                return landed_file(entry, serve_offline(url, cache, entry.sha256)), None
+            try:
+                return landed_file(entry, _fetch(registry, entry, cache)), None
+            except FetchError as failure:
+                stale = serve_stale(url, cache, entry.sha256, failure)
+                served = f"served the copy fetched at {stale.fetched_at} from the landing cache"
+                return landed_file(entry, stale), SourceError(
+                    entry.id, url, None, "stale", f"{failure}; {served}"
+                )
         except FetchError as exc:
-            return SourceError(entry.id, entry.url, None, exc.error, str(exc))
-        return landed_file(entry, landed)
+            return None, SourceError(entry.id, url, None, exc.error, str(exc))
 
     settings = registry.fetch
-    for outcome in fetch_many(registry.remote, _host, one, settings.parallel, settings.per_host):
-        (errors if isinstance(outcome, SourceError) else landed).append(outcome)
+    for got, error in fetch_many(registry.remote, _host, one, settings.parallel, settings.per_host):
+        if got is not None:
+            landed.append(got)
+        if error is not None:
+            errors.append(error)
     return pl.concat([pulled, pulled_frame(landed)]), errors, known.hashed
 
 
@@ -261,6 +274,16 @@ def compare_releases(building: Path, exports: Path, summary: RunSummary, parts: 
         summary.changes = headline(con) if previous is not None else "first release"
     finally:
         con.close()
+
+
+@task(name="gate", cache_policy=NO_CACHE)
+def gate_release(building: Path, layout: Layout, sources: Path) -> list[str]:
+    """What the release would lose from the live one because of errors: one sentence per entry."""
+    entries = [(e.id, e.kind) for e in load_registry(sources.resolve()).entries]
+    found = losses(layout.database, building, entries)
+    for loss in found:
+        get_run_logger().warning(loss.sentence())
+    return [loss.sentence() for loss in found]
 
 
 @task(name="reuse", cache_policy=NO_CACHE)
@@ -404,6 +427,7 @@ def build_warehouse(
     offline: bool = False,
     keep_reports: int | None = None,
     keep_reports_days: float | None = None,
+    allow_shrink: bool = False,
 ) -> RunSummary:
     """Turn the registered sources into a validated DuckDB warehouse and a Parquet release."""
     layout = Layout(Path(warehouse).resolve())
@@ -411,6 +435,7 @@ def build_warehouse(
     retention = Retention(keep_reports, keep_reports_days)
     with layout.lock():
         layout.remove_leftovers()
+        repaired = _repair(layout, summary)
         reconcile_exports(layout.database, layout.releases, layout.exports)
         with _stage(summary, "pull") as detail:
             pulled, pull_errors, hashed = pull_sources(
@@ -418,7 +443,7 @@ def build_warehouse(
             )
             detail.append(_pull_detail(pulled, pull_errors, offline, hashed))
             if not (pulled["kind"] == "guide").any():
-                raise NoSources(f'{sources}: no guide file found; register one with kind = "guide"')
+                raise NoSources(_no_guide(sources, pull_errors))
         files = BY_NAME["meta.pulled_files"].conform(pulled, run_id=summary.run_id)
         with _stage(summary, "vocabularies"):
             vocab_dir = reference_shard("vocabularies", of_kind(pulled, "vocab"), layout.shards)
@@ -447,7 +472,7 @@ def build_warehouse(
         ]
         input_key = _input_key([s.directory for s in shards])
         live = live_manifest(layout.exports)
-        built = input_key != live.get("input_key")
+        built = repaired or input_key != live.get("input_key")
         if not built:
             with _stage(summary, "reuse") as detail:
                 reuse_release(layout, summary)
@@ -469,15 +494,26 @@ def build_warehouse(
             with _stage(summary, "compare") as detail:
                 compare_releases(building, layout.exports, summary, parts)
                 detail.append(summary.changes)
+            if live and not allow_shrink:
+                with _stage(summary, "gate") as detail:
+                    summary.losses = gate_release(building, layout, Path(sources))
+                    detail.append(f"{len(summary.losses)} sources would shrink the release")
         refused = strict and summary.has_issues
-        if refused:
+        if summary.losses:
+            summary.status = "blocked"
+            summary.message = (
+                "nothing was published: the live release would lose rows because of errors; "
+                "fix them, or run again with --allow-shrink to publish anyway."
+            )
+        elif refused:
             summary.status = "failed_strict"
-            summary.release_id = None
             summary.message = "--strict: nothing was published because rows were quarantined, sources failed, checks failed or terms matched no vocabulary entry."
-            layout.building(summary.run_id).unlink(missing_ok=True)
         else:
             summary.status = "success_with_issues" if summary.has_issues else "success"
-        if built and not refused:
+        if refused or summary.losses:
+            summary.release_id = None
+            layout.building(summary.run_id).unlink(missing_ok=True)
+        if built and not (refused or summary.losses):
             with _stage(summary, "publish") as detail:
                 publish_release(
                     building, layout, summary, keep_releases, input_key, files, retention, parts
@@ -492,6 +528,22 @@ def build_warehouse(
         summary.finished_at = summary.finished_at or datetime.now(UTC)
         report_run(summary, layout, files)
     return summary
+
+
+def _repair(layout: Layout, summary: RunSummary) -> bool:
+    """A warehouse file that is unreadable, or missing beside a live release: the file is set
+    aside and this run builds the warehouse anew (from the cached shards, parsing what they lack;
+    its history from the reports), saying so in one line."""
+    why = unreadable(layout.database)
+    if why is None or not (layout.database.exists() or layout.exports.exists()):
+        return False
+    kept = set_aside(layout.database, summary.run_id[:8])
+    line = f"{layout.database}: {why}; rebuilt from the cached shards and the inputs"
+    if kept is not None:
+        line += f" (the damaged file is kept as {kept.name})"
+    summary.notes.append(line)
+    get_run_logger().warning(line)
+    return True
 
 
 # Batches out at once per task slot: each slot has the next batch waiting, and this process holds
@@ -588,6 +640,17 @@ def _stage(summary: RunSummary, name: str) -> Iterator[list[str]]:
     text = summary.stage_details[name] = "; ".join(detail)
     get_run_logger().info("%s %.2f s%s", name, seconds, f": {text}" if text else "")
     progress.finished(name, seconds, text)
+
+
+def _no_guide(sources: str, errors: list[SourceError]) -> str:
+    """Why no guide was pulled: none registered, or what became of each guide entry."""
+    guides = [e.id for e in load_registry(Path(sources)).entries if e.kind == "guide"]
+    if not guides:
+        return f'{sources}: no guide is registered; register one with kind = "guide"'
+    failed = [e for e in errors if e.source_id in guides or e.source_id.split("/", 1)[0] in guides]
+    shown = "; ".join(f"{e.file or e.source_id}: {e.message}" for e in failed[:3])
+    more = f" (and {len(failed) - 3} more)" if len(failed) > 3 else ""
+    return f"{sources}: no guide could be read: {shown}{more}"
 
 
 def _pull_detail(

@@ -16,7 +16,7 @@ class Runs(Model):
     started_at: UTC_TIME = pa.Field(description="When the run started (UTC).")
     finished_at: UTC_TIME = pa.Field(nullable=True, description="When the run finished (UTC).")
     status: str = pa.Field(
-        isin=["success", "success_with_issues", "failed_strict", "failed"],
+        isin=["success", "success_with_issues", "failed_strict", "blocked", "failed"],
         description="Outcome of the run.",
     )
     strict: bool = pa.Field(description="Whether the run was --strict.")
@@ -44,9 +44,10 @@ class PulledFiles(Model):
         "the files of a registry entry."
     )
     origin: str = pa.Field(
-        isin=["local", "downloaded", "not_modified", "cache"],
+        isin=["local", "downloaded", "not_modified", "cache", "stale"],
         description="Where the bytes came from: a local path; a URL downloaded, or revalidated "
-        "as unchanged (HTTP 304), or served from the landing cache by an --offline run.",
+        "as unchanged (HTTP 304), or served from the landing cache by an --offline run, or "
+        "served from it as stale because fetching failed (a source error `stale` says why).",
     )
 
 

@@ -18,6 +18,7 @@ class Script:
     failures: dict[str, int] = field(default_factory=dict)  # path -> 500s before success
     delays: dict[str, float] = field(default_factory=dict)  # path -> seconds before headers
     truncated: set[str] = field(default_factory=set)  # sends half the body, then closes
+    drip: dict[str, float] = field(default_factory=dict)  # path -> seconds between body bytes
     undeclared: set[str] = field(default_factory=set)  # no Content-Length: the body ends at close
     redirects: dict[str, str] = field(default_factory=dict)
     requests: Counter = field(default_factory=Counter)
@@ -112,6 +113,12 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(body[: len(body) // 2])
                 self.wfile.flush()
                 self.close_connection = True
+                return
+            if path in script.drip:
+                for byte in range(len(body)):
+                    self.wfile.write(body[byte : byte + 1])
+                    self.wfile.flush()
+                    time.sleep(script.drip[path])
                 return
             self.wfile.write(body)
 

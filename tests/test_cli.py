@@ -177,19 +177,28 @@ def test_validate_reads_html_guides_and_bibliographic_files_by_content(tmp_path)
     ]
 
 
-def test_run_exit_codes_for_config_errors_and_no_sources(prefect_api, project):
+def test_run_exit_codes_for_config_errors_and_no_sources(prefect_api, project, monkeypatch):
     registry = project / "raw" / "sources.toml"
+    arguments = ["run", "--sources", str(registry), "--warehouse", str(project / "warehouse")]
     registry.write_text('[[source]]\nid = "x"\nkind = "nonsense"\npath = "guides/*"\n')
-    result = runner.invoke(
-        app, ["run", "--sources", str(registry), "--warehouse", str(project / "warehouse")]
-    )
+    with monkeypatch.context() as unreachable:  # refused before any Prefect server is asked
+        unreachable.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+        result = runner.invoke(app, [*arguments, "--no-server"])
     assert result.exit_code == Exit.CONFIG and "kind must be one of" in result.output
+    guide = '[[source]]\nid = "guides"\nkind = "guide"\npath = "guides/*"\n'
+    registry.write_text(guide + 'sha256 = "' + "0" * 64 + '"\n')
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == Exit.NO_SOURCES
+    assert "no guide could be read: guides/" in result.output
+    assert "the registry pins 0000" in result.output
     shutil.rmtree(project / "raw" / "guides")
+    registry.write_text(guide)
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == Exit.NO_SOURCES
+    assert "no guide could be read: guides/*: 'guides/*' matches no file under" in result.output
     registry.write_text('[[source]]\nid = "vocab"\nkind = "vocab"\npath = "vocab/*.csv"\n')
-    result = runner.invoke(
-        app, ["run", "--sources", str(registry), "--warehouse", str(project / "warehouse")]
-    )
-    assert result.exit_code == Exit.NO_SOURCES and "no guide file found" in result.output
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == Exit.NO_SOURCES and "no guide is registered" in result.output
 
 
 def test_run_success_prints_summary(prefect_api, project):

@@ -61,6 +61,7 @@ class Exit(IntEnum):
     NO_SOURCES = 6
     LOCKED = 7
     CLUSTER = 8
+    SHRINK = 9
 
 
 SourcesOption = Annotated[Path, typer.Option("--sources", help="Sources registry (TOML).")]

@@ -84,6 +84,13 @@ def run(
         bool,
         typer.Option("--quiet", "-q", help="No stage lines: only problems and the result line."),
     ] = False,
+    allow_shrink: Annotated[
+        bool,
+        typer.Option(
+            "--allow-shrink",
+            help="Publish even when a source would lose rows the live release has because of an error.",
+        ),
+    ] = False,
     no_server: Annotated[
         bool,
         typer.Option(
@@ -95,8 +102,13 @@ def run(
     """Build the warehouse and publish a release from the registered sources.
 
     Batches are parsed in processes on the local cores, or on Dask with --workers/--dask-address."""
+    from pipelines.pull.sources import ConfigError, load_registry
     from pipelines.store.layout import Layout, WarehouseLocked
 
+    try:  # the registry before anything starts: a typo is refused in a fraction of a second
+        load_registry(sources.resolve())
+    except ConfigError as exc:
+        fail(Exit.CONFIG, str(exc))
     # The lock first, before Prefect starts: a second run is refused from the first instant,
     # and this one holds the warehouse until it exits (the flow finds the lock already held).
     held = contextlib.ExitStack()
@@ -114,6 +126,7 @@ def run(
         "offline": offline,
         "keep_reports": keep_reports,
         "keep_reports_days": keep_reports_days,
+        "allow_shrink": allow_shrink,
     }
     with held, prefect_env.client_of():
         _run(parameters, workers, dask_address, verbose, quiet, no_server)
@@ -193,6 +206,7 @@ def _run(
         "success": Exit.OK,
         "success_with_issues": Exit.ISSUES,
         "failed_strict": Exit.STRICT_FAILED,
+        "blocked": Exit.SHRINK,
     }[summary.status]
     raise typer.Exit(int(code))
 

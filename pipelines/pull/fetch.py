@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 import uuid
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
@@ -25,7 +26,8 @@ class FetchSettings:
     """The registry's [fetch] table; the defaults suit a product page or a PubMed export."""
 
     connect_timeout: float = 10.0
-    read_timeout: float = 30.0
+    read_timeout: float = 30.0  # for each read: a server that sends nothing for this long
+    deadline: float = 300.0  # for the whole request: a server that drips slowly is cut off
     max_bytes: int = 128 * 2**20
     retries: int = 3
     backoff_seconds: float = 2.0
@@ -57,6 +59,7 @@ class Landed:
     origin: str
     etag: str | None = None
     last_modified: str | None = None
+    fetched_at: str | None = None  # when a cached copy was downloaded (ISO 8601, UTC)
 
 
 @dataclass(frozen=True)
@@ -68,14 +71,23 @@ class LandingCache:
     root: Path
 
     def lookup(self, url: str) -> Landed | None:
+        """The cached copy of `url` if its bytes are there and intact."""
+        found = self.find(url)
+        return found if isinstance(found, Landed) else None
+
+    def find(self, url: str) -> Landed | str | None:
+        """The cached copy of `url`; or, when its bytes are there but damaged, why; or None.
+        Hashed on every use, so bytes damaged on disk are never served."""
         try:
             entry = json.loads(self._index(url).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
         path = self.root / "objects" / entry["sha256"]
-        # Hashed on every use, so bytes damaged on disk are fetched again rather than served.
-        if not path.is_file() or sha256_file(path) != entry["sha256"]:
+        if not path.is_file():
             return None
+        actual = sha256_file(path)
+        if actual != entry["sha256"]:
+            return f"{path} has sha256 {actual}, not the {entry['sha256']} it was stored under"
         return Landed(
             url,
             path,
@@ -84,6 +96,7 @@ class LandingCache:
             "cache",
             entry.get("etag"),
             entry.get("last_modified"),
+            entry.get("fetched_at"),
         )
 
     def temporary(self) -> Path:
@@ -99,7 +112,7 @@ class LandingCache:
         index = self._index(landed.url)
         index.parent.mkdir(parents=True, exist_ok=True)
         entry = {k: v for k, v in asdict(landed).items() if k not in ("path", "origin")}
-        entry["fetched_at"] = datetime.now(UTC).isoformat()
+        entry["fetched_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         temporary = index.with_name(f".{index.name}.{uuid.uuid4().hex}.tmp")
         temporary.write_text(json.dumps(entry, indent=2) + "\n", encoding="utf-8")
         temporary.replace(index)
@@ -120,6 +133,7 @@ def fetch(url: str, cache: LandingCache, settings: FetchSettings, pin: str | Non
     timeout = httpx.Timeout(
         settings.read_timeout, connect=settings.connect_timeout, pool=settings.connect_timeout
     )
+    ends = time.monotonic() + settings.deadline
     try:
         with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=True) as client:
             response = _follow(client, url, headers)
@@ -127,7 +141,7 @@ def fetch(url: str, cache: LandingCache, settings: FetchSettings, pin: str | Non
                 if response.status_code == 304 and cached:
                     return _checked(replace(cached, origin="not_modified"), pin)
                 _raise_for_status(response, url)
-                return _download(response, url, cache, settings, pin)
+                return _download(response, url, cache, settings, pin, ends)
             finally:
                 response.close()
     except httpx.TimeoutException as exc:
@@ -146,7 +160,7 @@ def fetch(url: str, cache: LandingCache, settings: FetchSettings, pin: str | Non
 
 def serve_offline(url: str, cache: LandingCache, pin: str | None) -> Landed:
     """The cached copy of `url`, for --offline runs."""
-    cached = cache.lookup(url)
+    cached = _intact(url, cache)
     if cached is None:
         raise FetchError(
             "offline",
@@ -154,6 +168,26 @@ def serve_offline(url: str, cache: LandingCache, pin: str | None) -> Landed:
             transient=False,
         )
     return _checked(cached, pin)
+
+
+def serve_stale(url: str, cache: LandingCache, pin: str | None, failure: FetchError) -> Landed:
+    """The last good copy of `url` when fetching it failed: the release keeps the source rather
+    than losing it; the caller records that it is stale. Without one, `failure` stands."""
+    cached = _intact(url, cache)
+    if cached is None:
+        raise failure
+    return replace(_checked(cached, pin), origin="stale")
+
+
+def _intact(url: str, cache: LandingCache) -> Landed | None:
+    found = cache.find(url)
+    if isinstance(found, str):
+        raise FetchError(
+            "damaged",
+            f"{url}: the landing cache's copy is damaged ({found}); fetch it again online",
+            transient=False,
+        )
+    return found
 
 
 def _follow(client: httpx.Client, url: str, headers: dict[str, str]) -> httpx.Response:
@@ -200,6 +234,7 @@ def _download(
     cache: LandingCache,
     settings: FetchSettings,
     pin: str | None,
+    ends: float,
 ) -> Landed:
     length = response.headers.get("Content-Length", "")
     declared = int(length) if length.isdigit() else None
@@ -210,7 +245,17 @@ def _download(
     size = 0
     try:
         with partial.open("wb") as handle:
-            for block in response.iter_bytes(1 << 20):
+            # Blocks as they arrive (a fixed size would wait for a slow server to fill it), so
+            # the deadline is looked at after every read: a request ends within one read timeout
+            # of it.
+            for block in response.iter_bytes():
+                if time.monotonic() > ends:
+                    raise FetchError(
+                        "timeout",
+                        f"{url}: not finished within deadline = {settings.deadline:g} s "
+                        f"({size:,} bytes received); a slow server is cut off and tried again",
+                        transient=True,
+                    )
                 size += len(block)
                 if size > settings.max_bytes:
                     raise _too_large(url, "sent more", settings)

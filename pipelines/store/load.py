@@ -63,6 +63,34 @@ def build_database(path: Path, shards: list[Shard]) -> dict[str, int]:
     return counts
 
 
+def unreadable(path: Path) -> str | None:
+    """Why the warehouse file at `path` cannot be used (missing, not a DuckDB file, damaged),
+    or None when it opens and has its run history."""
+    if not path.exists():
+        return "it is missing"
+    try:
+        con = connect(path, read_only=True)
+        try:
+            con.sql("SELECT count(*) FROM meta.runs").fetchall()
+        finally:
+            con.close()
+    except duckdb.Error as exc:
+        return f"it cannot be read ({str(exc).splitlines()[0]})"
+    return None
+
+
+def set_aside(path: Path, suffix: str) -> Path | None:
+    """Rename a damaged warehouse file (and its WAL) out of the way, keeping it for a look."""
+    if not path.exists():
+        return None
+    kept = path.with_name(f"{path.name}.damaged-{suffix}")
+    path.rename(kept)
+    wal = path.with_name(f"{path.name}.wal")
+    if wal.exists():
+        wal.rename(kept.with_name(f"{kept.name}.wal"))
+    return kept
+
+
 def recorded_shards(path: Path) -> dict[str, str]:
     """The shards (name → kind) the warehouse at `path` was built from; {} when there is none or
     it predates meta.shards."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -50,17 +51,18 @@ def write_release(
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     earlier = _linkable(previous)
+    intact = _intact(
+        earlier,
+        previous,
+        [p for part in parts if part.from_shard for p in (part.path("parquet"), _csv_path(part))],
+    )
     files, csv_files = [], []
     con = connect(database, read_only=True)
     try:
         con.execute("SET threads TO 1")  # one writer thread: the same bytes on every run
         for part in parts:
-            parquet, csv = part.path("parquet"), f"csv/{part.path('csv')}"
-            if (
-                part.from_shard
-                and _intact(earlier, previous, parquet)
-                and _intact(earlier, previous, csv)
-            ):
+            parquet, csv = part.path("parquet"), _csv_path(part)
+            if parquet in intact and csv in intact:
                 files.append(_link(earlier[parquet], previous, staging))
                 failpoints.reached("release-linked")
                 csv_files.append(_link(earlier[csv], previous, staging))
@@ -103,14 +105,27 @@ def _linkable(previous: Path | None) -> dict[str, dict]:
     return {entry["path"]: entry for entry in [*manifest["files"], *manifest["csv_files"]]}
 
 
-def _intact(earlier: dict[str, dict], previous: Path | None, relative: str) -> bool:
-    """Whether the previous release has the file, at the size its manifest records (a file
-    damaged since is written again, not passed on)."""
-    entry = earlier.get(relative)
-    if entry is None or previous is None:
-        return False
-    path = previous / relative
-    return path.is_file() and path.stat().st_size == entry["bytes"]
+def _intact(earlier: dict[str, dict], previous: Path | None, candidates: list[str]) -> set[str]:
+    """The previous release's files among `candidates` whose bytes still have the checksum its
+    manifest records: only those are passed on by hard link, a file damaged since (even at the
+    same size) is written again. Hashed in threads (hashlib lets go of the GIL)."""
+    known = [relative for relative in candidates if relative in earlier]
+    if previous is None or not known:
+        return set()
+
+    def unchanged(relative: str) -> bool:
+        path = previous / relative
+        try:
+            return sha256_file(path) == earlier[relative]["sha256"]
+        except OSError:
+            return False
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return {r for r, ok in zip(known, pool.map(unchanged, known), strict=True) if ok}
+
+
+def _csv_path(part: Part) -> str:
+    return f"csv/{part.path('csv')}"
 
 
 def _link(entry: dict, previous: Path, staging: Path) -> dict:
@@ -155,7 +170,7 @@ def _write_csv(con: Any, part: Part, staging: Path, rows: int) -> dict:
     """One part as CSV for spreadsheets and R: lists as JSON arrays, nulls as empty cells,
     formulas neutralized, a header in every part. Read back from the release's Parquet part,
     already in order."""
-    relative = f"csv/{part.path('csv')}"
+    relative = _csv_path(part)
     target = staging / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     columns = ", ".join(

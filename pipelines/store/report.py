@@ -27,6 +27,10 @@ class RunSummary:
     checks: list[dict] = field(default_factory=list)
     changes: str = ""
     message: str = ""
+    # What the publish gate found: one sentence per source the release would lose rows from.
+    losses: list[str] = field(default_factory=list)
+    # What the run mended on its way (a warehouse file rebuilt), one line each.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def quarantined(self) -> int:
@@ -104,8 +108,11 @@ def markdown(summary: RunSummary) -> str:
 
 
 def issue_lines(summary: RunSummary) -> list[str]:
-    """One line per sampled quarantined row, source error and check not passing."""
-    lines = [f"quarantined {q['dataset']}: {q['message']}" for q in summary.quarantine_sample]
+    """One line per repair, per source the publish gate held back, sampled quarantined row, source error and
+    check not passing."""
+    lines = [f"repaired: {note}" for note in summary.notes]
+    lines += [f"blocked: {loss}" for loss in summary.losses]
+    lines += [f"quarantined {q['dataset']}: {q['message']}" for q in summary.quarantine_sample]
     lines += [
         f"source error {e['file'] or e['source_id']}:{e['line_no'] or ''}: [{e['error']}] {e['message']}"
         for e in summary.source_error_sample

@@ -61,6 +61,12 @@ def test_a_touched_guide_replaces_one_batch_and_links_every_other_part(
     before = (warehouse / "exports").resolve()
 
     guides[25].write_text(guides[25].read_text() + "\n")  # third batch of four
+    # A live part damaged at the same size: written again, not linked with a wrong checksum.
+    damaged = next(p for p in _files(before) if p.endswith(".parquet") and "part-00001-" in p)
+    (before / damaged).chmod(0o644)
+    data = bytearray((before / damaged).read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (before / damaged).write_bytes(bytes(data))
     second = _run(corpus, warehouse)
     assert second.stage_details["load"].endswith("updated the live warehouse: 1 shards out, 1 in")
     assert second.changes == "nothing changed since the previous release"
@@ -79,11 +85,14 @@ def test_a_touched_guide_replaces_one_batch_and_links_every_other_part(
             else False
         )
         (linked if same else written).append(path)
+    assert len(linked) == len(_files(after)) - len(written)
+    twins = [p for p in written if Path(p).stem == Path(damaged).stem]  # its CSV is rewritten too
+    assert sorted(twins) == sorted([damaged, f"csv/{damaged.removesuffix('.parquet')}.csv"])
+    written = [p for p in written if p not in twins]
     assert written and all("part-00006-" in p or "part-run" in p for p in written)
     assert sum("part-00006-" in p for p in written) == sum(
         "part-00006-" in p for p in _files(before)
     )
-    assert len(linked) == len(_files(after)) - len(written)
     assert fresh.stage_details["load"].endswith("built anew")
     # The replaced batch's shard is gone from the cache: it holds what the warehouse is built of.
     assert second.stage_details["publish"].endswith("; 1 shards no longer used removed")

@@ -4,6 +4,7 @@ per call; retries are the pull task's, tested with the flow in test_remote_sourc
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -102,6 +103,17 @@ def test_a_slow_answer_times_out(server: RemoteServer, cache: LandingCache) -> N
         fetch(server.url("/guide.txt"), cache, FAST, None)
     assert (raised.value.error, raised.value.transient) == ("timeout", True)
     assert "no answer within connect 2 s / read 0.5 s" in str(raised.value)
+    assert leftovers(cache) == []
+
+
+def test_a_server_that_drips_is_cut_off_at_the_deadline(
+    server: RemoteServer, cache: LandingCache
+) -> None:
+    server.script.drip["/guide.txt"] = 0.05  # each read well inside read_timeout = 0.5
+    with pytest.raises(FetchError) as raised:  # the whole body would take 15 s
+        fetch(server.url("/guide.txt"), cache, replace(FAST, deadline=0.6), None)
+    assert (raised.value.error, raised.value.transient) == ("timeout", True)
+    assert "not finished within deadline = 0.6 s" in str(raised.value)
     assert leftovers(cache) == []
 
 

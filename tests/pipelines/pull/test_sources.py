@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import polars as pl
@@ -11,6 +12,7 @@ import pytest
 from pipelines.pull.fetch import FetchSettings
 from pipelines.pull.sources import PULLED, ConfigError, RegistryEntry, load_registry, pull, records
 
+LOCAL = '[[source]]\nid = "g"\nkind = "guide"\n{}\n'
 GUIDE = '[[source]]\nid = "web"\nkind = "guide"\nurl = "https://example.org/guide.html"\n'
 
 
@@ -37,12 +39,20 @@ def test_fetch_settings_default_and_a_source_may_lower_its_size_limit(tmp_path: 
     [
         (GUIDE.replace("https://", "file://"), "[[source]] #1 (web): url must start with http:// or https://"),
         (GUIDE + "max_bytes = 0\n", "(web): max_bytes must be a positive whole number"),
-        ("[fetch]\ntimeout = 3\n" + GUIDE, "[fetch] takes only connect_timeout, read_timeout, max_bytes, retries, backoff_seconds, parallel, per_host; got ['timeout']"),
+        ("[fetch]\ntimeout = 3\n" + GUIDE, "[fetch] takes only connect_timeout, read_timeout, deadline, max_bytes, retries, backoff_seconds, parallel, per_host; got ['timeout']"),
         ("[fetch]\nretries = 1.5\n" + GUIDE, "[fetch] retries must be a whole number, not 1.5"),
         ("[fetch]\nper_host = 0\n" + GUIDE, "[fetch] per_host must be at least 1, not 0"),
         ("[fetch]\nparallel = 2.5\n" + GUIDE, "[fetch] parallel must be a whole number, not 2.5"),
         ("[fetch]\nread_timeout = -1\n" + GUIDE, "[fetch] read_timeout must not be negative, not -1"),
         ("[fetch]\nbackoff_seconds = true\n" + GUIDE, "[fetch] backoff_seconds must be a number, not True"),
+        (LOCAL.format("path = 42"), "(g): path must be a string, not 42"),
+        (LOCAL.format('path = "g.txt"\nsha256 = 12'), "(g): sha256 must be a string, not 12"),
+        (LOCAL.format('path = "g.txt"\nsha256 = "abc"'), "(g): sha256 must be 64 hexadecimal digits, not 'abc'"),
+        (LOCAL.format('paht = "g.txt"'), "(g): unknown key 'paht'; did you mean 'path'?"),
+        (LOCAL.format('path = "g.txt"\nallow_outside = "yes"'), "(g): allow_outside must be true or false, not 'yes'"),
+        (LOCAL.format('path = "../../../etc/passwd"'), "(g): path '../../../etc/passwd' leads outside the registry's folder"),
+        (LOCAL.format('path = "/etc/passwd"'), "(g): path '/etc/passwd' leads outside the registry's folder"),
+        (LOCAL.format('path = "guides/../../*"'), "set allow_outside = true on the entry to read it"),
     ],
 )  # fmt: skip
 def test_a_bad_registry_is_a_config_error_naming_the_file(
@@ -85,3 +95,58 @@ def test_pull_lists_files_as_one_frame_with_checksums_pins_and_missing_entries(
     ]
     [guide] = records(pulled.filter(pl.col("file") == "guides/b.txt"))
     assert (guide.path.read_bytes(), guide.name) == (b"bee\n", "b.txt")
+
+
+def test_paths_stay_inside_the_registry_folder_unless_the_entry_allows_outside(
+    tmp_path: Path,
+) -> None:
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    (project / "guides").mkdir(parents=True)
+    elsewhere.mkdir()
+    (elsewhere / "secret.txt").write_bytes(b"root:x:0:0\n")
+    (project / "guides" / "a.txt").write_bytes(b"a\n")
+    (project / "guides" / "link.txt").symlink_to(elsewhere / "secret.txt")
+    entry = RegistryEntry("guides", "guide", "guides/*", None, None)
+    with pytest.raises(ConfigError) as raised:
+        pull([entry], project)
+    assert str(raised.value) == (
+        f"[[source]] guides: guides/link.txt leads to {elsewhere / 'secret.txt'}, outside the "
+        f"registry's folder {project}; set allow_outside = true on the entry to read it"
+    )
+    (project / "guides" / "link.txt").unlink()
+    (project / "linked").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(ConfigError, match="linked/secret.txt leads to"):
+        pull([RegistryEntry("linked", "guide", "linked/*.txt", None, None)], project)
+    allowed = RegistryEntry("linked", "guide", "linked/*.txt", None, None, allow_outside=True)
+    pulled, errors = pull([allowed], project)
+    assert (pulled["file"].to_list(), errors) == (["linked/secret.txt"], [])
+    outside = load_registry(
+        write(project, LOCAL.format('path = "../elsewhere/*.txt"\nallow_outside = true'))
+    )
+    assert outside.entries[0].allow_outside is True
+    inside = RegistryEntry("inner", "guide", "guides/../guides/a.txt", None, None)
+    assert pull([inside], project)[0]["file"].to_list() == ["guides/a.txt"]
+
+
+def test_pipes_folders_and_dangling_links_are_source_errors_with_their_reason(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "guides" / "old").mkdir(parents=True)
+    (tmp_path / "guides" / "a.txt").write_bytes(b"a\n")
+    os.mkfifo(tmp_path / "guides" / "pipe.txt")
+    (tmp_path / "guides" / "gone.txt").symlink_to(tmp_path / "guides" / "deleted.txt")
+    pulled, errors = pull([RegistryEntry("guides", "guide", "guides/*", None, None)], tmp_path)
+    assert pulled["file"].to_list() == ["guides/a.txt"]
+    assert [(e.source_id, e.file, e.error, e.message) for e in errors] == [
+        ("guides/gone.txt", "guides/gone.txt", "dangling_link",
+         f"a link to {str(tmp_path / 'guides' / 'deleted.txt')!r}, which does not exist: not read"),
+        ("guides/old", "guides/old", "not_a_file", "a folder, not a regular file: not read"),
+        ("guides/pipe.txt", "guides/pipe.txt", "not_a_file", "a named pipe (FIFO), not a regular file: not read"),
+    ]  # fmt: skip
+    _, [device] = pull(
+        [RegistryEntry("null", "guide", "/dev/null", None, None, allow_outside=True)], tmp_path
+    )
+    assert (device.error, device.message) == (
+        "not_a_file",
+        "a character device, not a regular file: not read",
+    )

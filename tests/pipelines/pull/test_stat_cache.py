@@ -21,7 +21,7 @@ def _aged(path: Path, text: str, seconds_ago: float = 60) -> Path:
 
 def _checksums(cache: StatCache, folder: Path, pattern: str) -> list[str]:
     entry = RegistryEntry("t", "guide", pattern, None, None)
-    return cache.checksums(list_files(entry, folder)).to_list()
+    return cache.checksums(list_files(entry, folder)[0]).to_list()
 
 
 def test_an_unchanged_file_is_not_read_again_and_a_changed_one_is(tmp_path: Path) -> None:

@@ -1,0 +1,111 @@
+"""The publish gate: a release never silently loses what the live release had from a source.
+
+One rule: a registry entry (or the vocabularies, whose rows name no file) that yields fewer rows
+than in the live release, and has a source error the live release did not have, blocks the
+publish. Rows lost to an edit with no error pass; so does an entry taken out of the registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from schemas import DATASETS, vocabularies
+
+# Published datasets whose rows name the source they came from (Provenance's source_id).
+SOURCED = tuple(
+    d.name for d in DATASETS if d.published and d.schema == "core" and "source_id" in d.columns()
+)
+VOCABULARY = tuple(d.name for d in vocabularies.DATASETS)
+SHOWN_ERRORS = 3
+
+
+@dataclass(frozen=True)
+class Loss:
+    """What publishing would lose from one entry, and the errors that explain it."""
+
+    entry: str
+    rows: dict[str, int]  # dataset → rows fewer than in the live release
+    errors: tuple[str, ...]
+
+    def sentence(self) -> str:
+        lost = ", ".join(f"{n:,} {dataset}" for dataset, n in self.rows.items())
+        shown = "; ".join(self.errors[:SHOWN_ERRORS])
+        more = (
+            f" (and {len(self.errors) - SHOWN_ERRORS} more)"
+            if len(self.errors) > SHOWN_ERRORS
+            else ""
+        )
+        return f"{self.entry} would lose {lost} rows: {shown}{more}"
+
+
+def losses(live: Path, building: Path, entries: Sequence[tuple[str, str]]) -> list[Loss]:
+    """The entries (id, kind) of this registry that would shrink the live release because of an
+    error; none when the live warehouse cannot be read (there is nothing to compare with)."""
+    try:
+        before = _read(live, entries)
+    except duckdb.Error:
+        return []
+    now = _read(building, entries)
+    new_errors = now["errors"].join(before["errors"], on=["entry", "message"], how="anti")
+    found = []
+    for entry, _kind in entries:
+        shrunk = (
+            now["rows"]
+            .filter(pl.col("entry") == entry)
+            .join(before["rows"].filter(pl.col("entry") == entry), on="dataset", how="right")
+            .with_columns(lost=pl.col("rows_right") - pl.col("rows").fill_null(0))
+            .filter(pl.col("lost") > 0)
+            .sort("dataset")
+        )
+        errors = new_errors.filter(pl.col("entry") == entry)["message"].sort().to_list()
+        if not shrunk.is_empty() and errors:
+            found.append(
+                Loss(entry, dict(shrunk.select("dataset", "lost").iter_rows()), tuple(errors))
+            )
+    return found
+
+
+def _read(database: Path, entries: Sequence[tuple[str, str]]) -> dict[str, pl.DataFrame]:
+    """Rows per entry and dataset, and the entries' source errors as sentences. A vocabulary
+    entry's rows are those of every vocabulary (their rows name no file)."""
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        tables = {
+            f"{schema}.{name}"
+            for schema, name in con.sql(
+                "SELECT schema_name, table_name FROM duckdb_tables()"
+            ).fetchall()
+        }
+        con.register("entries", pl.DataFrame(list(entries), schema=["entry", "kind"], orient="row"))
+        sourced = [
+            f"SELECT '{name}' AS dataset, source_id FROM {name}"
+            for name in SOURCED
+            if name in tables
+        ]
+        owned = "e.kind <> 'vocab' AND (s.source_id = e.entry OR starts_with(s.source_id, e.entry || '/'))"
+        rows = con.sql(
+            f"SELECT e.entry, s.dataset, count(*) AS rows FROM ({' UNION ALL '.join(sourced)}) s "
+            f"JOIN entries e ON {owned} GROUP BY ALL"
+        ).pl()
+        counted = [
+            f"SELECT '{name}' AS dataset, count(*) AS n FROM {name}"
+            for name in VOCABULARY
+            if name in tables
+        ]
+        vocabulary = con.sql(
+            f"SELECT e.entry, v.dataset, v.n AS rows FROM ({' UNION ALL '.join(counted)}) v "
+            "JOIN entries e ON e.kind = 'vocab'"
+        ).pl()
+        errors = con.sql(
+            "SELECT DISTINCT e.entry, coalesce(s.file || ': ', '') || s.message AS message "
+            "FROM quality.source_errors s JOIN entries e "
+            "ON s.source_id = e.entry OR starts_with(s.source_id, e.entry || '/')"
+        ).pl()
+    finally:
+        con.close()
+    return {"rows": pl.concat([rows, vocabulary.cast(rows.schema)]), "errors": errors}

@@ -1,0 +1,58 @@
+"""A missing or unreadable evidence.duckdb is rebuilt by the next run, which says so in one line:
+the same rows, the history back from the reports, the damaged file kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+from typer.testing import CliRunner
+
+from pipelines.cli import Exit, app
+
+runner = CliRunner()
+COUNTS = "SELECT (FROM core.findings SELECT count(*)), (FROM core.evidence_checks SELECT count(*)), (FROM meta.runs SELECT count(*))"
+
+
+def _run(project: Path):
+    registry = project / "raw" / "sources.toml"
+    return runner.invoke(
+        app, ["run", "--sources", str(registry), "--warehouse", str(project / "warehouse"), "-q"]
+    )
+
+
+def _counts(database: Path) -> tuple:
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        return con.sql(COUNTS).fetchall()[0]
+    finally:
+        con.close()
+
+
+def test_a_deleted_or_damaged_warehouse_is_rebuilt_by_the_next_run(
+    prefect_api: str, project: Path
+) -> None:
+    database = project / "warehouse" / "evidence.duckdb"
+    assert _run(project).exit_code == Exit.OK
+    findings, checks, _ = _counts(database)
+
+    database.unlink()
+    rebuilt = _run(project)
+    assert rebuilt.exit_code == Exit.OK, rebuilt.output
+    [line] = [x for x in rebuilt.output.splitlines() if x.startswith("repaired: ")]
+    assert (
+        line
+        == f"repaired: {database}: it is missing; rebuilt from the cached shards and the inputs"
+    )
+    assert _counts(database) == (findings, checks, 2)
+
+    database.write_bytes(b"not a database" * 100)
+    rebuilt = _run(project)
+    assert rebuilt.exit_code == Exit.OK, rebuilt.output
+    [line] = [x for x in rebuilt.output.splitlines() if x.startswith("repaired: ")]
+    assert line.startswith(f"repaired: {database}: it cannot be read (")
+    [kept] = database.parent.glob("evidence.duckdb.damaged-*")
+    assert line.endswith(f"(the damaged file is kept as {kept.name})")
+    assert kept.read_bytes() == b"not a database" * 100
+    assert _counts(database) == (findings, checks, 3)
+    assert "Traceback" not in rebuilt.output
