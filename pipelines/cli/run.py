@@ -33,6 +33,9 @@ from pipelines.cli.common import (
 from pipelines.runtime import failpoints, prefect_env
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from pipelines.store.layout import Layout
     from pipelines.store.report import RunSummary
 
 
@@ -112,10 +115,12 @@ def run(
     # The lock first, before Prefect starts: a second run is refused from the first instant,
     # and this one holds the warehouse until it exits (the flow finds the lock already held).
     held = contextlib.ExitStack()
-    try:
-        held.enter_context(Layout(warehouse.resolve()).lock())
-    except WarehouseLocked as exc:
-        fail(Exit.LOCKED, str(exc))
+    layout = Layout(warehouse.resolve())
+    with _disk_refusals(layout, tidy=False):
+        try:
+            held.enter_context(layout.lock())
+        except WarehouseLocked as exc:
+            fail(Exit.LOCKED, str(exc))
     failpoints.reached("locked")
     parameters = {
         "sources": str(sources),
@@ -128,8 +133,26 @@ def run(
         "keep_reports_days": keep_reports_days,
         "allow_shrink": allow_shrink,
     }
-    with held, prefect_env.client_of():
+    with held, prefect_env.client_of(), _disk_refusals(layout, tidy=True):
         _run(parameters, workers, dask_address, verbose, quiet, no_server)
+
+
+@contextlib.contextmanager
+def _disk_refusals(layout: Layout, *, tidy: bool) -> Iterator[None]:
+    """A full disk or a folder that may not be written ends the run in one line, its half
+    written files removed when it holds the lock (`tidy`); the live warehouse and release are
+    untouched: they are swapped in whole or not at all."""
+    from pipelines.runtime.disk import explain, refusal
+
+    try:
+        yield
+    except Exception as exc:
+        if isinstance(exc, typer.Exit) or (found := refusal(exc)) is None:
+            raise
+        if tidy:
+            with contextlib.suppress(OSError):
+                layout.remove_leftovers()
+        fail(Exit.ERROR, explain(found, layout.root))
 
 
 def _run(
