@@ -42,6 +42,10 @@ CASES = {
     "guides/empty.txt": ("source_errors", "not_a_guide", None),
     "guides/binary.txt": ("source_errors", "unreadable", None),
     "guides/cp1252.txt": ("source_errors", "encoding", ("core.findings", 1)),
+    "guides/mixed-encoding.txt": ("source_errors", "encoding", ("core.findings", 1)),
+    "guides/nul-byte.txt": ("source_errors", "nul_byte", ("core.findings", 1)),
+    "guides/pipe.txt": ("source_errors", "not_a_file", None),
+    "guides/gone.txt": ("source_errors", "dangling_link", None),
     "guides/latin1.txt": ("source_errors", "encoding", ("core.findings", 1)),
     "guides/utf16-bom.txt": ("source_errors", "encoding", ("core.findings", 1)),
     "guides/crlf.txt": (None, None, ("core.findings", 1)),
@@ -62,6 +66,8 @@ CASES = {
     "guides/deeply-nested.html": ("source_errors", "markup", ("core.findings", 1)),
     "guides/broken-tags.html": (None, None, ("core.findings", 1)),
     "references/billion-laughs.xml": ("source_errors", "unsafe_xml", None),
+    "references/truncated.xml": ("source_errors", "unreadable", ("core.bibliographic_records", 1)),
+    "references/generated-33mb.ris": ("source_errors", "too_large", None),
     "references/xxe.xml": ("source_errors", "unsafe_xml", None),
     "references/quoted-newlines.csv": (None, None, ("core.bibliographic_records", 2)),
     "references/ragged.csv": ("source_errors", "record_shape", ("core.bibliographic_records", 1)),
@@ -90,6 +96,11 @@ def hostile_run(prefect_api, tmp_path_factory):
     (raw / "guides" / "generated-50mb.txt").write_text(big)
     line = f"{head}{'one very long line ' * (2**20 // 19)}\n\nTable 1:{table}"
     (raw / "guides" / "generated-1mb-line.txt").write_text(line)
+    os.mkfifo(raw / "guides" / "pipe.txt")  # a reader would wait on it for ever
+    (raw / "guides" / "gone.txt").symlink_to(raw / "guides" / "deleted.txt")
+    (raw / "references" / "generated-33mb.ris").write_bytes(
+        b"TY  - JOUR\nTI  - A title\nER  - \n" * (33 * 2**20 // 30)
+    )
     env = {**os.environ, **prefect_env.DEFAULTS, "PREFECT_API_URL": prefect_api}
     command = [str(Path(sys.executable).parent / "dermevidence"), "run", "--sources", str(raw / "sources.toml"), "--warehouse", str(raw.parent / "warehouse")]  # fmt: skip
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
@@ -137,6 +148,22 @@ def test_each_hostile_file_is_recorded_and_its_good_rows_kept(hostile_run, name)
         dataset, count = kept
         got = con.execute(f"SELECT count(*) FROM {dataset} WHERE file = ?", [file]).fetchall()[0][0]
         assert got == count
+
+
+def test_a_mixed_encoding_guide_keeps_its_utf8_lines_as_they_are(hostile_run):
+    _, _, con = hostile_run
+    [(title,)] = con.execute(
+        "SELECT title FROM core.sources WHERE file = 'guides/mixed-encoding.txt'"
+    ).fetchall()
+    assert title == "Hostile case: mixed encodings \u2014 UTF-8 title, one cp1252 line"
+    [(line_no, message)] = con.execute(
+        "SELECT line_no, message FROM quality.source_errors WHERE file = 'guides/mixed-encoding.txt'"
+    ).fetchall()
+    assert line_no == 3 and message.startswith("not UTF-8 (byte at offset ")
+    [(line_no, message)] = con.execute(
+        "SELECT line_no, message FROM quality.source_errors WHERE file = 'guides/nul-byte.txt'"
+    ).fetchall()
+    assert (line_no, message) == (5, "NUL byte at offset 111 removed")
 
 
 def test_hostile_text_is_stored_verbatim_and_never_executed(hostile_run):

@@ -22,8 +22,25 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
 )
-console = Console()
-errors = Console(stderr=True)
+
+
+def _console(*, stderr: bool) -> Console:
+    """Text as it is: no emoji codes (`:x:` in a file name stays `:x:`), no highlighting; not
+    wrapped when the output is not a terminal (a pipe or a file gets whole lines)."""
+    terminal = Console(stderr=stderr).is_terminal
+    return Console(
+        stderr=stderr,
+        emoji=False,
+        highlight=False,
+        soft_wrap=not terminal,
+        width=None if terminal else UNWRAPPED,
+    )
+
+
+# Columns of a console that is not a terminal: wide enough that no line is ever wrapped.
+UNWRAPPED = 100_000
+console = _console(stderr=False)
+errors = _console(stderr=True)
 
 
 def _version(asked: bool) -> None:

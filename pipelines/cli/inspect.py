@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from pipelines.cli.common import (
     Exit,
@@ -215,9 +216,11 @@ def _print_rows(columns: list[str], rows: list[tuple], output: str) -> None:
         writer.writerow(columns)
         writer.writerows(flat)
     else:
-        table = Table(*columns)
+        table = Table()
+        for name in columns:  # headers and cells as text, never markup
+            table.add_column(Text(name))
         for row in flat:
-            table.add_row(*row)
+            table.add_row(*(Text(cell) for cell in row))
         console.print(table)
 
 

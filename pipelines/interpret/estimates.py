@@ -69,15 +69,12 @@ def load_estimates(
     errors: list[SourceError] = []
     for pulled in files:
         try:
-            text, encoding_issue = decode(pulled.path.read_bytes(), "CSV of effect estimates")
+            text, decoding = decode(pulled.path.read_bytes(), "CSV of effect estimates")
             rows, issues = read_estimates_csv(text)
         except FileError as exc:
             errors.append(SourceError.of(pulled, exc))
             continue
-        errors += [
-            SourceError.of(pulled, issue)
-            for issue in ([encoding_issue] if encoding_issue else []) + issues
-        ]
+        errors += [SourceError.of(pulled, issue) for issue in decoding + issues]
         for position, (line_no, row) in enumerate(rows, 1):
             raw_rows.append(
                 {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -34,11 +35,23 @@ _BOMS = (
 )
 
 
-def decode(data: bytes, what: str) -> tuple[str, ParseIssue | None]:
-    """Text of an input file, and an issue when it was not UTF-8.
+# A file is binary, not text, when more than this share of its first bytes are control bytes
+# (NUL and the others a text editor never writes): a stray NUL in a guide is removed instead.
+BINARY_SHARE = 0.01
+_SAMPLE = 4096
+_CONTROL = bytes(b for b in range(32) if b not in b"\t\n\x0c\r")
+# Lines reported one by one per kind of problem; the rest are counted in one more issue.
+REPORTED_LINES = 5
 
-    A byte-order mark decides; then UTF-8; then cp1252 (what Windows editors save), then latin-1,
-    which reads any byte. NUL bytes without a mark mean binary, which is refused.
+
+def decode(data: bytes, what: str) -> tuple[str, list[ParseIssue]]:
+    """Text of an input file, and the issues met decoding it.
+
+    A byte-order mark decides the encoding of the whole file. Without one, each line is UTF-8 if
+    it can be, else cp1252 (what Windows editors save), else latin-1, which reads any byte: a
+    file with one bad line keeps every other line as it is, and each line read otherwise is
+    reported at its line and byte offset. NUL bytes are removed and reported the same way; a file
+    whose first bytes are mostly control bytes is binary, and refused.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -49,23 +62,73 @@ def decode(data: bytes, what: str) -> tuple[str, ParseIssue | None]:
                     "unreadable",
                     f"starts with a {encoding} byte-order mark but is not {encoding}: {exc.reason}",
                 ) from exc
-            return text, None if encoding == "utf-8-sig" else _not_utf8(encoding)
-    if b"\x00" in data[:4096]:
-        raise FileError("unreadable", f"file holds NUL bytes: binary, not a {what}")
+            issues = [] if encoding == "utf-8-sig" else [_not_utf8_file(encoding)]
+            return text, issues
+    sample = data[:_SAMPLE]
+    if sample and sum(sample.count(byte) for byte in _CONTROL) > BINARY_SHARE * len(sample):
+        raise FileError("unreadable", f"file is binary (control bytes such as NUL), not a {what}")
+    issues = _nul_bytes(data) if b"\x00" in data else []
+    data = data.replace(b"\x00", b"")
     try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError as exc:
-        line_no = data[: exc.start].count(b"\n") + 1
+        return data.decode("utf-8"), issues
+    except UnicodeDecodeError:
+        pass
+    lines, offset, misread = [], 0, []
+    for line_no, line in enumerate(data.splitlines(keepends=True), 1):
         try:
-            return data.decode("cp1252"), _not_utf8("cp1252", line_no, exc.start)
-        except UnicodeDecodeError:
-            return data.decode("latin-1"), _not_utf8("latin-1", line_no, exc.start)
+            lines.append(line.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            encoding = "cp1252" if _decodes(line, "cp1252") else "latin-1"
+            lines.append(line.decode(encoding))
+            misread.append((line_no, offset + exc.start, encoding))
+        offset += len(line)
+    return "".join(lines), issues + _reported(misread, "encoding", _not_utf8_line)
 
 
-def _not_utf8(encoding: str, line_no: int = 1, byte: int | None = None) -> ParseIssue:
-    where = f" (first non-UTF-8 byte at offset {byte})" if byte is not None else ""
+def _decodes(line: bytes, encoding: str) -> bool:
+    try:
+        line.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _nul_bytes(data: bytes) -> list[ParseIssue]:
+    found, start = [], data.find(b"\x00")
+    while start != -1:
+        found.append((data.count(b"\n", 0, start) + 1, start, ""))
+        start = data.find(b"\x00", start + 1)
+    return _reported(found, "nul_byte", lambda offset, _: f"NUL byte at offset {offset} removed")
+
+
+def _reported(
+    found: list[tuple[int, int, str]], error: str, words: Callable[[int, str], str]
+) -> list[ParseIssue]:
+    issues = [
+        ParseIssue(line_no, error, words(offset, how))
+        for line_no, offset, how in found[:REPORTED_LINES]
+    ]
+    if len(found) > REPORTED_LINES:
+        issues.append(
+            ParseIssue(
+                found[REPORTED_LINES][0],
+                error,
+                f"{len(found) - REPORTED_LINES} more lines like this, from this one on",
+            )
+        )
+    return issues
+
+
+def _not_utf8_line(offset: int, encoding: str) -> str:
+    return (
+        f"not UTF-8 (byte at offset {offset}); this line read as {encoding}, the others as "
+        "UTF-8: check its accented characters and re-save the file as UTF-8"
+    )
+
+
+def _not_utf8_file(encoding: str) -> ParseIssue:
     return ParseIssue(
-        line_no,
+        1,
         "encoding",
-        f"not UTF-8{where}; read as {encoding}, so check accented characters and re-save the file as UTF-8",
+        f"not UTF-8; read as {encoding} (its byte-order mark), so re-save the file as UTF-8",
     )

@@ -25,10 +25,9 @@ def parse_guide(data: bytes) -> ParsedGuide:
             "too_large",
             f"{len(data) / 2**20:.0f} MB is over the {MAX_GUIDE_BYTES // 2**20} MB limit for one guide; split the file",
         )
-    text, encoding_issue = decode(data, "text guide")
+    text, decoding = decode(data, "text guide")
     guide = parse_guide_html(text) if sniff(text) == GUIDE_HTML else parse_guide_text(text)
-    if encoding_issue:
-        guide.issues.insert(0, encoding_issue)
+    guide.issues[:0] = decoding
     return guide
 
 

@@ -6,6 +6,7 @@ expansion and external-entity attacks arrive), the DTD PubMed names is never fet
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
@@ -34,18 +35,33 @@ def read_pubmed_xml(data: bytes) -> tuple[list[dict[str, Any]], list[ParseIssue]
             "XML declares entities (<!ENTITY …>); entity expansion and external entities are refused. PubMed's efetch never sends them: download the file again",
             data[: declaration.start()].count(b"\n") + 1,
         )
-    try:
-        root = etree.fromstring(data, etree.XMLParser(**_PARSER_OPTIONS))
-    except etree.XMLSyntaxError as exc:
-        raise FileError("unreadable", f"not well-formed XML: {exc.msg}", exc.lineno) from exc
-    if root.tag != "PubmedArticleSet":
-        raise FileError(
-            "unknown_format",
-            f"XML root is <{root.tag}>, not <PubmedArticleSet> (PubMed efetch XML)",
-            root.sourceline,
-        )
     readers = {"PubmedArticle": _article, "PubmedBookArticle": _book}
-    return [readers[child.tag](child) for child in root.iterchildren(*readers)], []
+    records: list[dict[str, Any]] = []
+    events = etree.iterparse(io.BytesIO(data), events=("start", "end"), **_PARSER_OPTIONS)
+    depth = 0
+    try:
+        for event, element in events:
+            depth += 1 if event == "start" else -1
+            if event == "start" and depth == 1 and element.tag != "PubmedArticleSet":
+                raise FileError(
+                    "unknown_format",
+                    f"XML root is <{element.tag}>, not <PubmedArticleSet> (PubMed efetch XML)",
+                    element.sourceline,
+                )
+            if event == "end" and depth == 1 and element.tag in readers:
+                records.append(readers[element.tag](element))
+                element.clear(keep_tail=True)  # one record in memory at a time
+    except etree.XMLSyntaxError as exc:
+        # The records before the break are whole and kept; the file is reported where it broke.
+        issue = ParseIssue(
+            exc.lineno or 1,
+            "unreadable",
+            f"not well-formed XML: {exc.msg}; the {len(records)} records before this line are kept",
+        )
+        if not records:
+            raise FileError(issue.error, f"not well-formed XML: {exc.msg}", exc.lineno) from exc
+        return records, [issue]
+    return records, []
 
 
 def _article(article: etree._Element) -> dict[str, Any]:

@@ -114,7 +114,7 @@ def issue_lines(summary: RunSummary) -> list[str]:
     lines += [f"blocked: {loss}" for loss in summary.losses]
     lines += [f"quarantined {q['dataset']}: {q['message']}" for q in summary.quarantine_sample]
     lines += [
-        f"source error {e['file'] or e['source_id']}:{e['line_no'] or ''}: [{e['error']}] {e['message']}"
+        f"source error {_place(e['file'] or e['source_id'], e['line_no'])}: [{e['error']}] {e['message']}"
         for e in summary.source_error_sample
     ]
     lines += [
@@ -123,6 +123,11 @@ def issue_lines(summary: RunSummary) -> list[str]:
         if c["status"] != "pass"
     ]
     return lines
+
+
+def _place(file: str, line_no: int | None) -> str:
+    """file:line, or the file alone when the problem is the whole file."""
+    return f"{file}:{line_no}" if line_no else file
 
 
 def write_report(summary: RunSummary, reports_dir: Path) -> Path:

@@ -4,8 +4,8 @@ per call; retries are the pull task's, tested with the flow in test_remote_sourc
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.read.bibliography import read_records, sniff
+from pipelines.read.bibliography import MAX_RECORDS_BYTES, read_records, sniff
 from pipelines.read.errors import FileError
 from tests.conftest import DATA, ROOT
 
@@ -106,6 +106,23 @@ def test_broken_or_foreign_xml_names_its_line():
     with pytest.raises(FileError) as foreign:
         read_records(b'<?xml version="1.0"?>\n<feed><entry/></feed>\n')
     assert foreign.value.error == "unknown_format" and "<feed>" in str(foreign.value)
+
+
+def test_xml_broken_after_some_records_keeps_them_and_names_the_line():
+    whole = (REFERENCES / "pubmed-efetch-seed-references.xml").read_bytes()
+    cut = whole[: whole.index(b"<PubmedArticle>", whole.index(b"</PubmedArticle>"))]
+    broken = cut + b"<PubmedArticle><MedlineCitation>\n<PMID>1</PMID></Medline>\n"
+    record_format, records, [issue] = read_records(broken)
+    assert (record_format, [r["pmid"] for r in records]) == ("pubmed-xml", ["12090545"])
+    assert issue.error == "unreadable" and issue.line_no == broken.count(b"\n")
+    assert issue.message.endswith("; the 1 records before this line are kept")
+
+
+def test_a_bibliographic_file_over_the_size_limit_is_refused_before_it_is_read():
+    with pytest.raises(FileError) as raised:
+        read_records(b"TY  - JOUR\n" * (MAX_RECORDS_BYTES // 11 + 1))
+    assert raised.value.error == "too_large"
+    assert "over the 32 MB limit for one bibliographic file; split the export" in str(raised.value)
 
 
 def test_format_is_sniffed_from_content():
