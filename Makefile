@@ -4,7 +4,7 @@ PYTHON ?= python3
 UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test install lint docs clean
+.PHONY: run test install browser lint docs clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -16,7 +16,15 @@ install: $(UV)
 run: install
 	.venv/bin/dermevidence run
 
-test: install
+# The report's browser test drives the system's Chromium (no browser download): installed from
+# Debian's packages when it is missing, as root or through sudo.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the report's browser test"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q chromium >/dev/null; }
+
+test: install browser
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/pytest

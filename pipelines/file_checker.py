@@ -1,24 +1,34 @@
 """`dermevidence validate`: the parse, normalize and validate stages on given files, nothing loaded.
 
 What a file is comes from its content: a vocabulary CSV by its name, a bibliographic file by its
-first bytes, anything else is read as a guide (text or HTML).
+first bytes, an estimates CSV by its header (most of the estimates columns), anything else is read
+as a guide (text or HTML). A file that is none of these (read as a guide, it yields no finding)
+is not checked, and said so.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from pipelines.batches import process_batch
 from pipelines.interpret.bibliographic_records import load_bibliography
+from pipelines.interpret.estimates import RAW_COLUMNS, load_estimates
 from pipelines.interpret.resolve import RecordIndex
 from pipelines.interpret.vocab import VOCAB_DATASETS, build_vocabulary, load_vocabularies
 from pipelines.pull.sources import PulledFile, describe_file, load_registry, of_kind, pull, records
 from pipelines.read import bibliography
 
 
-def check_files(paths: list[Path], registry: Path) -> list[str]:
-    """Problems as 'file:line: message' lines; vocabularies and records taken from the registry."""
+@dataclass(frozen=True)
+class Checked:
+    problems: list[str]  # 'file:line: message', in file and line order
+    unchecked: list[str]  # 'file: why it was not checked'
+
+
+def check_files(paths: list[Path], registry: Path) -> Checked:
+    """Problems as 'file:line: message' lines and the files not checked; vocabularies and
+    records taken from the registry."""
     entries = [e for e in load_registry(registry).local if e.kind in ("vocab", "references")]
     registered, _ = pull(entries, registry.parent)
     frames, _, _ = load_vocabularies(records(of_kind(registered, "vocab")))
@@ -26,16 +36,23 @@ def check_files(paths: list[Path], registry: Path) -> list[str]:
     bibliographic, _, _ = load_bibliography(records(of_kind(registered, "references")))
     index = RecordIndex(bibliographic["core.bibliographic_records"].to_dicts())
     problems: list[tuple[str, int, str]] = []
+    unchecked: list[str] = []
     for path in paths:
         if not path.is_file():
             problems.append((str(path), 0, f"{path}: no such file"))
             continue
+        data = path.read_bytes()
         if path.suffix == ".csv" and path.stem in VOCAB_DATASETS:
             _, quarantine, errors = load_vocabularies([_as_pulled(path, "vocab")])
-        elif bibliography.sniff(path.read_bytes()) is not None:
+        elif bibliography.sniff(data) is not None:
             _, quarantine, errors = load_bibliography([_as_pulled(path, "references")])
+        elif _estimates_header(data):
+            _, quarantine, errors = load_estimates([_as_pulled(path, "estimates")], vocab)
         else:
             shard = process_batch([_as_pulled(path, "guide")], vocab, index)
+            if shard["core.findings"].is_empty() and shard["core.preclinical_findings"].is_empty():
+                unchecked.append(f"{path}: {NOT_AN_INPUT}")
+                continue
             quarantine = shard["quality.quarantine"].to_dicts()
             errors = shard["quality.source_errors"].to_dicts()
         for error in errors:
@@ -46,7 +63,20 @@ def check_files(paths: list[Path], registry: Path) -> list[str]:
             (str(path), row["line_no"] or 1, f"{row['message']} ({row['dataset']})")
             for row in quarantine
         ]
-    return [text for _, _, text in sorted(problems)]
+    return Checked([text for _, _, text in sorted(problems)], unchecked)
+
+
+NOT_AN_INPUT = (
+    "not checked: no finding in it as a guide, and not a vocabulary CSV, a bibliographic file or "
+    "an estimates CSV"
+)
+
+
+def _estimates_header(data: bytes) -> bool:
+    """An estimates CSV by its shape: a first line naming most of the estimates columns."""
+    first = data[:4096].split(b"\n", 1)[0].decode("utf-8", "replace").lstrip("\ufeff")
+    names = {cell.strip().strip('"').lower() for cell in first.split(",")}
+    return len(names & set(RAW_COLUMNS)) * 2 > len(RAW_COLUMNS)
 
 
 def _as_pulled(path: Path, kind: str) -> PulledFile:

@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -92,3 +93,62 @@ def test_the_first_run_starts_a_server_the_next_reuses_it_and_it_stops_when_idle
     assert "starting a temporary one for this run" in temporary.stderr
     assert "started a local Prefect server" not in temporary.stderr
     assert cli("server", "status").returncode == 1
+
+
+def test_server_start_never_reports_another_programs_server_as_its_own(tmp_path: Path) -> None:
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from pipelines.runtime.prefect_env import healthy
+
+    class Impostor(BaseHTTPRequestHandler):  # answers /api/health as a Prefect server would
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    impostor = ThreadingHTTPServer(("127.0.0.1", 0), Impostor)
+    port = impostor.server_address[1]
+    threading.Thread(target=impostor.serve_forever, daemon=True).start()
+    env = {**os.environ, "DERMEVIDENCE_SERVER_HOME": str(tmp_path / "home")}
+    env.pop("PREFECT_API_URL", None)
+    try:
+        started = subprocess.run(
+            [CLI, "server", "start", "--port", str(port), "--idle-minutes", "0"],
+            env=env, capture_output=True, text=True, timeout=180,
+        )  # fmt: skip
+        assert started.returncode == 0, started.stderr
+        assert started.stderr.strip().startswith(
+            f"port {port} is held by {Path(f'/proc/{os.getpid()}/comm').read_text().strip()} "
+            f"(pid {os.getpid()}): started on port "
+        )
+        url = started.stdout.strip()
+        assert url != f"http://127.0.0.1:{port}/api" and healthy(url)
+    finally:
+        subprocess.run([CLI, "server", "stop"], env=env, capture_output=True, timeout=60)
+        impostor.shutdown()
+
+
+def test_the_active_prefect_profiles_api_url_is_honoured_like_the_variable(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from pipelines.runtime import prefect_env
+
+    (tmp_path / "profiles.toml").write_text(
+        'active = "team"\n\n[profiles.team]\nPREFECT_API_URL = "http://prefect.example:4200/api"\n'
+        '\n[profiles.other]\nPREFECT_API_URL = "http://other.example/api"\n'
+    )
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path))
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.delenv("PREFECT_PROFILE", raising=False)
+    monkeypatch.delenv("PREFECT_PROFILES_PATH", raising=False)
+    assert prefect_env.configure(server_home=tmp_path / "no-server") == (
+        "http://prefect.example:4200/api"
+    )
+    assert os.environ["PREFECT_API_URL"] == "http://prefect.example:4200/api"
+    monkeypatch.delenv("PREFECT_API_URL")
+    monkeypatch.setenv("PREFECT_PROFILE", "other")
+    assert prefect_env.profile_api_url() == "http://other.example/api"
+    monkeypatch.setenv("PREFECT_PROFILE", "missing")
+    assert prefect_env.profile_api_url() is None

@@ -177,6 +177,29 @@ def test_validate_reads_html_guides_and_bibliographic_files_by_content(tmp_path)
     ]
 
 
+def test_validate_reads_estimates_csvs_and_names_the_files_it_did_not_check(tmp_path):
+    estimates = sorted((ROOT / "raw" / "estimates").glob("*.csv"))
+    result = runner.invoke(app, ["validate", *map(str, estimates)])
+    assert (result.exit_code, result.output.strip()) == (
+        Exit.OK,
+        f"{len(estimates)} file(s) checked, 0 problem(s).",
+    )
+    bad = tmp_path / "estimates.csv"
+    lines = estimates[0].read_text(encoding="utf-8").splitlines()
+    row = lines[1].split(",")
+    header = lines[0].split(",")
+    row[header.index("estimate")] = "not a number"
+    bad.write_text("\n".join([lines[0], ",".join(row)]) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(bad), str(ROOT / "README.md")])
+    assert result.exit_code == Exit.ISSUES
+    out = result.output.splitlines()
+    assert [line for line in out if line.startswith(str(bad))] == [
+        f"{bad}:2: estimate 'not a number' is not a finite number; correct the source (core.effect_estimates)"
+    ]
+    assert f"{ROOT / 'README.md'}: not checked: no finding in it as a guide" in result.output
+    assert out[-1] == "1 file(s) checked, 1 problem(s), 1 not checked."
+
+
 def test_run_exit_codes_for_config_errors_and_no_sources(prefect_api, project, monkeypatch):
     registry = project / "raw" / "sources.toml"
     arguments = ["run", "--sources", str(registry), "--warehouse", str(project / "warehouse")]

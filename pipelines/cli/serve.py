@@ -94,7 +94,7 @@ def server_start(
     """Start a local Prefect server in the background; later runs use it."""
     try:
         idle = prefect_env.idle_minutes_default() if idle_minutes is None else idle_minutes
-        url = prefect_env.start_server(port=port, idle_minutes=idle)
+        url = prefect_env.start_server(port=port, idle_minutes=idle, moved=errors.print)
     except RuntimeError as exc:
         fail(Exit.ERROR, str(exc))
     console.print(url, markup=False, highlight=False)

@@ -13,7 +13,12 @@ from pipelines.cli.common import Exit, SourcesOption, app, console, fail
 
 @app.command()
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="Guide files or vocabulary CSVs to check.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Guides, bibliographic files, estimates CSVs or vocabulary CSVs to check."
+        ),
+    ],
     sources: SourcesOption = Path("raw/sources.toml"),
 ) -> None:
     """Parse and check files without loading them; problems print as file:line: message."""
@@ -21,10 +26,14 @@ def validate(
     from pipelines.pull.sources import ConfigError
 
     try:
-        problems = check_files(paths, sources)
+        checked = check_files(paths, sources)
     except ConfigError as exc:
         fail(Exit.CONFIG, str(exc))
-    for problem in problems:
-        typer.echo(problem)
-    console.print(f"{len(paths)} file(s) checked, {len(problems)} problem(s).", style="dim")
-    raise typer.Exit(int(Exit.ISSUES if problems else Exit.OK))
+    for line in [*checked.problems, *checked.unchecked]:
+        typer.echo(line)
+    done = len(paths) - len(checked.unchecked)
+    skipped = f", {len(checked.unchecked)} not checked" if checked.unchecked else ""
+    console.print(
+        f"{done} file(s) checked, {len(checked.problems)} problem(s){skipped}.", style="dim"
+    )
+    raise typer.Exit(int(Exit.ISSUES if checked.problems or checked.unchecked else Exit.OK))

@@ -13,8 +13,9 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 # Run logs (one line per stage) reach the Prefect server and its UI at INFO; the terminal's
@@ -43,10 +44,29 @@ def configure(server_home: Path = SERVER_HOME, console_level: str | None = None)
         os.environ[CONSOLE_LEVEL] = console_level
     if os.environ.get("PREFECT_API_URL"):
         return os.environ["PREFECT_API_URL"]
+    url = profile_api_url()
+    if url:
+        os.environ["PREFECT_API_URL"] = url
+        return url
     url = running_server_url(server_home)
     if url:
         os.environ["PREFECT_API_URL"] = url
     return url
+
+
+def profile_api_url() -> str | None:
+    """PREFECT_API_URL of the active Prefect profile (`prefect profile use …`, or PREFECT_PROFILE),
+    read from $PREFECT_HOME/profiles.toml as Prefect reads it; None when it sets none."""
+    home = Path(os.environ.get("PREFECT_HOME", Path.home() / ".prefect")).expanduser()
+    path = Path(os.environ.get("PREFECT_PROFILES_PATH", home / "profiles.toml")).expanduser()
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    active = os.environ.get("PREFECT_PROFILE") or document.get("active")
+    profile = document.get("profiles", {}).get(active, {}) if isinstance(active, str) else {}
+    url = profile.get("PREFECT_API_URL") if isinstance(profile, dict) else None
+    return url if isinstance(url, str) and url else None
 
 
 def running_server_url(server_home: Path = SERVER_HOME) -> str | None:
@@ -99,22 +119,60 @@ def start_server(
     port: int | None = DEFAULT_PORT,
     timeout: float = 120.0,
     idle_minutes: float = 0.0,
+    moved: Callable[[str], None] = lambda _: None,
 ) -> str:
     """Start `prefect server start` on 127.0.0.1 in the background with its own Prefect home,
     under a keeper that stops it after `idle_minutes` without a client (0: never).
 
     Detached: its own session, output to <home>/server.log, so no caller waits on it. Two callers
-    starting at once get the same server (a lock around the start). `port=None` takes 4242 when
-    free, else any free port."""
+    starting at once get the same server (a lock around the start). A port another program holds
+    is never taken for ours: `moved` is told who holds it and which free port was taken instead
+    (`port=None`: 4242 when free, else any, silently)."""
     server_home.mkdir(parents=True, exist_ok=True)
     with (server_home / "start.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         existing = running_server_url(server_home)
         if existing:
             return existing
-        return _start(
-            server_home, free_port(DEFAULT_PORT) if port is None else port, timeout, idle_minutes
-        )
+        wanted = DEFAULT_PORT if port is None else port
+        taken = free_port(wanted)
+        if port is not None and taken != port:
+            moved(f"port {port} is held by {port_holder(port)}: started on port {taken} instead")
+        return _start(server_home, taken, timeout, idle_minutes)
+
+
+def port_holder(port: int) -> str:
+    """Who listens on a local TCP port, as "name (pid N)", from /proc; else "another program"."""
+    pid = _listener(port)
+    if pid is None:
+        return "another program"
+    try:
+        name = Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return f"pid {pid}"
+    return f"{name} (pid {pid})"
+
+
+def _listener(port: int) -> int | None:
+    """The process listening on `port` (Linux: the socket's inode in /proc/net/tcp, then the
+    process holding it); None where that cannot be seen."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                    inodes.add(f"socket:[{fields[9]}]")
+    if not inodes:
+        return None
+    for process in Path("/proc").iterdir():
+        if not process.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            for fd in (process / "fd").iterdir():
+                if os.readlink(fd) in inodes:
+                    return int(process.name)
+    return None
 
 
 def _start(server_home: Path, port: int, timeout: float, idle_minutes: float) -> str:
@@ -146,6 +204,7 @@ def _start(server_home: Path, port: int, timeout: float, idle_minutes: float) ->
                 f"Prefect server exited with code {process.returncode}; see {log_path}"
             )
         if healthy(url):
+            _own(port, process.pid)
             (server_home / "api_url").write_text(url)
             return url
         time.sleep(0.5)
@@ -153,6 +212,18 @@ def _start(server_home: Path, port: int, timeout: float, idle_minutes: float) ->
     raise RuntimeError(
         f"Prefect server did not answer at {url} within {timeout:.0f} s; see {log_path}"
     )
+
+
+def _own(port: int, group: int) -> None:
+    """The server answering is ours (in the keeper's process group), not a program that took the
+    port meanwhile."""
+    pid = _listener(port)
+    with contextlib.suppress(ProcessLookupError):
+        if pid is not None and os.getpgid(pid) != group:
+            raise RuntimeError(
+                f"port {port} was taken by {port_holder(port)} while the server started; "
+                "start it again (another port is then taken)"
+            )
 
 
 @contextlib.contextmanager
