@@ -27,7 +27,7 @@ browser:
 test: install browser
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	.venv/bin/pytest
+	.venv/bin/pytest -n 2 --dist loadfile
 
 docs: install
 	.venv/bin/dermevidence docs

@@ -510,6 +510,8 @@ def build_warehouse(
             summary.message = "--strict: nothing was published because rows were quarantined, sources failed, checks failed or terms matched no vocabulary entry."
         else:
             summary.status = "success_with_issues" if summary.has_issues else "success"
+        if summary.losses:
+            failpoints.reached("gated")
         if refused or summary.losses:
             summary.release_id = None
             layout.building(summary.run_id).unlink(missing_ok=True)
@@ -538,6 +540,7 @@ def _repair(layout: Layout, summary: RunSummary) -> bool:
     if why is None or not (layout.database.exists() or layout.exports.exists()):
         return False
     kept = set_aside(layout.database, summary.run_id[:8])
+    failpoints.reached("repairing")
     line = f"{layout.database}: {why}; rebuilt from the cached shards and the inputs"
     if kept is not None:
         line += f" (the damaged file is kept as {kept.name})"

@@ -48,6 +48,9 @@ UNCHANGED = {"unchanged-copy": "load", "unchanged-swapped": "swapped"}
 # a copy of the live warehouse and hard-links the release parts the live release has.
 BUILT_ANEW = {"load"}
 UPDATED = {"update", "release-linked"}
+# What the run killed at random was doing: most change a guide; some are held back by the publish
+# gate (an estimates path mistyped), some rebuild a warehouse file found deleted or damaged.
+SCENARIOS = ("guide", "guide", "guide", "gate", "repair")
 
 
 @dataclass
@@ -83,6 +86,21 @@ class Harness:
         guide = next((self.project / "raw" / "guides").glob("*.txt"))
         guide.write_text(guide.read_text() + "\n")
 
+    def break_source(self) -> Callable[[], None]:
+        """Mistype the estimates path, so the next run is held back by the publish gate; what
+        puts it back."""
+        registry = self.project / "raw" / "sources.toml"
+        text = registry.read_text()
+        registry.write_text(text.replace('path = "estimates/*.csv"', 'path = "estimate/*.csv"'))
+        return lambda: registry.write_text(text)
+
+    def damage_warehouse(self, rng: random.Random) -> None:
+        """Delete or overwrite the live warehouse file, so the next run repairs it."""
+        if rng.random() < 0.5:
+            self.layout.database.unlink()
+        else:
+            self.layout.database.write_bytes(b"damaged" * 1000)
+
     def touch_reference(self) -> None:
         """Change the effect estimates so the next run builds the warehouse anew."""
         estimates = next((self.project / "raw" / "estimates").glob("*.csv"))
@@ -103,6 +121,13 @@ class Harness:
             return any(releases.glob(".*.tmp"))
         if boundary == "shard-pruning":
             return any(self.layout.shards.glob(".*.deleting"))
+        if boundary == "gated":  # built, held back: the live release as it was
+            return (
+                any(root.glob(".evidence.duckdb.*.building"))
+                and _target(self.layout.exports) == before["exports"]
+            )
+        if boundary == "repairing":  # the warehouse file deleted, or set aside by the run
+            return not self.layout.database.exists()
         if boundary == "release-linked":  # a staged file that is also the live release's
             return any(p.stat().st_nlink > 1 for p in releases.glob(".*.tmp/**/*.parquet"))
         swapped = _inode(self.layout.database) != before["database"]
@@ -150,8 +175,13 @@ class Harness:
         return False
 
     def check(self, label: str, outcome: Outcome) -> None:
-        """What a consumer sees must be whole."""
+        """What a consumer sees must be whole. A warehouse file killed mid-repair may be absent
+        (deleted, or set aside as damaged): the next run must then rebuild it."""
         problems = []
+        if not self.layout.database.exists() and self.layout.exports.exists():
+            code = self.run_to_end()
+            if code not in (0, 3):
+                problems.append(f"the run repairing the warehouse exited {code}")
         try:
             con = duckdb.connect(str(self.layout.database), read_only=True)
             try:
@@ -213,7 +243,13 @@ def inject(
     typical = time.monotonic() - started
     for number in range(kills):
         boundary = BOUNDARIES[number] if number < len(BOUNDARIES) else "random"
-        if boundary in UNCHANGED:
+        scenario = rng.choice(SCENARIOS) if boundary == "random" else boundary
+        restore = None
+        if scenario in ("gated", "gate"):
+            restore = harness.break_source()
+        elif scenario in ("repairing", "repair"):
+            harness.damage_warehouse(rng)
+        elif boundary in UNCHANGED:
             harness.run_to_end()  # these inputs built and published: the next run only records
         elif boundary in BUILT_ANEW:
             harness.touch_reference()
@@ -230,9 +266,12 @@ def inject(
             missed = harness.kill_at(boundary)
             outcome.violations += [f"kill {number + 1}: {m}" for m in missed]
             killed = not missed
-        (outcome.kills if killed else outcome.finished_before_kill)[boundary] += 1
-        harness.check(f"kill {number + 1} ({boundary})", outcome)
-        log(f"kill {number + 1}/{kills} at {boundary}: {'killed' if killed else 'finished first'}")
+        name = boundary if boundary != "random" else f"random {scenario}"
+        (outcome.kills if killed else outcome.finished_before_kill)[name] += 1
+        harness.check(f"kill {number + 1} ({name})", outcome)
+        if restore is not None:
+            restore()
+        log(f"kill {number + 1}/{kills} at {name}: {'killed' if killed else 'finished first'}")
     code = harness.run_to_end()
     if code not in (0, 3):
         outcome.violations.append(f"the run after the last kill exited {code}")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pytest
 from typer.testing import CliRunner
 
 from pipelines.cli import Exit, app
@@ -104,6 +105,43 @@ def test_query_is_sandboxed_by_the_engine(seed_run, tmp_path):
          str(warehouse), "--format", "csv"],
     )  # fmt: skip
     assert result.output == "v\nfalse\n"
+
+
+@pytest.mark.skipif(
+    shutil.which("unshare") is None or os.geteuid() != 0, reason="needs unshare -n (root)"
+)
+def test_query_changes_no_file_and_reaches_no_network_in_a_namespace_without_a_route(
+    seed_run, tmp_path
+):
+    """Each statement that could write or fetch, in a process whose network has no route out:
+    refused or failed, exit 1, and no file of the warehouse (or DuckDB's extension folder) is
+    touched."""
+    _, warehouse = seed_run
+    home = tmp_path / "home"  # where DuckDB would install an extension
+    home.mkdir()
+    before = {p: p.stat().st_mtime_ns for p in warehouse.rglob("*") if p.is_file()}
+    statements = [
+        "INSTALL httpfs",
+        "LOAD httpfs",
+        f"ATTACH '{tmp_path / 'other.duckdb'}' AS other",
+        "SET enable_external_access = true",
+        f"COPY (SELECT 1) TO '{tmp_path / 'copied.csv'}'",
+        f"SELECT * FROM read_csv('{warehouse / 'README.md'}')",
+        "SELECT * FROM read_csv('https://example.org/data.csv')",
+        "SELECT * FROM read_parquet('s3://bucket/x.parquet')",
+    ]
+    cli = str(Path(sys.executable).parent / "dermevidence")
+    env = {**os.environ, "HOME": str(home)}
+    for sql in statements:
+        done = subprocess.run(
+            ["unshare", "-n", cli, "query", sql, "--warehouse", str(warehouse)],
+            env=env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == Exit.ERROR, (sql, done.stdout, done.stderr)
+        assert done.stderr.startswith("error: ") and "Traceback" not in done.stderr, sql
+    assert {p: p.stat().st_mtime_ns for p in warehouse.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home"]
+    assert list(home.rglob("*")) == []
 
 
 def test_query_from_a_file_and_sql_that_starts_with_a_comment(seed_run):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -40,7 +39,7 @@ _BOMS = (
 BINARY_SHARE = 0.01
 _SAMPLE = 4096
 _CONTROL = bytes(b for b in range(32) if b not in b"\t\n\x0c\r")
-# Lines reported one by one per kind of problem; the rest are counted in one more issue.
+# Lines named in an issue about many; the rest are counted.
 REPORTED_LINES = 5
 
 
@@ -49,9 +48,10 @@ def decode(data: bytes, what: str) -> tuple[str, list[ParseIssue]]:
 
     A byte-order mark decides the encoding of the whole file. Without one, each line is UTF-8 if
     it can be, else cp1252 (what Windows editors save), else latin-1, which reads any byte: a
-    file with one bad line keeps every other line as it is, and each line read otherwise is
-    reported at its line and byte offset. NUL bytes are removed and reported the same way; a file
-    whose first bytes are mostly control bytes is binary, and refused.
+    file with one bad line keeps every other line as it is. One issue, at the first line read
+    otherwise, gives its byte offset and names the other lines. NUL bytes are removed and
+    reported the same way; a file whose first bytes are more than BINARY_SHARE control bytes is
+    binary, and refused.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -82,7 +82,7 @@ def decode(data: bytes, what: str) -> tuple[str, list[ParseIssue]]:
             lines.append(line.decode(encoding))
             misread.append((line_no, offset + exc.start, encoding))
         offset += len(line)
-    return "".join(lines), issues + _reported(misread, "encoding", _not_utf8_line)
+    return "".join(lines), [*issues, _not_utf8_lines(misread)]
 
 
 def _decodes(line: bytes, encoding: str) -> bool:
@@ -96,34 +96,40 @@ def _decodes(line: bytes, encoding: str) -> bool:
 def _nul_bytes(data: bytes) -> list[ParseIssue]:
     found, start = [], data.find(b"\x00")
     while start != -1:
-        found.append((data.count(b"\n", 0, start) + 1, start, ""))
+        found.append((data.count(b"\n", 0, start) + 1, start))
         start = data.find(b"\x00", start + 1)
-    return _reported(found, "nul_byte", lambda offset, _: f"NUL byte at offset {offset} removed")
-
-
-def _reported(
-    found: list[tuple[int, int, str]], error: str, words: Callable[[int, str], str]
-) -> list[ParseIssue]:
-    issues = [
-        ParseIssue(line_no, error, words(offset, how))
-        for line_no, offset, how in found[:REPORTED_LINES]
-    ]
-    if len(found) > REPORTED_LINES:
-        issues.append(
-            ParseIssue(
-                found[REPORTED_LINES][0],
-                error,
-                f"{len(found) - REPORTED_LINES} more lines like this, from this one on",
-            )
+    line_no, offset = found[0]
+    return [
+        ParseIssue(
+            line_no,
+            "nul_byte",
+            f"NUL byte at offset {offset} removed"
+            + (
+                f", and {len(found) - 1} more{_on_lines([n for n, _ in found[1:]])}"
+                if len(found) > 1
+                else ""
+            ),
         )
-    return issues
+    ]
 
 
-def _not_utf8_line(offset: int, encoding: str) -> str:
-    return (
-        f"not UTF-8 (byte at offset {offset}); this line read as {encoding}, the others as "
-        "UTF-8: check its accented characters and re-save the file as UTF-8"
+def _not_utf8_lines(misread: list[tuple[int, int, str]]) -> ParseIssue:
+    """One issue for the file, at its first line not in UTF-8, naming the others."""
+    line_no, offset, _ = misread[0]
+    encodings = sorted({how for _, _, how in misread})
+    others = f"; also{_on_lines([n for n, _, _ in misread[1:]])}" if len(misread) > 1 else ""
+    return ParseIssue(
+        line_no,
+        "encoding",
+        f"not UTF-8 (byte at offset {offset}){others}; read as {' or '.join(encodings)} where not "
+        "UTF-8, so check accented characters and re-save the file as UTF-8",
     )
+
+
+def _on_lines(numbers: list[int]) -> str:
+    shown = ", ".join(map(str, numbers[:REPORTED_LINES]))
+    more = f" and {len(numbers) - REPORTED_LINES} more" if len(numbers) > REPORTED_LINES else ""
+    return f" on line{'s' if len(numbers) > 1 else ''} {shown}{more}"
 
 
 def _not_utf8_file(encoding: str) -> ParseIssue:

@@ -26,6 +26,8 @@ NAMES = (
     "shard-pruning",  # a shard the published build no longer uses renamed away, not yet deleted
     "unchanged-copy",  # unchanged inputs: the warehouse copy made, not yet recorded
     "unchanged-swapped",  # unchanged inputs: the recorded copy swapped in
+    "gated",  # the publish gate blocked the release, its building warehouse not yet removed
+    "repairing",  # an unreadable warehouse file set aside, the new one not yet built
 )
 
 

@@ -74,9 +74,9 @@ def test_non_utf8_text_is_read_with_an_issue_and_binary_is_refused():
     text, [issue] = decode("# Title\nline two\ncaf\xe9 \u20ac\n".encode("cp1252"), "text guide")
     assert text == "# Title\nline two\ncaf\xe9 \u20ac\n"
     assert (issue.line_no, issue.error) == (3, "encoding")
-    assert issue.message.startswith("not UTF-8 (byte at offset 20); this line read as cp1252")
+    assert issue.message.startswith("not UTF-8 (byte at offset 20); read as cp1252 where not UTF-8")
     latin1, [issue] = decode("caf\xe9 \x81".encode("latin-1"), "text guide")
-    assert latin1 == "caf\xe9 \x81" and "this line read as latin-1," in issue.message
+    assert latin1 == "caf\xe9 \x81" and "; read as latin-1 where not UTF-8," in issue.message
     utf16, [issue] = decode("\ufeff# T\n".encode("utf-16-le"), "text guide")
     assert (utf16, issue.error) == ("# T\n", "encoding")
     assert decode("\ufeff# T".encode("utf-8"), "text guide") == ("# T", [])
@@ -93,7 +93,7 @@ def test_mixed_encodings_are_decoded_line_by_line_and_a_stray_nul_is_removed():
     text, [issue] = decode(data, "text guide")
     assert text == "# T \u2014 UTF-8\ncaf\xe9\nna\xefve \u2265 5\n"  # UTF-8 lines as they are
     assert (issue.line_no, issue.error) == (2, "encoding")
-    assert issue.message.startswith("not UTF-8 (byte at offset 17); this line read as cp1252")
+    assert issue.message.startswith("not UTF-8 (byte at offset 17); read as cp1252 where not")
     padded = ("x" * 200 + "\n") * 30
     text, issues = decode(padded.encode()[:250] + b"\x00" + padded.encode()[250:], "text guide")
     assert text == padded
@@ -101,11 +101,11 @@ def test_mixed_encodings_are_decoded_line_by_line_and_a_stray_nul_is_removed():
         (2, "nul_byte", "NUL byte at offset 250 removed")
     ]
     lines = "".join(f"line {n} caf\xe9\n" for n in range(1, 9)).encode("cp1252")
-    text, issues = decode(lines, "text guide")
-    assert [(i.line_no, i.message.split(";")[0]) for i in issues] == [
-        *[(n, f"not UTF-8 (byte at offset {12 * (n - 1) + 10})") for n in range(1, 6)],
-        (6, "3 more lines like this, from this one on"),
-    ]
+    _, [issue] = decode(lines, "text guide")
+    assert (issue.line_no, issue.message.split("; read")[0]) == (
+        1,
+        "not UTF-8 (byte at offset 10); also on lines 2, 3, 4, 5, 6 and 2 more",
+    )
 
 
 def test_a_row_with_too_many_cells_is_reported_and_its_siblings_kept():
