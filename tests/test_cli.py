@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -443,4 +444,30 @@ def test_query_writes_nested_and_odd_values_as_text_in_csv(seed_run):
     assert result.output.splitlines() == [
         "xs,s,n,b,d,t",
         '"[""a"", ""b""]","{""k"": 1}",,true,"1 day, 0:00:00","x,y"',
+    ]
+
+
+def test_output_is_printed_as_it_is_and_unwrapped_when_not_a_terminal(seed_run):
+    """A file name with emoji codes, markup in a cell and a 300-character value come out as they
+    are, each on one line (the runner's output is not a terminal)."""
+    _, warehouse = seed_run
+    name, markup, long = "trial:x:results:warning:.txt", "[bold]x[/bold]", "a" * 300
+    sql = f"SELECT '{name}' AS file, '{markup}' AS cell, '{long}' AS long"
+    result = runner.invoke(app, ["query", sql, "--warehouse", str(warehouse)])
+    assert result.exit_code == Exit.OK
+    [row] = [line for line in result.output.splitlines() if name in line]
+    assert markup in row and long in row
+
+
+def test_a_source_error_of_a_whole_file_prints_no_empty_line_field():
+    from pipelines.store.report import RunSummary, issue_lines
+
+    summary = RunSummary(run_id="r", started_at=datetime.now(UTC), strict=False)
+    summary.source_error_sample = [
+        {"source_id": "g/a.txt", "file": "guides/a.txt", "line_no": None, "error": "missing", "message": "gone"},
+        {"source_id": "g/b.txt", "file": "guides/b.txt", "line_no": 7, "error": "encoding", "message": "not UTF-8"},
+    ]  # fmt: skip
+    assert issue_lines(summary) == [
+        "source error guides/a.txt: [missing] gone",
+        "source error guides/b.txt:7: [encoding] not UTF-8",
     ]
