@@ -335,6 +335,9 @@ def publish_release(
         previous,
         shown,
     )
+    if "problem" in shown:
+        summary.notes.append(shown["problem"])
+        get_run_logger().warning(shown["problem"])
     failpoints.reached("release-ready")
     summary.release_id = release_id
     summary.finished_at = datetime.now(UTC)
@@ -541,7 +544,7 @@ def _repair(layout: Layout, summary: RunSummary) -> bool:
         return False
     kept = set_aside(layout.database, summary.run_id[:8])
     failpoints.reached("repairing")
-    line = f"{layout.database}: {why}; rebuilt from the cached shards and the inputs"
+    line = f"repaired: {layout.database}: {why}; rebuilt from the cached shards and the inputs"
     if kept is not None:
         line += f" (the damaged file is kept as {kept.name})"
     summary.notes.append(line)

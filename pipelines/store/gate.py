@@ -70,9 +70,15 @@ def losses(live: Path, building: Path, entries: Sequence[tuple[str, str]]) -> li
     return found
 
 
+# Which entry a row's document (source_id: the entry id, or "<entry id>/<file name>") belongs to.
+_OWNED = "s.source_id = e.entry OR starts_with(s.source_id, e.entry || '/')"
+
+
 def _read(database: Path, entries: Sequence[tuple[str, str]]) -> dict[str, pl.DataFrame]:
     """Rows per entry and dataset, and the entries' source errors as sentences. A vocabulary
-    entry's rows are those of every vocabulary (their rows name no file)."""
+    entry's rows are those of every vocabulary (their rows name no file). Rows are counted per
+    document first (a hash aggregate), so the join on a condition that is no equality meets a
+    few thousand documents, not every row."""
     con = duckdb.connect(str(database), read_only=True)
     try:
         tables = {
@@ -82,29 +88,27 @@ def _read(database: Path, entries: Sequence[tuple[str, str]]) -> dict[str, pl.Da
             ).fetchall()
         }
         con.register("entries", pl.DataFrame(list(entries), schema=["entry", "kind"], orient="row"))
-        sourced = [
-            f"SELECT '{name}' AS dataset, source_id FROM {name}"
+        documents = " UNION ALL ".join(
+            f"SELECT '{name}' AS dataset, source_id, count(*) AS n FROM {name} GROUP BY ALL"
             for name in SOURCED
             if name in tables
-        ]
-        owned = "e.kind <> 'vocab' AND (s.source_id = e.entry OR starts_with(s.source_id, e.entry || '/'))"
+        )
         rows = con.sql(
-            f"SELECT e.entry, s.dataset, count(*) AS rows FROM ({' UNION ALL '.join(sourced)}) s "
-            f"JOIN entries e ON {owned} GROUP BY ALL"
+            f"SELECT e.entry, s.dataset, sum(s.n)::BIGINT AS rows FROM ({documents}) s "
+            f"JOIN entries e ON e.kind <> 'vocab' AND ({_OWNED}) GROUP BY ALL"
         ).pl()
-        counted = [
+        vocabularies = " UNION ALL ".join(
             f"SELECT '{name}' AS dataset, count(*) AS n FROM {name}"
             for name in VOCABULARY
             if name in tables
-        ]
+        )
         vocabulary = con.sql(
-            f"SELECT e.entry, v.dataset, v.n AS rows FROM ({' UNION ALL '.join(counted)}) v "
+            f"SELECT e.entry, v.dataset, v.n AS rows FROM ({vocabularies}) v "
             "JOIN entries e ON e.kind = 'vocab'"
         ).pl()
         errors = con.sql(
             "SELECT DISTINCT e.entry, coalesce(s.file || ': ', '') || s.message AS message "
-            "FROM quality.source_errors s JOIN entries e "
-            "ON s.source_id = e.entry OR starts_with(s.source_id, e.entry || '/')"
+            f"FROM quality.source_errors s JOIN entries e ON {_OWNED}"
         ).pl()
     finally:
         con.close()

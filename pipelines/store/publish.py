@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import shutil
@@ -46,7 +47,8 @@ def write_release(
 ) -> Path:
     """Write every published dataset's parts into a new release folder: a part the `previous`
     release holds under the same name is hard-linked from it (the same shard, the same bytes),
-    the others are written. The report (report/index.html) too when the run's summary is given."""
+    the others are written. The report (report/index.html) too when the run's summary is given;
+    if it cannot be drawn, the summary gets a "problem" saying why."""
     staging = releases_dir / f".{release_id}.tmp"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -72,7 +74,9 @@ def write_release(
             failpoints.reached("release-staged")
         if summary is not None:
             (staging / "report").mkdir()
-            page, figures = release_report(con, {**summary, "release_id": release_id})
+            page, figures, problem = _report(con, {**summary, "release_id": release_id})
+            if problem:
+                summary["problem"] = problem
             (staging / "report" / "index.html").write_text(page, encoding="utf-8")
             for name, svg in figures.items():
                 (staging / "report" / name).parent.mkdir(exist_ok=True)
@@ -94,6 +98,23 @@ def write_release(
     final = releases_dir / release_id
     staging.rename(final)
     return final
+
+
+def _report(con: Any, summary: dict[str, Any]) -> tuple[str, dict[str, str], str | None]:
+    """The release's report (page, figures) and None; when drawing it fails, a page that says so
+    and why: a fault in the report never holds back the data, complete and checked by then."""
+    try:
+        return (*release_report(con, summary), None)
+    except Exception as exc:  # a bug in drawing, whatever it is: the release goes on
+        why = f"{type(exc).__name__}: {exc}"
+        page = (
+            "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>dermevidence release {html.escape(summary['release_id'])}</title></head><body>"
+            f"<h1>dermevidence release {html.escape(summary['release_id'])}</h1>"
+            f"<p>The report could not be drawn: {html.escape(why)}. The release's data is "
+            "complete; query it with <code>dermevidence query</code>.</p></body></html>"
+        )
+        return page, {}, f"the release report could not be drawn ({why}); the data is published"
 
 
 def _linkable(previous: Path | None) -> dict[str, dict]:

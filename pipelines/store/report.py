@@ -29,7 +29,8 @@ class RunSummary:
     message: str = ""
     # What the publish gate found: one sentence per source the release would lose rows from.
     losses: list[str] = field(default_factory=list)
-    # What the run mended on its way (a warehouse file rebuilt), one line each.
+    # What the run mended or worked round on its way (a warehouse file rebuilt, a report that
+    # could not be drawn), one line each.
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -108,9 +109,9 @@ def markdown(summary: RunSummary) -> str:
 
 
 def issue_lines(summary: RunSummary) -> list[str]:
-    """One line per repair, per source the publish gate held back, sampled quarantined row, source error and
+    """One line per note (a repair, a report not drawn), per source the publish gate held back, sampled quarantined row, source error and
     check not passing."""
-    lines = [f"repaired: {note}" for note in summary.notes]
+    lines = list(summary.notes)
     lines += [f"blocked: {loss}" for loss in summary.losses]
     lines += [f"quarantined {q['dataset']}: {q['message']}" for q in summary.quarantine_sample]
     lines += [

@@ -1,5 +1,6 @@
-"""A missing or unreadable evidence.duckdb is rebuilt by the next run, which says so in one line:
-the same rows, the history back from the reports, the damaged file kept."""
+"""A run mends what it can and says so in one line: a missing or unreadable evidence.duckdb is
+rebuilt (the same rows, the history back from the reports, the damaged file kept); a report that
+cannot be drawn costs the page, not the release."""
 
 from __future__ import annotations
 
@@ -56,3 +57,31 @@ def test_a_deleted_or_damaged_warehouse_is_rebuilt_by_the_next_run(
     assert kept.read_bytes() == b"not a database" * 100
     assert _counts(database) == (findings, checks, 3)
     assert "Traceback" not in rebuilt.output
+
+
+def test_a_report_that_cannot_be_drawn_never_holds_back_the_release(
+    prefect_api: str, project: Path, monkeypatch
+) -> None:
+    """A fault in drawing the report (injected: its function raises) costs the page, not the
+    release: the data is published, the page says why, and the run says so in one line."""
+    from pipelines.flows import build_warehouse
+    from pipelines.store import publish
+
+    def broken(*_: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(publish, "release_report", broken)
+    summary = build_warehouse(
+        sources=str(project / "raw" / "sources.toml"), warehouse=str(project / "warehouse")
+    )
+    assert summary.status == "success" and summary.release_id
+    assert summary.notes == [
+        "the release report could not be drawn (ZeroDivisionError: division by zero); the data is published"
+    ]
+    exports = project / "warehouse" / "exports"
+    assert exports.resolve().name == summary.release_id
+    assert (
+        "The report could not be drawn: ZeroDivisionError: division by zero."
+        in (exports / "report" / "index.html").read_text()
+    )
+    assert _counts(project / "warehouse" / "evidence.duckdb")[0] == 10

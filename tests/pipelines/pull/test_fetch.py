@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.pull.fetch import FetchError, FetchSettings, LandingCache, fetch, serve_offline
+from pipelines.pull.fetch import (
+    FetchError,
+    FetchSettings,
+    LandingCache,
+    fetch,
+    serve_offline,
+    serve_stale,
+)
 from tests.remote_server import RemoteServer
 
 FAST = FetchSettings(connect_timeout=2, read_timeout=0.5, max_bytes=4096, retries=0)
@@ -188,3 +195,37 @@ def test_a_cache_entry_whose_object_is_gone_or_damaged_is_fetched_unconditionall
     again = fetch(server.url("/guide.txt"), cache, FAST, None)
     assert again.origin == "downloaded" and again.path.read_bytes() == BODY
     assert server.script.conditional["/guide.txt"] == 0
+
+
+def test_a_damaged_cached_copy_is_reported_as_damaged_never_served(
+    server: RemoteServer, cache: LandingCache
+) -> None:
+    landed = fetch(server.url("/guide.txt"), cache, FAST, None)
+    landed.path.chmod(0o644)
+    landed.path.write_bytes(b"X" * len(BODY))  # the same size, other bytes
+    with pytest.raises(FetchError) as offline:
+        serve_offline(server.url("/guide.txt"), cache, None)
+    assert offline.value.error == "damaged"
+    assert f"the landing cache's copy is damaged ({landed.path} has sha256 " in str(offline.value)
+    failure = FetchError("http", "server answered 503", transient=True)
+    with pytest.raises(FetchError) as stale:
+        serve_stale(server.url("/guide.txt"), cache, None, failure)
+    assert stale.value.error == "damaged"
+
+
+def test_a_failed_fetch_is_served_stale_from_the_last_good_copy_or_fails_as_it_was(
+    server: RemoteServer, cache: LandingCache
+) -> None:
+    first = fetch(server.url("/guide.txt"), cache, FAST, None)
+    server.script.failures["/guide.txt"] = 5
+    with pytest.raises(FetchError) as failed:
+        fetch(server.url("/guide.txt"), cache, FAST, None)
+    stale = serve_stale(server.url("/guide.txt"), cache, None, failed.value)
+    assert (stale.origin, stale.sha256, stale.path.read_bytes()) == ("stale", first.sha256, BODY)
+    assert stale.fetched_at is not None
+    with pytest.raises(FetchError) as pinned:  # a stale copy still answers to the pin
+        serve_stale(server.url("/guide.txt"), cache, "0" * 64, failed.value)
+    assert pinned.value.error == "checksum"
+    with pytest.raises(FetchError) as never:
+        serve_stale(server.url("/never.txt"), cache, None, failed.value)
+    assert never.value is failed.value
