@@ -37,6 +37,7 @@ import duckdb
 
 from pipelines.runtime import failpoints, prefect_env
 from pipelines.store.layout import Layout
+from pipelines.store.load import unreadable
 from pipelines.store.publish import MANIFEST, verify_release
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -174,11 +175,12 @@ class Harness:
             return True
         return False
 
-    def check(self, label: str, outcome: Outcome) -> None:
-        """What a consumer sees must be whole. A warehouse file killed mid-repair may be absent
-        (deleted, or set aside as damaged): the next run must then rebuild it."""
+    def check(self, label: str, outcome: Outcome, damaged: bool = False) -> None:
+        """What a consumer sees must be whole. After a kill of a run sent to repair the warehouse
+        file the harness `damaged`, that file may still be absent or damaged (the kill came
+        before the repair, or during it): the next run must then rebuild it."""
         problems = []
-        if not self.layout.database.exists() and self.layout.exports.exists():
+        if damaged and unreadable(self.layout.database) is not None:
             code = self.run_to_end()
             if code not in (0, 3):
                 problems.append(f"the run repairing the warehouse exited {code}")
@@ -240,7 +242,9 @@ def inject(
     if harness.run_to_end() not in (0, 3):
         outcome.violations.append("the first run failed")
         return outcome
-    typical = time.monotonic() - started
+    # How long each kind of run takes, at most: a random kill falls inside it. The first run's
+    # time to begin with, lowered to that of any run of the kind that finished before its kill.
+    typical = dict.fromkeys(SCENARIOS, time.monotonic() - started)
     for number in range(kills):
         boundary = BOUNDARIES[number] if number < len(BOUNDARIES) else "random"
         scenario = rng.choice(SCENARIOS) if boundary == "random" else boundary
@@ -258,17 +262,20 @@ def inject(
                 harness.run_to_end()
             harness.touch_input()  # unchanged inputs are not rebuilt: give every run work
         if boundary == "random":
-            moment = time.monotonic() + rng.uniform(0, typical)
+            begun = time.monotonic()
+            moment = begun + rng.uniform(0, typical[scenario])
             killed = harness.kill_when(
                 lambda moment=moment: time.monotonic() >= moment, moment + 600
             )
+            if not killed:
+                typical[scenario] = min(typical[scenario], time.monotonic() - begun)
         else:
             missed = harness.kill_at(boundary)
             outcome.violations += [f"kill {number + 1}: {m}" for m in missed]
             killed = not missed
         name = boundary if boundary != "random" else f"random {scenario}"
         (outcome.kills if killed else outcome.finished_before_kill)[name] += 1
-        harness.check(f"kill {number + 1} ({name})", outcome)
+        harness.check(f"kill {number + 1} ({name})", outcome, scenario in ("repairing", "repair"))
         if restore is not None:
             restore()
         log(f"kill {number + 1}/{kills} at {name}: {'killed' if killed else 'finished first'}")
