@@ -1,19 +1,21 @@
 """Fault injection: run `dermevidence run` and SIGKILL it at each stage boundary and at random
 moments, then check what a consumer could see.
 
-    .venv/bin/python -m tests.faults --kills 50 [--seed 7] [--api-url URL]
+    .venv/bin/python -m tests.faults [--kills 72] [--seed 7] [--api-url URL]
 
 Each stage boundary (pipelines/failpoints.py: the lock taken, a parse shard half written, the new
 DuckDB file started, the copy of the live warehouse to update made, a release half staged, a part
 hard-linked from the live release, a release in place, the warehouse swapped, the exports
-switched, a shard no longer used renamed away; and, in a run whose inputs are unchanged (it only records itself), the copy of the
-warehouse made and swapped in) is hit exactly: the run kills itself there
+switched, a shard no longer used renamed away; in a run whose inputs are unchanged (it only
+records itself), the copy of the warehouse made and swapped in; a run held back by the publish
+gate; a damaged warehouse file set aside for repair) is hit exactly: the run kills itself there
 (DERMEVIDENCE_FAILPOINT), and the harness asserts that it died by SIGKILL and that the file system
 shows the moment the boundary names, as a consumer would see it. The other kills come from outside
-at random moments. After every kill: `evidence.duckdb` opens read-only and is
-a complete warehouse, `exports` points at a complete release whose files match its manifest,
-no release folder is partial, and the next run succeeds and leaves no debris. Exit code 0 when
-every check held, 1 otherwise.
+at random moments, in runs of three kinds (SCENARIOS). After every kill: `evidence.duckdb` opens
+read-only and is a complete warehouse (after a repair run, once the next run has mended it),
+`exports` points at a complete release whose files match its manifest, no release folder is
+partial, and the next run succeeds and leaves no debris. Exit code 0 when every check held, 1
+otherwise.
 """
 
 from __future__ import annotations
@@ -295,7 +297,7 @@ def inject(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--kills", type=int, default=50)
+    parser.add_argument("--kills", type=int, default=72)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--api-url", help="A running Prefect server (default: start one).")
     args = parser.parse_args()

@@ -1,5 +1,5 @@
 """Crash safety in CI: a SIGKILL of a real `dermevidence run` at every stage boundary and one at
-random (tests/faults.py runs 50+)."""
+random (tests/faults.py runs 72 by default)."""
 
 import duckdb
 
