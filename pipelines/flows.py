@@ -280,7 +280,7 @@ def compare_releases(building: Path, exports: Path, summary: RunSummary, parts: 
 def gate_release(building: Path, layout: Layout, sources: Path) -> list[str]:
     """What the release would lose from the live one because of errors: one sentence per entry."""
     entries = [(e.id, e.kind) for e in load_registry(sources.resolve()).entries]
-    found = losses(layout.database, building, entries)
+    found = losses(layout.exports.resolve(), building, entries)
     for loss in found:
         get_run_logger().warning(loss.sentence())
     return [loss.sentence() for loss in found]
@@ -527,7 +527,9 @@ def build_warehouse(
                 pruned = prune_shards(layout.shards, {s.directory.name for s in shards})
                 if pruned:
                     detail.append(f"{len(pruned)} shards no longer used removed")
-        elif live.get("schema_version") == SCHEMA_VERSION:
+        elif live.get("schema_version") == SCHEMA_VERSION and layout.database.exists():
+            # (Without a warehouse file, being rebuilt, a run that publishes nothing has no
+            # warehouse to go into: its report is read by the next run that builds one.)
             with _stage(summary, "record"):
                 record_run(layout, summary, files, retention)
         summary.finished_at = summary.finished_at or datetime.now(UTC)

@@ -3,10 +3,13 @@
 One rule: a registry entry (or the vocabularies, whose rows name no file) that yields fewer rows
 than in the live release, and has a source error the live release did not have, blocks the
 publish. Rows lost to an edit with no error pass; so does an entry taken out of the registry.
+The live side is read from the live release's Parquet parts, what consumers have, so the gate
+holds also when the warehouse file is being rebuilt.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +17,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines.store.load import connect
+from pipelines.store.publish import MANIFEST
 from schemas import DATASETS, vocabularies
 
 # Published datasets whose rows name the source they came from (Provenance's source_id).
@@ -44,13 +49,13 @@ class Loss:
 
 
 def losses(live: Path, building: Path, entries: Sequence[tuple[str, str]]) -> list[Loss]:
-    """The entries (id, kind) of this registry that would shrink the live release because of an
-    error; none when the live warehouse cannot be read (there is nothing to compare with)."""
+    """The entries (id, kind) of this registry that would shrink the `live` release (a release
+    folder) because of an error; none when it cannot be read (nothing to compare with)."""
     try:
-        before = _read(live, entries)
-    except duckdb.Error:
+        before = _read(_release(live), entries)
+    except (duckdb.Error, OSError, ValueError, KeyError):
         return []
-    now = _read(building, entries)
+    now = _read(connect(building, read_only=True), entries)
     new_errors = now["errors"].join(before["errors"], on=["entry", "message"], how="anti")
     found = []
     for entry, _kind in entries:
@@ -64,27 +69,42 @@ def losses(live: Path, building: Path, entries: Sequence[tuple[str, str]]) -> li
         )
         errors = new_errors.filter(pl.col("entry") == entry)["message"].sort().to_list()
         if not shrunk.is_empty() and errors:
-            found.append(
-                Loss(entry, dict(shrunk.select("dataset", "lost").iter_rows()), tuple(errors))
-            )
+            lost = dict(shrunk.select("dataset", "lost").iter_rows())
+            found.append(Loss(entry, lost, tuple(errors)))
     return found
+
+
+def _release(folder: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory session whose tables are views over a release's Parquet parts."""
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    parts: dict[str, list[str]] = {}
+    for entry in manifest["files"]:
+        parts.setdefault(entry["dataset"], []).append(str(folder / entry["path"]))
+    con = duckdb.connect()
+    for name, files in parts.items():
+        schema, table = name.split(".")
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        con.execute(f"CREATE VIEW {schema}.{table} AS SELECT * FROM read_parquet({files!r})")
+    return con
 
 
 # Which entry a row's document (source_id: the entry id, or "<entry id>/<file name>") belongs to.
 _OWNED = "s.source_id = e.entry OR starts_with(s.source_id, e.entry || '/')"
 
 
-def _read(database: Path, entries: Sequence[tuple[str, str]]) -> dict[str, pl.DataFrame]:
-    """Rows per entry and dataset, and the entries' source errors as sentences. A vocabulary
-    entry's rows are those of every vocabulary (their rows name no file). Rows are counted per
-    document first (a hash aggregate), so the join on a condition that is no equality meets a
-    few thousand documents, not every row."""
-    con = duckdb.connect(str(database), read_only=True)
+def _read(
+    con: duckdb.DuckDBPyConnection, entries: Sequence[tuple[str, str]]
+) -> dict[str, pl.DataFrame]:
+    """Rows per entry and dataset, and the entries' source errors as sentences, from a warehouse
+    or a release (`con`, closed here). A vocabulary entry's rows are those of every vocabulary
+    (their rows name no file). Rows are counted per document first (a hash aggregate), so the
+    join on a condition that is no equality meets a few thousand documents, not every row."""
     try:
         tables = {
             f"{schema}.{name}"
             for schema, name in con.sql(
-                "SELECT schema_name, table_name FROM duckdb_tables()"
+                "SELECT schema_name, table_name FROM duckdb_tables() UNION ALL "
+                "SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal"
             ).fetchall()
         }
         con.register("entries", pl.DataFrame(list(entries), schema=["entry", "kind"], orient="row"))
