@@ -84,7 +84,8 @@ def _release(folder: Path) -> duckdb.DuckDBPyConnection:
     for name, files in parts.items():
         schema, table = name.split(".")
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-        con.execute(f"CREATE VIEW {schema}.{table} AS SELECT * FROM read_parquet({files!r})")
+        listed = ", ".join("'" + file.replace("'", "''") + "'" for file in files)
+        con.execute(f"CREATE VIEW {schema}.{table} AS SELECT * FROM read_parquet([{listed}])")
     return con
 
 
