@@ -112,6 +112,7 @@ def read_only(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     if not database.exists():
         fail(Exit.CONFIG, f"{database} does not exist yet; run `dermevidence run` first")
     con = duckdb.connect(str(database), read_only=True, config=SANDBOX)
+    con.execute(SESSION)
     try:
         yield con
     finally:
@@ -124,8 +125,10 @@ SANDBOX = {
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": False,
     "allow_community_extensions": False,
-    "lock_configuration": True,
 }
+# Then, in the session: no progress bar (DuckDB draws one on stdout for a query over 2 s, into
+# the middle of a CSV), and the configuration locked, so no SQL can undo any of it.
+SESSION = "SET enable_progress_bar = false; SET lock_configuration = true"
 
 
 def fail(code: Exit, message: str) -> None:

@@ -30,7 +30,9 @@ STORAGE_VERSION = "v1.0.0"
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """A connection to a warehouse file with the pipeline's memory cap and storage version."""
     config = {"memory_limit": MEMORY_LIMIT, "storage_compatibility_version": STORAGE_VERSION}
-    return duckdb.connect(str(path), read_only=read_only, config=config)
+    con = duckdb.connect(str(path), read_only=read_only, config=config)
+    con.execute("SET enable_progress_bar = false")  # drawn on stdout for a statement over 2 s
+    return con
 
 
 @dataclass(frozen=True)
