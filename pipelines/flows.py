@@ -76,7 +76,7 @@ from pipelines.pull.stat_cache import StatCache
 from pipelines.runtime import failpoints, memory, progress
 from pipelines.store.changes import compare_with_release, headline
 from pipelines.store.checks import run_checks
-from pipelines.store.gate import losses
+from pipelines.store.gate import LiveUnreadable, losses
 from pipelines.store.history import (
     Retention,
     prune_reports,
@@ -277,10 +277,16 @@ def compare_releases(building: Path, exports: Path, summary: RunSummary, parts: 
 
 
 @task(name="gate", cache_policy=NO_CACHE)
-def gate_release(building: Path, layout: Layout, sources: Path) -> list[str]:
+def gate_release(building: Path, layout: Layout, sources: Path, summary: RunSummary) -> list[str]:
     """What the release would lose from the live one because of errors: one sentence per entry."""
     entries = [(e.id, e.kind) for e in load_registry(sources.resolve()).entries]
-    found = losses(layout.exports.resolve(), building, entries)
+    try:
+        found = losses(layout.exports.resolve(), building, entries)
+    except LiveUnreadable as exc:  # said, never silent: a damaged live release gates nothing
+        line = f"the publish gate could not read the live release ({exc}); nothing was compared"
+        summary.notes.append(line)
+        get_run_logger().warning(line)
+        return []
     for loss in found:
         get_run_logger().warning(loss.sentence())
     return [loss.sentence() for loss in found]
@@ -499,7 +505,7 @@ def build_warehouse(
                 detail.append(summary.changes)
             if live and not allow_shrink:
                 with _stage(summary, "gate") as detail:
-                    summary.losses = gate_release(building, layout, Path(sources))
+                    summary.losses = gate_release(building, layout, Path(sources), summary)
                     detail.append(f"{len(summary.losses)} sources would shrink the release")
         refused = strict and summary.has_issues
         if summary.losses:

@@ -48,13 +48,18 @@ class Loss:
         return f"{self.entry} would lose {lost} rows: {shown}{more}"
 
 
+class LiveUnreadable(Exception):
+    """The live release cannot be read, so there is nothing to compare the new one with."""
+
+
 def losses(live: Path, building: Path, entries: Sequence[tuple[str, str]]) -> list[Loss]:
     """The entries (id, kind) of this registry that would shrink the `live` release (a release
-    folder) because of an error; none when it cannot be read (nothing to compare with)."""
+    folder) because of an error. LiveUnreadable when that release cannot be read."""
     try:
         before = _read(_release(live), entries)
-    except (duckdb.Error, OSError, ValueError, KeyError):
-        return []
+    except (duckdb.Error, OSError, ValueError, KeyError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        raise LiveUnreadable(f"{live}: {type(exc).__name__}: {first}") from exc
     now = _read(connect(building, read_only=True), entries)
     new_errors = now["errors"].join(before["errors"], on=["entry", "message"], how="anti")
     found = []

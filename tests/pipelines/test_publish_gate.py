@@ -120,3 +120,12 @@ def test_rows_removed_by_an_edit_without_an_error_are_published(
     result = _run(project)
     assert result.exit_code == Exit.OK, result.output
     assert _one(project, "SELECT count(*) FROM core.effect_estimates") == [(110,)]
+    # A live release the gate cannot read is said, not passed over in silence.
+    live = (project / "warehouse" / "exports").resolve()
+    next((live / "core" / "claims").glob("*.parquet")).unlink()
+    estimates.write_text("".join(lines[:-3]), encoding="utf-8")
+    result = _run(project)
+    assert result.exit_code == Exit.OK, result.output
+    [line] = [x for x in result.output.splitlines() if x.startswith("the publish gate could not")]
+    assert line.startswith(f"the publish gate could not read the live release ({live}: IOException")
+    assert line.endswith("; nothing was compared")
