@@ -35,6 +35,17 @@ DATA = Path(__file__).resolve().parent / "data"
 SEED = ROOT / "raw" / "guides" / "benchchem-ascomycin-clinical-validation-b7888174.txt"
 
 
+def warehouse_rows(warehouse: Path, sql: str) -> list[tuple]:
+    """The rows of `sql` on a built warehouse, opened read-only and closed again."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
+    try:
+        return con.sql(sql).fetchall()
+    finally:
+        con.close()
+
+
 def registered(kind: str) -> list:
     """The bundled registry's files of one kind."""
     from pipelines.pull.sources import load_registry, pull, records

@@ -396,9 +396,7 @@ class _Folder:
                 rows.append((name, os.path.normpath(path), *signature))
                 continue
             what = next(
-                word
-                for test, word in (*_NOT_FILES, (bool, "not a regular file"))
-                if test(status.st_mode)
+                (word for test, word in _NOT_FILES if test(status.st_mode)), "another kind of file"
             )
             self.skipped.append((name, "not_a_file", f"{what}, not a regular file: not read"))
         return pl.DataFrame(rows, schema=_LISTED, orient="row")

@@ -94,10 +94,11 @@ def _decodes(line: bytes, encoding: str) -> bool:
 
 
 def _nul_bytes(data: bytes) -> list[ParseIssue]:
-    found, start = [], data.find(b"\x00")
-    while start != -1:
-        found.append((data.count(b"\n", 0, start) + 1, start))
-        start = data.find(b"\x00", start + 1)
+    found, line_no, counted, start = [], 1, 0, data.find(b"\x00")
+    while start != -1:  # lines counted from the last NUL on: one pass however many there are
+        line_no += data.count(b"\n", counted, start)
+        found.append((line_no, start))
+        counted, start = start, data.find(b"\x00", start + 1)
     line_no, offset = found[0]
     return [
         ParseIssue(

@@ -94,6 +94,9 @@ def _release(folder: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+# Rows counted per document of a dataset, and per dataset (vocabularies name no document).
+_PER_DOCUMENT = "SELECT '{name}' AS dataset, source_id, count(*) AS n FROM {name} GROUP BY ALL"
+_PER_TABLE = "SELECT '{name}' AS dataset, count(*) AS n FROM {name}"
 # Which entry a row's document (source_id: the entry id, or "<entry id>/<file name>") belongs to.
 _OWNED = "s.source_id = e.entry OR starts_with(s.source_id, e.entry || '/')"
 
@@ -114,20 +117,12 @@ def _read(
             ).fetchall()
         }
         con.register("entries", pl.DataFrame(list(entries), schema=["entry", "kind"], orient="row"))
-        documents = " UNION ALL ".join(
-            f"SELECT '{name}' AS dataset, source_id, count(*) AS n FROM {name} GROUP BY ALL"
-            for name in SOURCED
-            if name in tables
-        )
+        documents = _each(SOURCED, tables, _PER_DOCUMENT)
         rows = con.sql(
             f"SELECT e.entry, s.dataset, sum(s.n)::BIGINT AS rows FROM ({documents}) s "
             f"JOIN entries e ON e.kind <> 'vocab' AND ({_OWNED}) GROUP BY ALL"
         ).pl()
-        vocabularies = " UNION ALL ".join(
-            f"SELECT '{name}' AS dataset, count(*) AS n FROM {name}"
-            for name in VOCABULARY
-            if name in tables
-        )
+        vocabularies = _each(VOCABULARY, tables, _PER_TABLE)
         vocabulary = con.sql(
             f"SELECT e.entry, v.dataset, v.n AS rows FROM ({vocabularies}) v "
             "JOIN entries e ON e.kind = 'vocab'"
@@ -139,3 +134,8 @@ def _read(
     finally:
         con.close()
     return {"rows": pl.concat([rows, vocabulary.cast(rows.schema)]), "errors": errors}
+
+
+def _each(names: Sequence[str], tables: set[str], select: str) -> str:
+    """`select` for every dataset of `names` the session has, as one UNION ALL."""
+    return " UNION ALL ".join(select.format(name=name) for name in names if name in tables)

@@ -7,11 +7,10 @@ import hashlib
 import json
 from pathlib import Path
 
-import duckdb
 from typer.testing import CliRunner
 
 from pipelines.cli import Exit, app
-from tests.conftest import SEED
+from tests.conftest import SEED, warehouse_rows
 from tests.remote_server import RemoteServer
 
 runner = CliRunner()
@@ -25,11 +24,7 @@ def _run(project: Path, *extra: str):
 
 
 def _one(project: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(project / "warehouse" / "evidence.duckdb"), read_only=True)
-    try:
-        return con.sql(sql).fetchall()
-    finally:
-        con.close()
+    return warehouse_rows(project / "warehouse", sql)
 
 
 def _release(project: Path) -> tuple[str, str]:

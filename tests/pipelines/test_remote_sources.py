@@ -7,11 +7,10 @@ import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from pipelines.flows import build_warehouse
-from tests.conftest import SEED
+from tests.conftest import SEED, warehouse_rows
 from tests.remote_server import RemoteServer
 
 GUIDE = SEED.read_bytes()
@@ -53,11 +52,7 @@ def _run(registry: Path, project: Path, **options):
 
 
 def _rows(project: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(project / "warehouse" / "evidence.duckdb"), read_only=True)
-    try:
-        return con.sql(sql).fetchall()
-    finally:
-        con.close()
+    return warehouse_rows(project / "warehouse", sql)
 
 
 def test_url_sources_retried_cached_revalidated_and_served_offline(

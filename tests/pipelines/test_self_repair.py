@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 from typer.testing import CliRunner
 
 from pipelines.cli import Exit, app
+from tests.conftest import warehouse_rows
 
 runner = CliRunner()
 COUNTS = "SELECT (FROM core.findings SELECT count(*)), (FROM core.evidence_checks SELECT count(*)), (FROM meta.runs SELECT count(*))"
@@ -23,11 +23,7 @@ def _run(project: Path):
 
 
 def _counts(database: Path) -> tuple:
-    con = duckdb.connect(str(database), read_only=True)
-    try:
-        return con.sql(COUNTS).fetchall()[0]
-    finally:
-        con.close()
+    return warehouse_rows(database.parent, COUNTS)[0]
 
 
 def test_a_deleted_or_damaged_warehouse_is_rebuilt_by_the_next_run(
