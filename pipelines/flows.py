@@ -117,15 +117,14 @@ class NoSources(Exception):
 
 @task(name="pull", cache_policy=NO_CACHE)
 def pull_sources(
-    registry_path: Path, cache: LandingCache, offline: bool, input_status: Path
+    registry: Registry, registry_dir: Path, cache: LandingCache, offline: bool, input_status: Path
 ) -> tuple[pl.DataFrame, list[SourceError], int]:
     """Local files (hashed again only when their status changed: the stat cache), then every
     URL: fetched (retrying what is transient) or, offline, served from the landing cache, as one
     PULLED frame. A source that cannot be had is a source error; the others carry on. Also
     returns how many local files were read to hash."""
-    registry = load_registry(registry_path)
     known = StatCache(input_status)
-    pulled, errors = pull(registry.local, registry_path.parent, known.checksums)
+    pulled, errors = pull(registry.local, registry_dir, known.checksums)
     known.save()
     landed: list[PulledFile] = []
 
@@ -277,9 +276,11 @@ def compare_releases(building: Path, exports: Path, summary: RunSummary, parts: 
 
 
 @task(name="gate", cache_policy=NO_CACHE)
-def gate_release(building: Path, layout: Layout, sources: Path, summary: RunSummary) -> list[str]:
+def gate_release(
+    building: Path, layout: Layout, registry: Registry, summary: RunSummary
+) -> list[str]:
     """What the release would lose from the live one because of errors: one sentence per entry."""
-    entries = [(e.id, e.kind) for e in load_registry(sources.resolve()).entries]
+    entries = [(e.id, e.kind) for e in registry.entries]
     try:
         found = losses(layout.exports.resolve(), building, entries)
     except LiveUnreadable as exc:  # said, never silent: a damaged live release gates nothing
@@ -287,9 +288,10 @@ def gate_release(building: Path, layout: Layout, sources: Path, summary: RunSumm
         summary.notes.append(line)
         get_run_logger().warning(line)
         return []
-    for loss in found:
-        get_run_logger().warning(loss.sentence())
-    return [loss.sentence() for loss in found]
+    sentences = [loss.sentence() for loss in found]
+    for sentence in sentences:
+        get_run_logger().warning(sentence)
+    return sentences
 
 
 @task(name="reuse", cache_policy=NO_CACHE)
@@ -447,12 +449,18 @@ def build_warehouse(
         repaired = _repair(layout, summary)
         reconcile_exports(layout.database, layout.releases, layout.exports)
         with _stage(summary, "pull") as detail:
+            registry_path = Path(sources).resolve()
+            registry = load_registry(registry_path)  # read once: pull and the gate use it
             pulled, pull_errors, hashed = pull_sources(
-                Path(sources).resolve(), LandingCache(layout.landing), offline, layout.input_status
+                registry,
+                registry_path.parent,
+                LandingCache(layout.landing),
+                offline,
+                layout.input_status,
             )
             detail.append(_pull_detail(pulled, pull_errors, offline, hashed))
             if not (pulled["kind"] == "guide").any():
-                raise NoSources(_no_guide(sources, pull_errors))
+                raise NoSources(_no_guide(sources, registry, pull_errors))
         files = BY_NAME["meta.pulled_files"].conform(pulled, run_id=summary.run_id)
         with _stage(summary, "vocabularies"):
             vocab_dir = reference_shard("vocabularies", of_kind(pulled, "vocab"), layout.shards)
@@ -505,7 +513,7 @@ def build_warehouse(
                 detail.append(summary.changes)
             if live and not allow_shrink:
                 with _stage(summary, "gate") as detail:
-                    summary.losses = gate_release(building, layout, Path(sources), summary)
+                    summary.losses = gate_release(building, layout, registry, summary)
                     detail.append(f"{len(summary.losses)} sources would shrink the release")
         refused = strict and summary.has_issues
         if summary.losses:
@@ -656,9 +664,9 @@ def _stage(summary: RunSummary, name: str) -> Iterator[list[str]]:
     progress.finished(name, seconds, text)
 
 
-def _no_guide(sources: str, errors: list[SourceError]) -> str:
+def _no_guide(sources: str, registry: Registry, errors: list[SourceError]) -> str:
     """Why no guide was pulled: none registered, or what became of each guide entry."""
-    guides = [e.id for e in load_registry(Path(sources)).entries if e.kind == "guide"]
+    guides = [e.id for e in registry.entries if e.kind == "guide"]
     if not guides:
         return f'{sources}: no guide is registered; register one with kind = "guide"'
     failed = [e for e in errors if e.source_id in guides or e.source_id.split("/", 1)[0] in guides]
