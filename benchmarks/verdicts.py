@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 
 from benchmarks.corpus import generate
+from pipelines.appraise.evidence import assess
 from pipelines.batches import process_batch
 from pipelines.interpret.bibliographic_records import load_bibliography
 from pipelines.interpret.estimates import load_estimates
-from pipelines.interpret.evidence import assess
 from pipelines.interpret.resolve import RecordIndex
 from pipelines.interpret.vocab import build_vocabulary, load_vocabularies
 from pipelines.pull.sources import describe_file

@@ -17,7 +17,7 @@ from typing import Any
 
 import polars as pl
 
-from pipelines.interpret.evidence import assess
+from pipelines.appraise.evidence import assess
 from pipelines.interpret.normalize import DATASETS as GUIDE_DATASETS
 from pipelines.interpret.normalize import Rows, normalize_guide
 from pipelines.interpret.resolve import RecordIndex

@@ -140,7 +140,7 @@ FITS = ["same", "broader", "narrower", "different", "unknown"]
 
 
 class EstimateFits(Model):
-    """Which fits of an estimate to a finding let it count in the verdict (interpret.fit)."""
+    """Which fits of an estimate to a finding let it count in the verdict (appraise.fit)."""
 
     dimension: str = pa.Field(isin=FIT_DIMENSIONS, description="What is compared.")
     fit: str = pa.Field(
@@ -155,7 +155,7 @@ class EstimateFits(Model):
 
 
 class CertaintyRules(Model):
-    """The thresholds of the certainty check (interpret.certainty), stated once."""
+    """The thresholds of the certainty check (appraise.certainty), stated once."""
 
     id: str = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$", description="Rule id.")
     value: float = pa.Field(description="The threshold.")

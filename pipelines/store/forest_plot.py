@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
-from pipelines.interpret.verdict_words import number
+from pipelines.appraise.verdict_words import number
 
 _WIDTH, _LABEL, _AXIS_LEFT, _AXIS_RIGHT, _TEXT, _WEIGHT = 1060, 8, 360, 640, 660, 980
 _ROW, _TOP = 34, 40

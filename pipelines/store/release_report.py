@@ -14,8 +14,8 @@ from typing import Any
 
 import duckdb
 
+from pipelines.appraise.verdict_words import measure_label, number, size_words
 from pipelines.interpret.treatments import arm_label
-from pipelines.interpret.verdict_words import measure_label, number, size_words
 from pipelines.store.forest_plot import Plot, Pooled, Row, forest_svg
 from pipelines.store.sql_words import (
     COUNTED_FINDINGS,

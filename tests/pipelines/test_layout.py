@@ -1,4 +1,4 @@
-"""The wings of pipelines/ import only downstream of the flow: pull → read → interpret → store.
+"""The wings of pipelines/ import only downstream of the flow: pull → read → interpret → appraise → store.
 
 Beside them, `runtime` (what keeps a run going) imports nothing of the project, and only `flows`
 and the CLI import it, but for its leaf `failpoints`, which any step that writes may call. Every
@@ -11,13 +11,20 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
-WINGS = ("pull", "read", "interpret", "store", "runtime", "cli")
+WINGS = ("pull", "read", "interpret", "appraise", "store", "runtime", "cli")
 # What each wing may import from this project, besides itself.
 ALLOWED = {
     "pull": {"schemas"},
     "read": {"schemas", "pipelines.pull"},
     "interpret": {"schemas", "pipelines.pull", "pipelines.read", "pipelines.validate"},
-    "store": {"schemas", "pipelines.pull", "pipelines.read", "pipelines.interpret"},
+    "appraise": {"schemas", "pipelines.interpret"},
+    "store": {
+        "schemas",
+        "pipelines.pull",
+        "pipelines.read",
+        "pipelines.interpret",
+        "pipelines.appraise",
+    },
     "runtime": set(),
     "schemas": {"schemas"},
 }
@@ -113,6 +120,34 @@ def test_the_rule_catches_an_upward_import_a_lazy_one_and_prefect(tmp_path):
         "pipelines.read.reader imports pipelines.interpret.vocab",
         "pipelines.read.reader imports pipelines.store.load",
         "schemas.base imports pipelines.read",
+    ]
+
+
+def test_the_rule_keeps_interpret_and_appraise_apart_and_appraise_below_store(tmp_path):
+    for folder in ("interpret", "appraise"):
+        (tmp_path / "pipelines" / folder).mkdir(parents=True)
+    (tmp_path / "pipelines" / "batches.py").write_text("")
+    (tmp_path / "pipelines" / "interpret" / "normalize.py").write_text(
+        "from pipelines.appraise.evidence import assess\n"
+        "def f():\n    from pipelines.appraise import fit\n"
+    )
+    (tmp_path / "pipelines" / "appraise" / "fit.py").write_text(
+        "from pipelines.interpret.vocab import Vocabulary\nfrom schemas import base\n"
+    )
+    (tmp_path / "pipelines" / "appraise" / "evidence.py").write_text(
+        "from pipelines.store.load import connect\nfrom pipelines.read.text import clean\n"
+        "from pipelines.pull.sources import records\nfrom pipelines import batches\n"
+        "from pipelines.validate import validate_rows\nimport prefect\n"
+    )
+    assert violations(tmp_path) == [
+        "pipelines.appraise.evidence imports pipelines.batches",
+        "pipelines.appraise.evidence imports pipelines.pull.sources",
+        "pipelines.appraise.evidence imports pipelines.read.text",
+        "pipelines.appraise.evidence imports pipelines.store.load",
+        "pipelines.appraise.evidence imports pipelines.validate",
+        "pipelines.appraise.evidence imports prefect",
+        "pipelines.interpret.normalize imports pipelines.appraise.evidence",
+        "pipelines.interpret.normalize imports pipelines.appraise.fit",
     ]
 
 

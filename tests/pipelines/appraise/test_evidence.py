@@ -2,9 +2,9 @@
 
 import pytest
 
+from pipelines.appraise.evidence import assess
+from pipelines.appraise.pooling import pool
 from pipelines.batches import process_batch
-from pipelines.interpret.evidence import assess
-from pipelines.interpret.pooling import pool
 from tests.conftest import registered
 
 # table, row, statement → verdict, the lines of raw/estimates/ it rests on (48 is of

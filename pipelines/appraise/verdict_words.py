@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from pipelines.interpret.pooling import Pooled
+from pipelines.appraise.pooling import Pooled
 from pipelines.interpret.treatments import arm_label
 from pipelines.interpret.vocab import Vocabulary
 

@@ -4,7 +4,7 @@ estimate considered, a pooled estimate where there are several, and a certainty 
 An estimate is considered for a finding when condition and outcome are the same and its arms
 compare the finding's compounds (a class covers its members), in either order; estimates printed
 the other way round are turned round. Then, one rule at a time:
-1. fit (interpret.fit): arms, population, severity and timepoint are each same, broader,
+1. fit (appraise.fit): arms, population, severity and timepoint are each same, broader,
    narrower, different or unknown; ref.estimate_fits says which fits count. An estimate with an
    uncounted_reason (retracted, single arm, no interval …) never counts.
 2. overlap: one source (the same PMID, DOI or citation) counts once for one comparison and
@@ -12,14 +12,14 @@ the other way round are turned round. Then, one rule at a time:
    the one nearest the finding's timepoint, then the largest, then the first printed (its
    estimates at that timepoint in that population are separate trials, and all count); an
    estimate another source prints with the same value and interval is the same result twice.
-3. pooling (interpret.pooling): of the counted direct estimates of one comparison and quantity,
+3. pooling (appraise.pooling): of the counted direct estimates of one comparison and quantity,
    the largest set that share no trials is pooled by random effects when it has two or more.
    Estimates share trials when they name the same NCT number, or come from different sources and
    one of them pools several trials (reviews of one comparison overlap); they are marked, and a
    network meta-analysis's estimate is never pooled (it already combines the trials).
 4. verdict: the pooled estimate and each counted estimate outside it are read as the finding
    reads them (the interval against the null).
-5. certainty (interpret.certainty) beside every verdict with a counted estimate.
+5. certainty (appraise.certainty) beside every verdict with a counted estimate.
 """
 
 from __future__ import annotations
@@ -30,11 +30,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from pipelines.interpret.certainty import NULL_CLAIMS, Reading, check
-from pipelines.interpret.fit import Fit, band, could_fit, fit, rule
-from pipelines.interpret.pooling import Pooled, pool
-from pipelines.interpret.timepoints import in_words
-from pipelines.interpret.verdict_words import (
+from pipelines.appraise.certainty import NULL_CLAIMS, Reading, check
+from pipelines.appraise.fit import Fit, band, could_fit, fit, rule
+from pipelines.appraise.pooling import Pooled, pool
+from pipelines.appraise.verdict_words import (
     arm_name,
     arms_as_read,
     estimate_line,
@@ -42,6 +41,7 @@ from pipelines.interpret.verdict_words import (
     pooled_line,
     source_label,
 )
+from pipelines.interpret.timepoints import in_words
 from pipelines.interpret.vocab import Vocabulary
 
 _OPPOSITE = {

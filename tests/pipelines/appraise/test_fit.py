@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipelines.interpret.fit import fit
+from pipelines.appraise.fit import fit
 
 ARMS = {
     "intervention": "tacrolimus", "intervention_strength_pct": 0.1, "intervention_potency": None,

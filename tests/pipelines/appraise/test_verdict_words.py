@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipelines.interpret.verdict_words import number, source_label
+from pipelines.appraise.verdict_words import number, source_label
 
 
 @pytest.mark.parametrize(

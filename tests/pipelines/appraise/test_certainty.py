@@ -1,6 +1,6 @@
 """The certainty check's domains and its comparison with the printed grade."""
 
-from pipelines.interpret.certainty import Reading, check
+from pipelines.appraise.certainty import Reading, check
 
 
 def counted(*directions: str, trials: int = 1, participants: int | None = 500) -> list[dict]:

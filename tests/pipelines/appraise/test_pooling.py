@@ -9,7 +9,7 @@ import math
 
 import pytest
 
-from pipelines.interpret.pooling import Z, combine, pool, prediction_interval, standard_error
+from pipelines.appraise.pooling import Z, combine, pool, prediction_interval, standard_error
 
 # Kacker 2004: rma(y, v, method="PM") and rma(y, v, method="DL").
 KACKER_Y = (61.0, 61.4, 62.21, 62.3, 62.34, 62.6, 62.7, 62.84, 65.9)
