@@ -8,8 +8,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import logging
 import os
 import shutil
+import traceback
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -31,6 +33,7 @@ from pipelines.validate import orphan_citations, validate_rows
 from schemas import BY_NAME
 
 _DONE = "_SUCCESS"
+_log = logging.getLogger(__name__)
 _CODE_PACKAGES = (Path(__file__).parent, Path(__file__).parent.parent / "schemas")
 
 
@@ -93,9 +96,25 @@ def process_batch(
     frames["quality.quarantine"] = BY_NAME["quality.quarantine"].frame(
         quarantine + citations.quarantine
     )
-    checks, considered = assess(frames["core.findings"].to_dicts(), estimates, vocab)
+    unjudged: list[tuple[dict[str, Any], Exception]] = []
+    checks, considered = assess(frames["core.findings"].to_dicts(), estimates, vocab, unjudged)
     frames["core.evidence_checks"] = BY_NAME["core.evidence_checks"].frame(checks)
     frames["core.verdict_estimates"] = BY_NAME["core.verdict_estimates"].frame(considered)
+    if unjudged:
+        errors = [
+            SourceError(
+                finding["source_id"],
+                finding["file"],
+                finding["line_no"],
+                "unjudged",
+                f"this finding could not be judged against the estimates ({_defect(exc)}); it "
+                "is kept without a verdict",
+            )
+            for finding, exc in unjudged
+        ]
+        frames["quality.source_errors"] = pl.concat(
+            [frames["quality.source_errors"], BY_NAME["quality.source_errors"].of(errors)]
+        )
     return frames
 
 
@@ -110,14 +129,30 @@ def normalize_batch(
     for number, pulled in enumerate(files):
         try:
             guide = parse_guide(pulled.path.read_bytes() if contents is None else contents[number])
+            document = normalize_guide(pulled, guide, vocab)
         except FileError as exc:
             rows["quality.source_errors"].append(asdict(SourceError.of(pulled, exc)))
             continue
-        for name, dataset_rows in normalize_guide(pulled, guide, vocab).items():
+        except Exception as exc:  # one document's defect costs that document, never the run
+            _log.exception("%s could not be read", pulled.file)
+            message = f"could not be read ({_defect(exc)}); the other documents carry on"
+            error = SourceError(pulled.source_id, pulled.file, None, "internal", message)
+            rows["quality.source_errors"].append(asdict(error))
+            continue
+        for name, dataset_rows in document.items():
             rows[name].extend(dataset_rows)
     for reference in rows["core.references"]:
         reference.update(records.resolve(reference["title"]).columns())
     return rows
+
+
+def _defect(exc: Exception) -> str:
+    """An exception in one line a person can report: its type, message and where it was raised."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in frames if "/pipelines/" in f.filename] or frames
+    where = f" at {Path(ours[-1].filename).name}:{ours[-1].lineno}" if ours else ""
+    text = str(exc).splitlines()[0][:120] if str(exc) else ""
+    return f"{type(exc).__name__}{': ' + text if text else ''}{where}"
 
 
 def shard_complete(directory: Path) -> bool:

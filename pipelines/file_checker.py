@@ -16,6 +16,7 @@ from pipelines.interpret.bibliographic_records import load_bibliography
 from pipelines.interpret.estimates import RAW_COLUMNS, load_estimates
 from pipelines.interpret.resolve import RecordIndex
 from pipelines.interpret.vocab import VOCAB_DATASETS, build_vocabulary, load_vocabularies
+from pipelines.pull.file_names import shown
 from pipelines.pull.sources import PulledFile, describe_file, load_registry, of_kind, pull, records
 from pipelines.read import bibliography
 
@@ -38,8 +39,9 @@ def check_files(paths: list[Path], registry: Path) -> Checked:
     problems: list[tuple[str, int, str]] = []
     unchecked: list[str] = []
     for path in paths:
+        name = shown(str(path))
         if not path.is_file():
-            problems.append((str(path), 0, f"{path}: no such file"))
+            problems.append((name, 0, f"{name}: no such file"))
             continue
         data = path.read_bytes()
         if path.suffix == ".csv" and path.stem in VOCAB_DATASETS:
@@ -51,16 +53,16 @@ def check_files(paths: list[Path], registry: Path) -> Checked:
         else:
             shard = process_batch([_as_pulled(path, "guide")], vocab, index)
             if shard["core.findings"].is_empty() and shard["core.preclinical_findings"].is_empty():
-                unchecked.append(f"{path}: {NOT_AN_INPUT}")
+                unchecked.append(f"{name}: {NOT_AN_INPUT}")
                 continue
             quarantine = shard["quality.quarantine"].to_dicts()
             errors = shard["quality.source_errors"].to_dicts()
         for error in errors:
             error = error if isinstance(error, dict) else asdict(error)
             line = error["line_no"] or 1
-            problems.append((str(path), line, f"{path}:{line}: {error['message']}"))
+            problems.append((name, line, f"{name}:{line}: {error['message']}"))
         problems += [
-            (str(path), row["line_no"] or 1, f"{row['message']} ({row['dataset']})")
+            (name, row["line_no"] or 1, f"{row['message']} ({row['dataset']})")
             for row in quarantine
         ]
     return Checked([text for _, _, text in sorted(problems)], unchecked)
@@ -81,5 +83,5 @@ def _estimates_header(data: bytes) -> bool:
 
 def _as_pulled(path: Path, kind: str) -> PulledFile:
     return describe_file(
-        path, source_id=path.name, registry_id="validate", kind=kind, file=str(path)
+        path, source_id=shown(path.name), registry_id="validate", kind=kind, file=shown(str(path))
     )

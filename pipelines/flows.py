@@ -49,7 +49,7 @@ from pipelines.batches import (
 )
 from pipelines.interpret.bibliographic_records import load_bibliography
 from pipelines.interpret.estimates import load_estimates
-from pipelines.interpret.vocab import load_vocabularies, read_vocabulary
+from pipelines.interpret.vocab import load_every_vocabulary, read_vocabulary
 from pipelines.pull.fetch import (
     FetchError,
     FetchSettings,
@@ -58,8 +58,10 @@ from pipelines.pull.fetch import (
     fetch,
     serve_offline,
     serve_stale,
+    without_credentials,
 )
 from pipelines.pull.fetch_many import fetch_many
+from pipelines.pull.file_names import openable
 from pipelines.pull.sources import (
     PulledFile,
     Registry,
@@ -74,7 +76,7 @@ from pipelines.pull.sources import (
 )
 from pipelines.pull.stat_cache import StatCache
 from pipelines.runtime import failpoints, memory, progress
-from pipelines.store.changes import compare_with_release, headline
+from pipelines.store.changes import DamagedRelease, compare_with_release, headline
 from pipelines.store.checks import run_checks
 from pipelines.store.gate import LiveUnreadable, losses
 from pipelines.store.history import (
@@ -105,6 +107,13 @@ from pipelines.store.publish import (
     switch_exports,
     write_release,
 )
+from pipelines.store.repair import (
+    damaged_files,
+    drop_damaged_releases,
+    foreign,
+    mend_exports,
+    remove_never_live,
+)
 from pipelines.store.report import RunSummary, markdown, release_summary, write_report
 from schemas import BY_NAME, SCHEMA_VERSION
 
@@ -129,7 +138,7 @@ def pull_sources(
     landed: list[PulledFile] = []
 
     def one(entry: RegistryEntry) -> tuple[PulledFile | None, SourceError | None]:
-        url = str(entry.url)
+        url, shown = str(entry.url), without_credentials(str(entry.url))
         try:
             if offline:
                 return landed_file(entry, serve_offline(url, cache, entry.sha256)), None
@@ -139,10 +148,10 @@ def pull_sources(
                 stale = serve_stale(url, cache, entry.sha256, failure)
                 served = f"served the copy fetched at {stale.fetched_at} from the landing cache"
                 return landed_file(entry, stale), SourceError(
-                    entry.id, url, None, "stale", f"{failure}; {served}"
+                    entry.id, shown, None, "stale", f"{failure}; {served}"
                 )
         except FetchError as exc:
-            return None, SourceError(entry.id, url, None, exc.error, str(exc))
+            return None, SourceError(entry.id, shown, None, exc.error, str(exc))
 
     settings = registry.fetch
     for got, error in fetch_many(registry.remote, _host, one, settings.parallel, settings.per_host):
@@ -163,9 +172,15 @@ def _transient(_task: object, _run: TaskRun, state: State) -> bool:
 
 
 @task(
-    name="fetch", task_run_name="fetch {url}", cache_policy=NO_CACHE, retry_condition_fn=_transient
+    name="fetch",
+    task_run_name="fetch {shown}",
+    cache_policy=NO_CACHE,
+    retry_condition_fn=_transient,
 )
-def fetch_source(url: str, cache: LandingCache, settings: FetchSettings, pin: str | None) -> Landed:
+def fetch_source(
+    url: str, shown: str, cache: LandingCache, settings: FetchSettings, pin: str | None
+) -> Landed:
+    """`shown`: the URL without credentials, the only form the Prefect run names."""
     return fetch(url, cache, settings, pin)
 
 
@@ -174,12 +189,13 @@ def _fetch(registry: Registry, entry: RegistryEntry, cache: LandingCache) -> Lan
     attempts = fetch_source.with_options(
         retries=settings.retries, retry_delay_seconds=settings.delays() or 0
     )
-    return attempts(str(entry.url), cache, settings, entry.sha256)
+    url = str(entry.url)
+    return attempts(url, without_credentials(url), cache, settings, entry.sha256)
 
 
 # Reference data: each stage validates one registry kind into a shard; estimates need the vocabulary.
 REFERENCE_DATA = {
-    "vocabularies": lambda files, _: load_vocabularies(files),
+    "vocabularies": lambda files, _: load_every_vocabulary(files),
     "bibliography": lambda files, _: load_bibliography(files),
     "estimates": lambda files, inputs: load_estimates(
         files, read_vocabulary(read_shard_files(inputs[0]))
@@ -263,12 +279,20 @@ def check_warehouse(building: Path, summary: RunSummary) -> None:
 
 
 @task(name="compare", cache_policy=NO_CACHE)
-def compare_releases(building: Path, exports: Path, summary: RunSummary, parts: list[Part]) -> None:
-    """What changed since the live release, into meta.release_changes and the run summary."""
+def compare_releases(
+    building: Path, exports: Path, summary: RunSummary, parts: list[Part], damaged: dict[str, str]
+) -> None:
+    """What changed since the live release, into meta.release_changes and the run summary; not
+    when a file it would read is damaged (its rows are not what the release says)."""
     con = connect(building)
     try:
         previous = exports.resolve() if exports.exists() else None
-        rows = compare_with_release(con, previous, parts)
+        try:
+            rows = compare_with_release(con, previous, parts, set(damaged))
+        except DamagedRelease as exc:
+            summary.rows["meta.release_changes"] = 0
+            summary.changes = f"not compared: the live release's {exc} is damaged"
+            return
         summary.rows["meta.release_changes"] = rows
         summary.changes = headline(con) if previous is not None else "first release"
     finally:
@@ -277,12 +301,20 @@ def compare_releases(building: Path, exports: Path, summary: RunSummary, parts: 
 
 @task(name="gate", cache_policy=NO_CACHE)
 def gate_release(
-    building: Path, layout: Layout, registry: Registry, summary: RunSummary
+    building: Path,
+    layout: Layout,
+    registry: Registry,
+    summary: RunSummary,
+    pulled: pl.DataFrame,
+    damaged: dict[str, str],
 ) -> list[str]:
-    """What the release would lose from the live one because of errors: one sentence per entry."""
+    """What the release would lose from the live one: one sentence per entry. The live side is
+    the live release's parts, or the live warehouse when those are damaged (it holds the same
+    rows)."""
     entries = [(e.id, e.kind) for e in registry.entries]
+    live = layout.database if damaged else layout.exports.resolve()
     try:
-        found = losses(layout.exports.resolve(), building, entries)
+        found = losses(live, building, entries, pulled["source_id"].to_list())
     except LiveUnreadable as exc:  # said, never silent: a damaged live release gates nothing
         line = f"the publish gate could not read the live release ({exc}); nothing was compared"
         summary.notes.append(line)
@@ -446,8 +478,11 @@ def build_warehouse(
     retention = Retention(keep_reports, keep_reports_days)
     with layout.lock():
         layout.remove_leftovers()
+        _say(summary, mend_exports(layout, summary.run_id[:8]))
         repaired = _repair(layout, summary)
         reconcile_exports(layout.database, layout.releases, layout.exports)
+        _say(summary, remove_never_live(layout))
+        damaged = _damaged_release(layout, summary)
         with _stage(summary, "pull") as detail:
             registry_path = Path(sources).resolve()
             registry = load_registry(registry_path)  # read once: pull and the gate use it
@@ -489,7 +524,7 @@ def build_warehouse(
         ]
         input_key = _input_key([s.directory for s in shards])
         live = live_manifest(layout.exports)
-        built = repaired or input_key != live.get("input_key")
+        built = repaired or bool(damaged) or input_key != live.get("input_key")
         if not built:
             with _stage(summary, "reuse") as detail:
                 reuse_release(layout, summary)
@@ -509,18 +544,20 @@ def build_warehouse(
                 check_warehouse(building, summary)
                 detail.append(_check_detail(summary))
             with _stage(summary, "compare") as detail:
-                compare_releases(building, layout.exports, summary, parts)
+                compare_releases(building, layout.exports, summary, parts, damaged)
                 detail.append(summary.changes)
             if live and not allow_shrink:
                 with _stage(summary, "gate") as detail:
-                    summary.losses = gate_release(building, layout, registry, summary)
+                    summary.losses = gate_release(
+                        building, layout, registry, summary, pulled, damaged
+                    )
                     detail.append(f"{len(summary.losses)} sources would shrink the release")
         refused = strict and summary.has_issues
         if summary.losses:
             summary.status = "blocked"
             summary.message = (
-                "nothing was published: the live release would lose rows because of errors; "
-                "fix them, or run again with --allow-shrink to publish anyway."
+                "nothing was published: the live release would lose what the blocked: lines "
+                "say; fix that, or run again with --allow-shrink to publish anyway."
             )
         elif refused:
             summary.status = "failed_strict"
@@ -538,6 +575,8 @@ def build_warehouse(
                     building, layout, summary, keep_releases, input_key, files, retention, parts
                 )
                 detail.append(f"release {summary.release_id}")
+                if damaged:
+                    _say(summary, drop_damaged_releases(layout, damaged, layout.exports))
                 pruned = prune_shards(layout.shards, {s.directory.name for s in shards})
                 if pruned:
                     detail.append(f"{len(pruned)} shards no longer used removed")
@@ -551,20 +590,46 @@ def build_warehouse(
     return summary
 
 
+def _say(summary: RunSummary, line: str | None) -> None:
+    """A repair in one line: in the run summary and the Prefect log."""
+    if line:
+        summary.notes.append(line)
+        get_run_logger().warning(line)
+
+
+def _damaged_release(layout: Layout, summary: RunSummary) -> dict[str, str]:
+    """The live release's files missing or damaged (path → why); said in one line, and the run
+    then publishes a whole release in its place, whatever changed."""
+    if not layout.exports.exists():
+        return {}
+    problems = damaged_files(layout.exports.resolve(), layout.release_status)
+    if problems:
+        listed = [f"{path}: {why}" for path, why in problems.items()]
+        more = f" (and {len(listed) - 3} more)" if len(listed) > 3 else ""
+        _say(
+            summary,
+            f"repaired: the live release {layout.exports.resolve().name} has {len(problems)} "
+            f"damaged file(s) ({'; '.join(listed[:3])}{more}); this run publishes a whole "
+            "release in its place",
+        )
+    return problems
+
+
 def _repair(layout: Layout, summary: RunSummary) -> bool:
-    """A warehouse file that is unreadable, or missing beside a live release: the file is set
-    aside and this run builds the warehouse anew (from the cached shards, parsing what they lack;
-    its history from the reports), saying so in one line."""
-    why = unreadable(layout.database)
+    """A warehouse file that is unreadable, another warehouse's, or missing beside a live
+    release: the file is set aside and this run builds the warehouse anew (from the cached shards,
+    parsing what they lack; its history from the reports), saying so in one line."""
+    why, what = unreadable(layout.database), "the damaged file"
+    if why is None and layout.database.exists():
+        why, what = foreign(layout.database, layout), "that file"
     if why is None or not (layout.database.exists() or layout.exports.exists()):
         return False
     kept = set_aside(layout.database, summary.run_id[:8])
     failpoints.reached("repairing")
     line = f"repaired: {layout.database}: {why}; rebuilt from the cached shards and the inputs"
     if kept is not None:
-        line += f" (the damaged file is kept as {kept.name})"
-    summary.notes.append(line)
-    get_run_logger().warning(line)
+        line += f" ({what} is kept as {kept.name})"
+    _say(summary, line)
     return True
 
 
@@ -623,7 +688,7 @@ def _parse_batches(
 
 
 def _contents(batch: pl.DataFrame) -> list[bytes]:
-    return [Path(path).read_bytes() for path in batch["path"]]
+    return [openable(path).read_bytes() for path in batch["path"]]
 
 
 def _input_key(shard_dirs: list[Path]) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 import pandera.polars as pa
 import polars as pl
 
+from pipelines.read.text import brief
 from schemas import Dataset
 
 ROW = "_row"
@@ -33,7 +34,8 @@ class Validated:
 
 
 def from_text(dataset: Dataset, frame: pl.DataFrame, context: dict[str, Any]) -> Validated:
-    """Cast an all-text frame (a CSV) to the dataset's dtypes; uncastable cells are quarantined."""
+    """Cast an all-text frame (a CSV) to the dataset's dtypes; uncastable cells are quarantined,
+    rows with every cell empty skipped."""
     expected = dataset.polars_schema()
     missing = [name for name in expected if name not in frame.columns]
     unknown = [name for name in frame.columns if name not in expected]
@@ -45,6 +47,7 @@ def from_text(dataset: Dataset, frame: pl.DataFrame, context: dict[str, Any]) ->
         frame.select(expected.names())
         .with_row_index(ROW)
         .with_columns((pl.col(ROW) + 2).alias(LINE))
+        .filter(~pl.all_horizontal(pl.col(expected.names()).str.strip_chars().fill_null("") == ""))
     )
     casts = {
         name: _cast_text(pl.col(name), dtype)
@@ -60,7 +63,7 @@ def from_text(dataset: Dataset, frame: pl.DataFrame, context: dict[str, Any]) ->
         )
         for row in failed.to_dicts():
             bad.add(row[ROW])
-            message = f"{name} {row[name]!r} is not a valid {expected[name]}"
+            message = f"{name} {brief(row[name])} is not a valid {expected[name]}"
             quarantine.append(
                 quarantine_row(dataset, row, context, name, "dtype", row[name], message)
             )
@@ -87,15 +90,20 @@ def validate_rows(
     if failures["index"].is_null().any():
         summary = failures.filter(pl.col("index").is_null()).select("column", "check").rows()
         raise DatasetShapeError(f"{dataset.name} does not fit its schema: {summary}")
+    failures, firsts = _first_of_each_repeat(failures)
     quarantine = []
+    wanted = pl.concat([failures["index"], pl.Series(list(firsts.values()), dtype=pl.Int32)])
     records = {
-        row[ROW]: row
-        for row in frame.filter(pl.col(ROW).is_in(failures["index"].unique().implode())).to_dicts()
+        row[ROW]: row for row in frame.filter(pl.col(ROW).is_in(wanted.implode())).to_dicts()
     }
     for failure in failures.iter_rows(named=True):
         row = records[failure["index"]]
         column, check = failure["column"], failure["check"]
-        if column in schema.columns:
+        if check == "field_uniqueness":
+            first = records[firsts[(column, failure["failure_case"])]]
+            value = row.get(column)
+            message = _repeat(dataset, column, value, first)
+        elif column in schema.columns:
             value = row.get(column)
             message = _message(dataset, schema, column, check, value, row)
         else:  # a check across columns: name the values it looked at
@@ -105,7 +113,8 @@ def validate_rows(
             quarantine_row(dataset, row, context or {}, column, check, value, message)
         )
     return Validated(
-        frame.filter(~pl.col(ROW).is_in(list(records))).drop(ROW, LINE, strict=False), quarantine
+        frame.filter(~pl.col(ROW).is_in(failures["index"].implode())).drop(ROW, LINE, strict=False),
+        quarantine,
     )
 
 
@@ -133,6 +142,32 @@ def orphan_citations(
         else:
             keep.append(row)
     return Validated(dataset.frame(keep), quarantine)
+
+
+def _first_of_each_repeat(
+    failures: pl.DataFrame,
+) -> tuple[pl.DataFrame, dict[tuple[str, str], int]]:
+    """Failures without the first row of each repeated value (pandera names every member of a
+    duplicate group: keeping none would lose a vocabulary term to one pasted line), and the
+    first row of each (column, value)."""
+    repeats = failures.filter(pl.col("check") == "field_uniqueness")
+    if repeats.is_empty():
+        return failures, {}
+    firsts = repeats.group_by("column", "failure_case").agg(pl.col("index").min())
+    kept = {(column, value): index for column, value, index in firsts.iter_rows()}
+    exempt = firsts.with_columns(check=pl.lit("field_uniqueness"))
+    remaining = failures.join(
+        exempt, on=["column", "failure_case", "check", "index"], how="anti", nulls_equal=True
+    )
+    return remaining, kept
+
+
+def _repeat(dataset: Dataset, column: str, value: Any, first: dict) -> str:
+    where = first.get("line_no") if isinstance(first.get("line_no"), int) else first.get(LINE)
+    kept = f"the first, on line {where}, is kept" if where else "the first is kept"
+    return (
+        f"{column} {brief(value)} occurs more than once in {dataset.name}; {kept}, this one is not"
+    )
 
 
 def _split_lines(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series | None]:
@@ -163,15 +198,13 @@ def _message(
         else None
     )
     if vocabulary and check.startswith("in_vocabulary"):
-        return f"{column} {value!r} is not in raw/vocab/{vocabulary}.csv; add it (or a synonym) there or correct the source"
+        return f"{column} {brief(value)} is not in raw/vocab/{vocabulary}.csv; add it (or a synonym) there or correct the source"
     if check == "not_nullable":
         return f"{column} is empty but {dataset.name} requires it"
-    if check == "field_uniqueness":
-        return f"{column} {value!r} occurs more than once in {dataset.name}; keys must be unique"
     pattern = re.fullmatch(r"str_matches\('(.*)'\)", check)
     if pattern:
-        return f"{column} {value!r} is not of the form {pattern.group(1)} that {dataset.name} requires; correct the source"
-    return f"{column} {value!r} fails {check}"
+        return f"{column} {brief(value)} is not of the form {pattern.group(1)} that {dataset.name} requires; correct the source"
+    return f"{column} {brief(value)} fails {check}"
 
 
 def quarantine_row(

@@ -7,7 +7,8 @@ from schemas.base import Dataset, Model
 
 class Sources(Model):
     source_id: str = pa.Field(
-        unique=True, description="Document id: the registry entry id and the file name."
+        unique=True,
+        description="Document id: the registry entry id and, for a glob, the file's path under the glob's folder (its name for guides/*).",
     )
     kind: str = pa.Field(
         isin=["guide", "references", "estimates", "vocab"],

@@ -11,7 +11,9 @@ records itself), the copy of the warehouse made and swapped in; a run held back 
 gate; a damaged warehouse file set aside for repair) is hit exactly: the run kills itself there
 (DERMEVIDENCE_FAILPOINT), and the harness asserts that it died by SIGKILL and that the file system
 shows the moment the boundary names, as a consumer would see it. The other kills come from outside
-at random moments, in runs of three kinds (SCENARIOS). After every kill: `evidence.duckdb` opens
+at random moments, in runs of several kinds (SCENARIOS: a guide changed, a run held back by the
+gate, a warehouse file deleted, damaged or another warehouse's, a live release part damaged or
+deleted). After every kill: `evidence.duckdb` opens
 read-only and is a complete warehouse (after a repair run, once the next run has mended it),
 `exports` points at a complete release whose files match its manifest, no release folder is
 partial, and the next run succeeds and leaves no debris. Exit code 0 when every check held, 1
@@ -41,6 +43,7 @@ from pipelines.runtime import failpoints, prefect_env
 from pipelines.store.layout import Layout
 from pipelines.store.load import unreadable
 from pipelines.store.publish import MANIFEST, verify_release
+from pipelines.store.repair import foreign
 
 ROOT = Path(__file__).resolve().parent.parent
 BOUNDARIES = failpoints.NAMES
@@ -52,8 +55,12 @@ UNCHANGED = {"unchanged-copy": "load", "unchanged-swapped": "swapped"}
 BUILT_ANEW = {"load"}
 UPDATED = {"update", "release-linked"}
 # What the run killed at random was doing: most change a guide; some are held back by the publish
-# gate (an estimates path mistyped), some rebuild a warehouse file found deleted or damaged.
-SCENARIOS = ("guide", "guide", "guide", "gate", "repair")
+# gate (an estimates path mistyped), some rebuild a warehouse file found deleted or damaged, or
+# another warehouse's file put in its place, some publish again a live release whose part was
+# damaged or deleted.
+SCENARIOS = ("guide", "guide", "guide", "gate", "repair", "foreign", "part")
+# The scenarios whose damage a kill may leave in place for the next run to mend.
+MENDED = {"repairing", "repair", "foreign", "part"}
 
 
 @dataclass
@@ -103,6 +110,32 @@ class Harness:
             self.layout.database.unlink()
         else:
             self.layout.database.write_bytes(b"damaged" * 1000)
+
+    def put_foreign_warehouse(self) -> None:
+        """Put another warehouse's file (built once, from the same inputs) in place of the live
+        one, so the next run recognizes it by its runs and rebuilds."""
+        other = Layout(self.layout.root.parent.parent / "other" / "warehouse")
+        if not other.database.exists():
+            process = subprocess.run(
+                [str(Path(sys.executable).parent / "dermevidence"), "run", "--sources",
+                 str(self.project / "raw" / "sources.toml"), "--warehouse", str(other.root)],
+                env=self.env, capture_output=True, timeout=600, check=False,
+            )  # fmt: skip
+            assert process.returncode in (0, 3), process.stderr
+        shutil.copyfile(other.database, self.layout.database)
+
+    def damage_part(self, rng: random.Random) -> None:
+        """Delete a part of the live release, or flip a byte of one, so the next run publishes a
+        whole release again."""
+        parts = sorted(self.layout.exports.resolve().glob("core/*/*.parquet"))
+        part = parts[rng.randrange(len(parts))]
+        if rng.random() < 0.5:
+            part.unlink()
+            return
+        data = bytearray(part.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        part.chmod(0o644)
+        part.write_bytes(bytes(data))
 
     def touch_reference(self) -> None:
         """Change the effect estimates so the next run builds the warehouse anew."""
@@ -178,14 +211,18 @@ class Harness:
         return False
 
     def check(self, label: str, outcome: Outcome, damaged: bool = False) -> None:
-        """What a consumer sees must be whole. After a kill of a run sent to repair the warehouse
-        file the harness `damaged`, that file may still be absent or damaged (the kill came
-        before the repair, or during it): the next run must then rebuild it."""
+        """What a consumer sees must be whole. After a kill of a run sent to mend what the
+        harness `damaged` (the warehouse file deleted, overwritten or another warehouse's; a part
+        of the live release), that damage may still be there (the kill came before the repair,
+        or during it): the next run must then mend it."""
         problems = []
-        if damaged and unreadable(self.layout.database) is not None:
+        still = unreadable(self.layout.database) is not None or (
+            self.layout.database.exists() and foreign(self.layout.database, self.layout)
+        )
+        if damaged and (still or verify_release(self.layout.exports)):
             code = self.run_to_end()
             if code not in (0, 3):
-                problems.append(f"the run repairing the warehouse exited {code}")
+                problems.append(f"the run mending the warehouse exited {code}")
         try:
             con = duckdb.connect(str(self.layout.database), read_only=True)
             try:
@@ -234,9 +271,16 @@ def _target(path: Path) -> str | None:
 
 
 def inject(
-    kills: int, seed: int, workdir: Path, api_url: str, log: Callable[[str], None]
+    kills: int,
+    seed: int,
+    workdir: Path,
+    api_url: str,
+    log: Callable[[str], None],
+    scenarios: tuple[str, ...] = SCENARIOS,
+    boundaries: tuple[str, ...] = BOUNDARIES,
 ) -> Outcome:
-    """`kills` runs killed (every boundary in turn, then random moments), each followed by checks."""
+    """`kills` runs killed (every one of `boundaries` in turn, then random moments in runs of the
+    `scenarios`), each followed by checks."""
     rng = random.Random(seed)
     harness = Harness(workdir, api_url)
     outcome = Outcome()
@@ -246,15 +290,19 @@ def inject(
         return outcome
     # How long each kind of run takes, at most: a random kill falls inside it. The first run's
     # time to begin with, lowered to that of any run of the kind that finished before its kill.
-    typical = dict.fromkeys(SCENARIOS, time.monotonic() - started)
+    typical = dict.fromkeys(scenarios, time.monotonic() - started)
     for number in range(kills):
-        boundary = BOUNDARIES[number] if number < len(BOUNDARIES) else "random"
-        scenario = rng.choice(SCENARIOS) if boundary == "random" else boundary
+        boundary = boundaries[number] if number < len(boundaries) else "random"
+        scenario = rng.choice(scenarios) if boundary == "random" else boundary
         restore = None
         if scenario in ("gated", "gate"):
             restore = harness.break_source()
         elif scenario in ("repairing", "repair"):
             harness.damage_warehouse(rng)
+        elif scenario == "foreign":
+            harness.put_foreign_warehouse()
+        elif scenario == "part":
+            harness.damage_part(rng)
         elif boundary in UNCHANGED:
             harness.run_to_end()  # these inputs built and published: the next run only records
         elif boundary in BUILT_ANEW:
@@ -277,7 +325,7 @@ def inject(
             killed = not missed
         name = boundary if boundary != "random" else f"random {scenario}"
         (outcome.kills if killed else outcome.finished_before_kill)[name] += 1
-        harness.check(f"kill {number + 1} ({name})", outcome, scenario in ("repairing", "repair"))
+        harness.check(f"kill {number + 1} ({name})", outcome, scenario in MENDED)
         if restore is not None:
             restore()
         log(f"kill {number + 1}/{kills} at {name}: {'killed' if killed else 'finished first'}")

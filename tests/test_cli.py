@@ -233,7 +233,7 @@ def test_validate_reads_estimates_csvs_and_names_the_files_it_did_not_check(tmp_
     assert result.exit_code == Exit.ISSUES
     out = result.output.splitlines()
     assert [line for line in out if line.startswith(str(bad))] == [
-        f"{bad}:2: estimate 'not a number' is not a finite number; correct the source (core.effect_estimates)"
+        f"{bad}:2: estimate 'not a number' is not a number; correct the source (core.effect_estimates)"
     ]
     assert f"{ROOT / 'README.md'}: not checked: no finding in it as a guide" in result.output
     assert out[-1] == "1 file(s) checked, 1 problem(s), 1 not checked."

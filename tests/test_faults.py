@@ -1,5 +1,6 @@
 """Crash safety in CI: a SIGKILL of a real `dermevidence run` at every stage boundary and one at
-random (tests/faults.py runs 72 by default)."""
+random, and random kills of runs mending a damaged release part or another warehouse's file
+(tests/faults.py runs 72 by default)."""
 
 import duckdb
 
@@ -16,6 +17,23 @@ def test_kills_at_every_stage_boundary_and_at_random_leave_nothing_partial(prefe
     assert {b: outcome.kills[b] for b in BOUNDARIES} == dict.fromkeys(BOUNDARIES, 1)
     randoms = {**outcome.kills, **outcome.finished_before_kill}.keys() - set(BOUNDARIES)
     assert len(randoms) == 1 and next(iter(randoms)).startswith("random ")
+
+
+def test_kills_of_runs_that_mend_a_damaged_part_or_a_foreign_file_leave_them_mended(
+    prefect_api, tmp_path
+):
+    outcome = inject(
+        4,
+        seed=3,
+        workdir=tmp_path,
+        api_url=prefect_api,
+        log=lambda _: None,
+        scenarios=("part", "foreign"),
+        boundaries=(),
+    )
+    assert outcome.violations == []
+    seen = outcome.kills + outcome.finished_before_kill
+    assert set(seen) == {"random part", "random foreign"} and seen.total() == 4
 
 
 def test_exports_left_behind_by_a_kill_are_brought_level_with_the_warehouse(prefect_api, tmp_path):

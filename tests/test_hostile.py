@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from pipelines.runtime import prefect_env
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA, ROOT, SEED
 
 HOSTILE = DATA / "hostile"
 REGISTRY = """
@@ -36,6 +36,11 @@ path = "references/*"
 id = "estimates"
 kind = "estimates"
 path = "estimates/*"
+
+[[source]]
+id = "nested"
+kind = "guide"
+path = "nested/**/*.txt"
 """
 # file → (where the problem is recorded, its error, check or unmatched term, (dataset, rows kept from the file))
 CASES = {
@@ -79,6 +84,16 @@ CASES = {
     "estimates/quoted-newlines.csv": (None, None, ("core.effect_estimates", 2)),
     "estimates/ragged.csv": ("source_errors", "record_shape", ("core.effect_estimates", 1)),
     "estimates/interval-misses-estimate.csv": ("quarantine", "ci_low <= estimate <= ci_high does not hold", ("core.effect_estimates", 1)),
+    "guides/nul-bytes-small.txt": ("source_errors", "nul_byte", ("core.findings", 1)),
+    "guides/terminal-escapes.txt": ("source_errors", "control_bytes", ("core.findings", 1)),
+    "guides/sign-in.html": ("source_errors", "not_a_guide", None),
+    "guides/caf\\xe9-\x1b[31mred.txt": ("source_errors", "nul_byte", ("core.findings", 1)),
+    "references/cut-ris.ris": ("source_errors", "record_shape", ("core.bibliographic_records", 2)),
+    "estimates/open-quote.csv": ("source_errors", "open_quote", ("core.effect_estimates", 3)),
+    "estimates/huge-number.csv": ("quarantine", "number", ("core.effect_estimates", 1)),
+    "estimates/generated-200kb-cell.csv": ("source_errors", "cell_too_large", ("core.effect_estimates", 1)),
+    "nested/a/seed.txt": ("source_errors", "same_file", ("core.findings", 10)),
+    "nested/b/seed.txt": ("source_errors", "same_file", ("core.findings", 10)),
 }  # fmt: skip
 
 
@@ -101,6 +116,23 @@ def hostile_run(prefect_api, tmp_path_factory):
     (raw / "references" / "generated-33mb.ris").write_bytes(
         b"TY  - JOUR\nTI  - A title\nER  - \n" * (33 * 2**20 // 30)
     )
+    # A file name that is not UTF-8 and carries a terminal escape; a cell over the CSV limit.
+    (raw / "guides" / os.fsdecode(b"caf\xe9-\x1b[31mred.txt")).write_bytes(
+        (HOSTILE / "guides" / "nul-byte.txt").read_bytes()
+    )
+    estimates = (HOSTILE / "estimates" / "huge-number.csv").read_text().splitlines()
+    (raw / "estimates" / "generated-200kb-cell.csv").write_text(
+        "\n".join([estimates[0], estimates[1], estimates[1] + "x" * 200_000]) + "\n"
+    )
+    # A vocabulary line pasted twice, and an empty row: the first copy is kept.
+    compounds = raw / "vocab" / "compounds.csv"
+    line = next(x for x in compounds.read_text().splitlines() if x.startswith("tacrolimus,"))
+    compounds.write_text(compounds.read_text() + line + "\n,,,,,,,\n")
+    # Two guides of one name in two folders, and a link loop a recursive glob walks down.
+    for folder in ("a", "b"):
+        (raw / "nested" / folder).mkdir(parents=True)
+        shutil.copy(SEED, raw / "nested" / folder / "seed.txt")
+    (raw / "nested" / "a" / "up").symlink_to("..")
     env = {**os.environ, **prefect_env.DEFAULTS, "PREFECT_API_URL": prefect_api}
     command = [str(Path(sys.executable).parent / "dermevidence"), "run", "--sources", str(raw / "sources.toml"), "--warehouse", str(raw.parent / "warehouse")]  # fmt: skip
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
@@ -228,3 +260,58 @@ def _number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def test_a_pasted_vocabulary_line_keeps_its_first_copy_and_an_empty_row_is_skipped(hostile_run):
+    _, _, con = hostile_run
+    [(count, tacrolimus)] = con.sql(
+        "SELECT count(*), count(*) FILTER (id = 'tacrolimus') FROM ref.compounds"
+    ).fetchall()
+    assert (count, tacrolimus) == (30, 1)
+    rows = con.sql(
+        "SELECT line_no, message FROM quality.quarantine WHERE dataset = 'ref.compounds'"
+    ).fetchall()
+    assert rows == [
+        (
+            32,
+            "vocab/compounds.csv:32: id 'tacrolimus' occurs more than once in ref.compounds; "
+            "the first, on line 7, is kept, this one is not",
+        )
+    ]
+
+
+def test_counts_that_are_negative_or_too_large_say_so(hostile_run):
+    _, _, con = hostile_run
+    messages = con.sql(
+        "SELECT message FROM quality.quarantine WHERE file = 'estimates/huge-number.csv' "
+        "ORDER BY line_no"
+    ).fetchall()
+    assert messages == [
+        (
+            "estimates/huge-number.csv:3: n_participants '99999999999999999999999' is beyond the "
+            "largest count a column holds (9,223,372,036,854,775,807); correct the source",
+        ),
+        (
+            "estimates/huge-number.csv:4: n_trials '-3' is negative; a count is 0 or more; correct the source",
+        ),
+    ]
+
+
+def test_file_names_are_stored_as_text_and_printed_without_escapes(hostile_run):
+    result, _, con = hostile_run
+    [(source_id,)] = con.sql(
+        "SELECT source_id FROM core.sources WHERE file LIKE 'guides/caf%'"
+    ).fetchall()
+    assert source_id == "guides/caf\\xe9-\x1b[31mred.txt"
+    assert sorted(
+        con.sql("SELECT source_id FROM core.sources WHERE source_id LIKE 'nested/%'").fetchall()
+    ) == [
+        ("nested/a/seed.txt",),
+        ("nested/b/seed.txt",),
+    ]
+    [(title,)] = con.sql(
+        "SELECT title FROM core.sources WHERE file = 'guides/terminal-escapes.txt'"
+    ).fetchall()
+    assert title == "Hostile case: terminal escapes in the title"
+    printed = result.stdout + result.stderr
+    assert "\x1b" not in printed and "guides/caf\\xe9-\\x1b[31mred.txt" in printed

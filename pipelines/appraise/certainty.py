@@ -21,6 +21,8 @@ from typing import Any
 from pipelines.interpret.vocab import Vocabulary
 
 NULL_CLAIMS = ("no_difference", "comparable")
+# The ref.certainty_rules ids the check reads.
+RULES = ("starting_grade", "inconsistency_i2", "appreciable_ratio", "optimal_information_size")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,14 @@ def check(
     direction as the finding reads, n_trials, n_participants); `indirect`: why each indirect one
     is, in words."""
     rules = vocab.certainty
+    lacking = [rule for rule in RULES if rule not in rules]
+    ranks = set(vocab.grade_rank)
+    if (
+        lacking
+        or int(rules["starting_grade"]) not in ranks
+        or ranks != set(range(1, len(ranks) + 1))
+    ):
+        return _not_checked(lacking)
     imprecise = _imprecision(claim, main, counted, rules)
     sides = {e["direction"] for e in counted} & {"favours_intervention", "favours_comparator"}
     inconsistent = []
@@ -97,6 +107,26 @@ def check(
         "n_participants": participants,
         "grade_check": grade_check,
         "certainty_reason": "; ".join(words) + ". " + verdict,
+    }
+
+
+def _not_checked(lacking: list[str]) -> dict[str, Any]:
+    """The certainty columns when the rules to check by are not all there (an unreadable or
+    incomplete vocabulary): said, not guessed."""
+    missing = (
+        f"raw/vocab/certainty_rules.csv lacks {', '.join(lacking)}"
+        if lacking
+        else "raw/vocab/evidence_grades.csv lacks grades (ranks 1 to the starting grade)"
+    )
+    return {
+        "certainty": None,
+        "imprecision": None,
+        "inconsistency": None,
+        "indirectness": None,
+        "n_trials": None,
+        "n_participants": None,
+        "grade_check": None,
+        "certainty_reason": f"not checked: {missing}",
     }
 
 

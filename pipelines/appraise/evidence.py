@@ -52,24 +52,43 @@ _TRIAL = re.compile(r"\bNCT\d{8}\b")
 
 
 def assess(
-    findings: Sequence[dict[str, Any]], estimates: Sequence[dict[str, Any]], vocab: Vocabulary
+    findings: Sequence[dict[str, Any]],
+    estimates: Sequence[dict[str, Any]],
+    vocab: Vocabulary,
+    unjudged: list[tuple[dict[str, Any], Exception]] | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """core.evidence_checks rows (one per finding, in the findings' order) and
-    core.verdict_estimates rows (one per finding and estimate considered)."""
+    core.verdict_estimates rows (one per finding and estimate considered). With `unjudged`, a
+    finding that cannot be judged (a defect, an incomplete vocabulary) is put there with its
+    exception and has no rows, instead of stopping every other finding."""
     by_topic: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for estimate in estimates:
         by_topic[(estimate["condition"], estimate["outcome"])].append(estimate)
     checks, considered = [], []
     for finding in findings:
-        candidates = []
-        for estimate in by_topic.get((finding["condition"], finding["outcome"]), []):
-            found = fit(finding, estimate, vocab) if could_fit(finding, estimate, vocab) else None
-            if found is not None:
-                candidates.append(_Candidate(estimate, found, vocab))
-        check_row, rows = _judge(finding, candidates, vocab)
+        try:
+            check_row, rows = _judge(finding, _candidates(finding, by_topic, vocab), vocab)
+        except Exception as exc:
+            if unjudged is None:
+                raise
+            unjudged.append((finding, exc))
+            continue
         checks.append(check_row)
         considered += rows
     return checks, considered
+
+
+def _candidates(
+    finding: dict[str, Any],
+    by_topic: dict[tuple[str, str], list[dict[str, Any]]],
+    vocab: Vocabulary,
+) -> list[_Candidate]:
+    candidates = []
+    for estimate in by_topic.get((finding["condition"], finding["outcome"]), []):
+        found = fit(finding, estimate, vocab) if could_fit(finding, estimate, vocab) else None
+        if found is not None:
+            candidates.append(_Candidate(estimate, found, vocab))
+    return candidates
 
 
 class _Candidate:
@@ -339,10 +358,7 @@ def _misfit(dimension: str, finding: dict[str, Any], c: _Candidate, vocab: Vocab
     value = c.fit.of(dimension)
     if dimension == "timepoint":
         found, printed = finding["timepoint_weeks"], e["timepoint_weeks"]
-        return (
-            f"measured at {in_words(printed)} ({band(printed)}); "
-            f"the finding is at {in_words(found)} ({band(found)})"
-        )
+        return f"measured at {_at(printed)}; the finding is at {_at(found)}"
     if dimension == "arms":
         return f"arms {value}: {rule(vocab, dimension, value)}"
     names = vocab.labels["populations" if dimension == "population" else "severities"]
@@ -350,6 +366,10 @@ def _misfit(dimension: str, finding: dict[str, Any], c: _Candidate, vocab: Vocab
         f"measured in {names.get(e[dimension], e[dimension]).lower()}; "
         f"the finding is about {names.get(finding[dimension], finding[dimension]).lower()}"
     )
+
+
+def _at(weeks: float | None) -> str:
+    return f"{in_words(weeks)} ({band(weeks)})" if weeks is not None else "an unstated time"
 
 
 def _considered(finding: dict[str, Any], c: _Candidate) -> dict[str, Any]:

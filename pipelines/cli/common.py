@@ -4,9 +4,12 @@ command fails: one line on stderr and a documented exit code, never a traceback.
 from __future__ import annotations
 
 import contextlib
+import re
+import shutil
+import tempfile
 from enum import IntEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -24,11 +27,29 @@ app = typer.Typer(
 )
 
 
+# Control characters a file name, a title or a cell may carry: shown as \xNN, never obeyed by
+# the terminal (an escape sequence could recolour, retitle or rewrite what the screen shows).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text for a terminal: every control character but newline and tab as \\xNN."""
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
+
+
+class _Console(Console):
+    """A console that prints text of ours and of the data alike as text (printable)."""
+
+    def print(self, *objects: object, **options: Any) -> None:
+        super().print(*(printable(o) if isinstance(o, str) else o for o in objects), **options)
+
+
 def _console(*, stderr: bool) -> Console:
-    """Text as it is: no emoji codes (`:x:` in a file name stays `:x:`), no highlighting; not
-    wrapped when the output is not a terminal (a pipe or a file gets whole lines)."""
+    """Text as it is: no emoji codes (`:x:` in a file name stays `:x:`), no highlighting, no
+    control character obeyed; not wrapped when the output is not a terminal (a pipe or a file
+    gets whole lines)."""
     terminal = Console(stderr=stderr).is_terminal
-    return Console(
+    return _Console(
         stderr=stderr,
         emoji=False,
         highlight=False,
@@ -79,6 +100,7 @@ class Exit(IntEnum):
     LOCKED = 7
     CLUSTER = 8
     SHRINK = 9
+    INTERRUPTED = 130
 
 
 SourcesOption = Annotated[Path, typer.Option("--sources", help="Sources registry (TOML).")]
@@ -104,21 +126,46 @@ OfflineOption = Annotated[
 def read_only(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """The warehouse's DuckDB file opened read-only and sandboxed by the engine: no file but the
     database itself, no network, no extension installed or loaded, and the configuration locked,
-    so no SQL can write anything or reach beyond the warehouse. The CONFIG exit when there is
-    no warehouse."""
+    so no SQL can write anything or reach beyond the warehouse. What a large query spills goes
+    to a folder of its own outside the warehouse (not `evidence.duckdb.tmp`, which a link could
+    send anywhere), bounded, and removed when the session ends. The CONFIG exit when there is no
+    warehouse or the file is not one."""
     import duckdb
 
     database = warehouse / "evidence.duckdb"
-    if not database.exists():
+    if not database.is_file():
         fail(Exit.CONFIG, f"{database} does not exist yet; run `dermevidence run` first")
-    con = duckdb.connect(str(database), read_only=True, config=SANDBOX)
-    con.execute(SESSION)
+    spill = Path(tempfile.mkdtemp(prefix="dermevidence-query-"))
     try:
-        yield con
+        try:
+            con = duckdb.connect(str(database), read_only=True, config=_sandbox(spill))
+            con.execute(SESSION)
+            con.sql("SELECT count(*) FROM meta.runs").fetchall()
+        except duckdb.Error as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            fail(
+                Exit.CONFIG,
+                f"{database} cannot be read as a warehouse ({first}); `dermevidence run` "
+                "rebuilds it",
+            )
+        try:
+            yield con
+        finally:
+            with contextlib.suppress(duckdb.Error):  # busy still after an interrupted query
+                con.close()
     finally:
-        con.close()
+        shutil.rmtree(spill, ignore_errors=True)
 
 
+def _sandbox(spill: Path) -> dict[str, object]:
+    """SANDBOX, spilling into `spill` up to a quarter of the free space there (at most 8 GiB)."""
+    free = shutil.disk_usage(spill).free
+    limit = max(min(free // 4, MAX_SPILL), 1 << 20)
+    return {**SANDBOX, "temp_directory": str(spill), "max_temp_directory_size": f"{limit}B"}
+
+
+# The most a query may spill to disk, whatever the free space.
+MAX_SPILL = 8 << 30
 # The engine's own limits on what a read-only session may touch (read_only).
 SANDBOX = {
     "enable_external_access": False,

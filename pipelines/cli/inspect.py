@@ -3,11 +3,14 @@ table, csv or json output."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
-import re
+import signal
 import sys
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,10 +26,10 @@ from pipelines.cli.common import (
     console,
     errors,
     fail,
+    printable,
     read_only,
 )
 
-_COMMENTS = re.compile(r"\s*(?:--[^\n]*(?:\n|$)|/\*.*?\*/)", re.S)
 # Rows shown as a table at most (a table is for a person); csv and json stream every row.
 TABLE_ROWS = 10_000
 _CHUNK = 10_000
@@ -48,37 +51,127 @@ def query(
 ) -> None:
     """Run read-only SQL against warehouse/evidence.duckdb: SELECT (and EXPLAIN) only, in a
     session that can read the warehouse and nothing else (docs/queries/README.md says what)."""
-    import duckdb
-
     _check_format(output)
     if (sql is None) == (file is None):
         fail(Exit.CONFIG, "give the SQL as the argument or with --file, not both or neither")
     if file is not None:
-        try:
-            sql = file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            fail(Exit.CONFIG, f"cannot read {file}: {exc}")
+        sql = _sql_file(file)
     assert sql is not None
+    with _ctrl_c() as interrupted:
+        _run_query(sql, warehouse, output, interrupted)
+
+
+def _run_query(sql: str, warehouse: Path, output: str, interrupted: _Interrupt) -> None:
+    import duckdb
+
     with read_only(warehouse) as con:
         try:
             statements = duckdb.extract_statements(sql)
         except duckdb.Error as exc:
             fail(Exit.ERROR, f"query failed: {exc}")
         kinds = {statement.type.name for statement in statements}
-        analyzed = any(
-            _COMMENTS.sub(" ", s.query).lstrip().upper().startswith("EXPLAIN ANALYZE")
-            for s in statements
-        )
+        analyzed = any(_explain_analyze(s.query) for s in statements)
         if kinds - {"SELECT", "EXPLAIN"} or analyzed:
             refused = ", ".join(sorted(kinds - {"SELECT", "EXPLAIN"}) or ["EXPLAIN ANALYZE"])
             fail(
                 Exit.ERROR,
                 f"dermevidence query runs SELECT statements only ({refused} refused), so that neither the warehouse nor its exports can change",
             )
+        interrupted.engine = con
+        if not interrupted.pressed.is_set():
+            _in_a_thread(lambda: _stream(con.execute(sql), output), interrupted)
+
+
+# The most SQL --file reads: a query, not a dump (/dev/zero would otherwise grow without end).
+MAX_SQL_BYTES = 1 << 20
+
+
+def _sql_file(file: Path) -> str:
+    try:
+        with file.open("rb") as handle:
+            data = handle.read(MAX_SQL_BYTES + 1)
+    except OSError as exc:
+        fail(Exit.CONFIG, f"cannot read {printable(str(file))}: {exc.strerror or exc}")
+    if len(data) > MAX_SQL_BYTES:
+        fail(Exit.CONFIG, f"{printable(str(file))} is over {MAX_SQL_BYTES >> 20} MiB: not a query")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        fail(Exit.CONFIG, f"cannot read {printable(str(file))}: not UTF-8 ({exc.reason})")
+    raise AssertionError  # fail() never returns
+
+
+def _explain_analyze(statement: str) -> bool:
+    """EXPLAIN ANALYZE runs the statement it explains: told by DuckDB's own tokens, comments
+    left out (a pattern over the text took minutes on a long run of spaces)."""
+    import duckdb
+
+    tokens = duckdb.tokenize(statement)
+    ends = [start for start, _ in tokens[1:]] + [len(statement)]
+    words = [
+        statement[start:end].strip().upper()
+        for (start, kind), end in zip(tokens, ends, strict=True)
+        if kind.name != "comment"
+    ]
+    return words[:1] == ["EXPLAIN"] and words[1:2] in (["ANALYZE"], ["ANALYSE"])
+
+
+class _Interrupt:
+    """Ctrl-C during a query: noted, and passed to the engine once a query runs."""
+
+    def __init__(self) -> None:
+        self.engine: Any = None
+        self.pressed = threading.Event()
+
+    def __call__(self, _signal: int, _frame: object) -> None:
+        self.pressed.set()
+        if self.engine is not None:
+            self.engine.interrupt()
+
+
+@contextlib.contextmanager
+def _ctrl_c() -> Iterator[_Interrupt]:
+    """SIGINT handled by a flag, not a KeyboardInterrupt that could land anywhere (in the middle
+    of closing the session): the query stops, and the command ends in one line, exit 130."""
+    interrupt = _Interrupt()
+    previous = signal.signal(signal.SIGINT, interrupt)
+    try:
+        yield interrupt
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if interrupt.pressed.is_set():
+        fail(Exit.INTERRUPTED, "query interrupted")
+
+
+def _in_a_thread(work: Callable[[], None], interrupted: _Interrupt) -> None:
+    """Run `work` (a query and its output) in a thread: Python runs a signal handler only between
+    bytecodes of the main thread, which a query in the engine would hold until it ended."""
+    import duckdb
+
+    failure: list[BaseException] = []
+
+    def run() -> None:
         try:
-            _stream(con.execute(sql), output)
-        except duckdb.Error as exc:
-            fail(Exit.ERROR, f"query failed: {exc}")
+            work()
+        except BaseException as exc:
+            failure.append(exc)
+
+    worker = threading.Thread(target=run, name="query", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.2)
+    if not failure or interrupted.pressed.is_set():
+        return
+    exc = failure[0]
+    if isinstance(exc, duckdb.OutOfMemoryException) or "max_temp_directory_size" in str(exc):
+        fail(
+            Exit.ERROR,
+            "query too large: it needs more memory and temporary disk than a query may use; "
+            "narrow it (WHERE, LIMIT) or aggregate",
+        )
+    if isinstance(exc, duckdb.Error):
+        fail(Exit.ERROR, f"query failed: {exc}")
+    raise exc
 
 
 def _stream(result: Any, output: str) -> None:
@@ -91,10 +184,11 @@ def _stream(result: Any, output: str) -> None:
             errors.print(f"the first {TABLE_ROWS} rows; --format csv or json prints them all")
         return
     if output == "csv":
+        shown = printable if sys.stdout.isatty() else str  # a pipe gets the data as it is
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
         while chunk := result.fetchmany(_CHUNK):
-            writer.writerows([_cell(value) for value in row] for row in chunk)
+            writer.writerows([shown(_cell(value)) for value in row] for row in chunk)
         return
     sys.stdout.write("[")
     first = True
@@ -218,9 +312,9 @@ def _print_rows(columns: list[str], rows: list[tuple], output: str) -> None:
     else:
         table = Table()
         for name in columns:  # headers and cells as text, never markup
-            table.add_column(Text(name))
+            table.add_column(Text(printable(name)))
         for row in flat:
-            table.add_row(*(Text(cell) for cell in row))
+            table.add_row(*(Text(printable(cell)) for cell in row))
         console.print(table)
 
 

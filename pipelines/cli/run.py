@@ -170,7 +170,7 @@ def _run(
         from pipelines.runtime.cluster import ClusterError, check_cluster
 
         try:
-            check_cluster(dask_address, code_version)
+            check_cluster(dask_address, code_version, _dask_timeout())
         except ClusterError as exc:
             fail(Exit.CLUSTER, str(exc))
     api_url = prefect_env.configure(console_level="INFO" if verbose else None)
@@ -232,6 +232,22 @@ def _run(
         "blocked": Exit.SHRINK,
     }[summary.status]
     raise typer.Exit(int(code))
+
+
+def _dask_timeout() -> float:
+    """Seconds to wait for the Dask scheduler to connect (DERMEVIDENCE_DASK_TIMEOUT, default 10;
+    the whole check has three times that)."""
+    text = os.environ.get("DERMEVIDENCE_DASK_TIMEOUT", "10")
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0:
+        fail(
+            Exit.USAGE,
+            f"DERMEVIDENCE_DASK_TIMEOUT must be a number of seconds above 0, not {text!r}",
+        )
+    return seconds
 
 
 def _start_background_server(quiet: bool) -> str | None:

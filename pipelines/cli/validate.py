@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from pipelines.cli.common import Exit, SourcesOption, app, console, fail
+from pipelines.cli.common import Exit, SourcesOption, app, console, fail, printable
 
 
 @app.command()
@@ -30,7 +30,7 @@ def validate(
     except ConfigError as exc:
         fail(Exit.CONFIG, str(exc))
     for line in [*checked.problems, *checked.unchecked]:
-        typer.echo(line)
+        typer.echo(printable(line))
     done = len(paths) - len(checked.unchecked)
     skipped = f", {len(checked.unchecked)} not checked" if checked.unchecked else ""
     console.print(

@@ -31,7 +31,7 @@ from pipelines.interpret.vocab import Vocabulary
 from pipelines.pull.sources import PulledFile, SourceError
 from pipelines.read.csv_rows import Row, read_csv_rows
 from pipelines.read.errors import FileError, ParseIssue, decode
-from pipelines.read.text import mentions_retraction, stable_id
+from pipelines.read.text import brief, mentions_retraction, stable_id
 from pipelines.validate import quarantine_row, validate_rows
 from schemas import BY_NAME
 
@@ -132,10 +132,9 @@ def normalize_estimate(
             if required:
                 problems.append((column, None, f"{column} is empty; an estimate needs a number"))
             return None
-        value = _number(text, whole=whole)
-        if value is None:
-            kind = "a whole number" if whole else "a finite number"
-            problems.append((column, text, f"{column} {text!r} is not {kind}; correct the source"))
+        value, why = _number(text, whole=whole)
+        if why:
+            problems.append((column, text, f"{column} {brief(text)} {why}; correct the source"))
         return value
 
     line_no = raw["line_no"]
@@ -398,20 +397,27 @@ def _direction(benefit: tuple[float | None, float | None, float | None], null: f
     return "no_difference"
 
 
-def _number(text: str, *, whole: bool) -> float | int | None:
+def _number(text: str, *, whole: bool) -> tuple[float | int | None, str | None]:
+    """The number a cell prints, or None and why not (in words that say what to fix)."""
     try:
         value = float(text)
     except ValueError:
-        return None
+        return None, f"is not {'a whole number' if whole else 'a number'}"
     if not math.isfinite(value):
-        return None
-    if whole:
-        return (
-            int(value)
-            if value >= 0 and value == int(value) and re.fullmatch(r"\d+", text.strip())
-            else None
-        )
-    return value
+        return None, "is not a finite number"
+    if not whole:
+        return value, None
+    if value < 0:
+        return None, "is negative; a count is 0 or more"
+    if not re.fullmatch(r"\d+", text.strip()):
+        return None, "is not a whole number"
+    if int(text) > _LARGEST_COUNT:
+        return None, f"is beyond the largest count a column holds ({_LARGEST_COUNT:,})"
+    return int(text), None
+
+
+# Counts are stored as 64-bit integers.
+_LARGEST_COUNT = 2**63 - 1
 
 
 def _arm(arm: str, arm_treatment: Treatment) -> dict[str, Any]:

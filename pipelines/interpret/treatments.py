@@ -118,4 +118,4 @@ def _single(text: str, vocab: Vocabulary) -> Treatment:
 
 
 def _joined(potencies: set[str], vocab: Vocabulary) -> str:
-    return "/".join(sorted(potencies, key=vocab.potency_rank.__getitem__))
+    return "/".join(sorted(potencies, key=lambda p: (vocab.potency_rank.get(p, 0), p)))

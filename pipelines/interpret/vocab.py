@@ -109,6 +109,32 @@ def load_vocabularies(
     return frames, quarantine, errors
 
 
+def load_every_vocabulary(
+    files: list[PulledFile],
+) -> tuple[dict[str, pl.DataFrame], list[dict], list[SourceError]]:
+    """The vocabularies of a run, where each must be there: one with no file among the others
+    (deleted, renamed) is a source error, since every term it held would go unmatched and the
+    publish gate must hear of it."""
+    frames, quarantine, errors = load_vocabularies(files)
+    if not files:
+        return frames, quarantine, errors
+    failed = {PurePosixPath(error.file or "").stem for error in errors}
+    first = files[0]
+    missing = [
+        SourceError(
+            f"{first.registry_id}/{table}.csv",
+            f"{first.file.rsplit('/', 1)[0]}/{table}.csv" if "/" in first.file else f"{table}.csv",
+            None,
+            "missing_vocabulary",
+            f"no {table}.csv among the vocabulary files: {name} would be empty and every term "
+            "it holds unmatched; restore the file",
+        )
+        for table, name in VOCAB_DATASETS.items()
+        if name not in frames and table not in failed
+    ]
+    return frames, quarantine, errors + missing
+
+
 def build_vocabulary(frames: dict[str, pl.DataFrame]) -> Vocabulary:
     """Turn validated ref.* frames into the lookups normalize uses."""
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import time
 import uuid
 from dataclasses import asdict, dataclass, replace
@@ -39,10 +40,20 @@ class FetchSettings:
         return [self.backoff_seconds * 2**n for n in range(self.retries)]
 
 
+# The user:password@ part of a URL: used to fetch, never stored or shown.
+_CREDENTIALS = re.compile(r"(?i)\b(https?://)[^/?#@\s]*@")
+
+
+def without_credentials(text: str) -> str:
+    """A URL, or text holding URLs, with every user:password@ part left out."""
+    return _CREDENTIALS.sub(r"\1", text) if "@" in text else text
+
+
 class FetchError(Exception):
     """A fetch that failed; transient ones (network, timeouts, 5xx, cut-off bodies) are retried."""
 
     def __init__(self, error: str, message: str, *, transient: bool) -> None:
+        message = without_credentials(message)
         super().__init__(message)
         self.error = error
         self.transient = transient
@@ -89,7 +100,7 @@ class LandingCache:
         if actual != entry["sha256"]:
             return f"{path} has sha256 {actual}, not the {entry['sha256']} it was stored under"
         return Landed(
-            url,
+            without_credentials(url),
             path,
             entry["sha256"],
             entry["bytes"],
@@ -119,7 +130,9 @@ class LandingCache:
         return replace(landed, path=path)
 
     def _index(self, url: str) -> Path:
-        return self.root / "index" / f"{hashlib.sha256(url.encode()).hexdigest()}.json"
+        """Keyed by the URL without credentials, which the cache never holds, not even hashed."""
+        key = hashlib.sha256(without_credentials(url).encode()).hexdigest()
+        return self.root / "index" / f"{key}.json"
 
 
 def fetch(url: str, cache: LandingCache, settings: FetchSettings, pin: str | None) -> Landed:
@@ -269,7 +282,7 @@ def _download(
                 transient=True,
             )
         landed = Landed(
-            url,
+            without_credentials(url),
             partial,
             digest.hexdigest(),
             size,

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import polars as pl
 
 from pipelines.pull.fetch import FetchSettings, Landed, sha256_file
+from pipelines.pull.file_names import openable, shown, storable
 from pipelines.pull.stat_cache import LISTING, read_checksums
 
 KINDS = ("guide", "references", "estimates", "vocab")
@@ -97,7 +98,9 @@ def pulled_frame(files: Iterable[PulledFile]) -> pl.DataFrame:
 
 
 def records(frame: pl.DataFrame) -> list[PulledFile]:
-    return [PulledFile(**{**row, "path": Path(row["path"])}) for row in frame.iter_rows(named=True)]
+    return [
+        PulledFile(**{**row, "path": openable(row["path"])}) for row in frame.iter_rows(named=True)
+    ]
 
 
 def of_kind(frame: pl.DataFrame, kind: str) -> pl.DataFrame:
@@ -175,9 +178,8 @@ def pull(
                 )
             )
             continue
-        name = pl.col("file").str.split("/").list.last()
         files = listing.select(
-            source_id=pl.concat_str(pl.lit(f"{entry.id}/"), name)
+            source_id=pl.concat_str(pl.lit(f"{entry.id}/"), _under_base(entry.path or ""))
             if _is_glob(entry.path or "")
             else pl.lit(entry.id),
             registry_id=pl.lit(entry.id),
@@ -347,11 +349,53 @@ def list_files(entry: RegistryEntry, registry_dir: Path) -> tuple[pl.DataFrame, 
     chunks = [pl.DataFrame(schema=_LISTED)]
     while chunk := list(itertools.islice(names, LISTING_CHUNK)):
         chunks.append(folder.stat_files(chunk))
-    return pl.concat(chunks).sort("file"), sorted(folder.skipped)
+    listing, repeated = _once(pl.concat(chunks).sort("file"))
+    return listing, sorted([*folder.skipped, *repeated])
+
+
+def _once(listing: pl.DataFrame) -> tuple[pl.DataFrame, list[Skipped]]:
+    """Each file once, under its shortest name: links to one file, or a link loop that a
+    recursive glob walks down again and again, would read it many times as as many documents."""
+    same = ["ino", "size", "mtime_ns"]
+    repeated = pl.struct(same).is_duplicated()
+    if not listing.select(repeated.any()).item():
+        return listing, []
+    depth = pl.col("file").str.count_matches("/")
+    listing = listing.sort(depth, "file")
+    named = []
+    for _, names in listing.filter(repeated).group_by(same, maintain_order=True):
+        first, *others = names["file"].to_list()
+        example = others[0] + (", …" if len(others) > 1 else "")
+        message = (
+            f"reached again as {len(others)} other path(s) ({example}): links to one file, or "
+            "a link loop; read once"
+        )
+        named.append((first, "same_file", message))
+    return listing.unique(same, keep="first").sort("file"), named
 
 
 def _source_id(entry: RegistryEntry, file: str) -> str:
-    return f"{entry.id}/{file.rsplit('/', 1)[-1]}" if _is_glob(entry.path or "") else entry.id
+    """A document's id: the entry id, and for a glob the file's path under the glob's folder (its
+    name for 'guides/*'; 'a/x.txt' and 'b/x.txt' for 'guides/**/*.txt'), so two files never share
+    one."""
+    if not _is_glob(entry.path or ""):
+        return entry.id
+    base = _glob_base(entry.path or "")
+    return f"{entry.id}/{file[len(base) :] if base and file.startswith(base) else file}"
+
+
+def _glob_base(pattern: str) -> str:
+    """The folders a glob names before its first wildcard, as written (glob keeps them so in the
+    names it gives), with a trailing '/' ('' for none)."""
+    parts = pattern.split("/")
+    fixed = list(itertools.takewhile(lambda part: not _is_glob(part), parts[:-1]))
+    return "".join(f"{part}/" for part in fixed)
+
+
+def _under_base(pattern: str) -> pl.Expr:
+    """The `file` column without the glob's folder: what `_source_id` appends, as an expression."""
+    base = _glob_base(pattern)
+    return pl.col("file").str.strip_prefix(base) if base else pl.col("file")
 
 
 _NOT_FILES = (
@@ -389,16 +433,18 @@ class _Folder:
                 try:
                     status = os.stat(path)
                 except OSError as exc:
-                    self.skipped.append(_unreachable(name, path, linked, exc))
+                    self.skipped.append(_unreachable(shown(name), path, linked, exc))
                     continue
             if stat.S_ISREG(status.st_mode):
                 signature = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
-                rows.append((name, os.path.normpath(path), *signature))
+                rows.append((shown(name), storable(os.path.normpath(path)), *signature))
                 continue
             what = next(
                 (word for test, word in _NOT_FILES if test(status.st_mode)), "another kind of file"
             )
-            self.skipped.append((name, "not_a_file", f"{what}, not a regular file: not read"))
+            self.skipped.append(
+                (shown(name), "not_a_file", f"{what}, not a regular file: not read")
+            )
         return pl.DataFrame(rows, schema=_LISTED, orient="row")
 
     def _folder_inside(self, folder: str) -> bool:
@@ -414,8 +460,8 @@ class _Folder:
         if self.entry.allow_outside or self._within(real):
             return
         raise ConfigError(
-            f"[[source]] {self.entry.id}: {name} leads to {real}, outside the registry's folder "
-            f"{self.root}; set allow_outside = true on the entry to read it"
+            f"[[source]] {self.entry.id}: {shown(name)} leads to {shown(real)}, outside the "
+            f"registry's folder {shown(self.root)}; set allow_outside = true on the entry to read it"
         )
 
 
@@ -427,4 +473,4 @@ def _unreachable(name: str, path: str, linked: bool, exc: OSError) -> Skipped:
         if isinstance(exc, FileNotFoundError)
         else f"cannot be read ({exc.strerror})"
     )
-    return name, "dangling_link", f"a link to {os.readlink(path)!r}, which {gone}: not read"
+    return name, "dangling_link", f"a link to {shown(os.readlink(path))!r}, which {gone}: not read"

@@ -19,6 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.pull.fetch import sha256_file
+from pipelines.pull.file_names import openable
 
 RACY_NS = 1_000_000_000
 # What a listing of files carries (pull.sources.list_files): the path and its status signature.
@@ -37,7 +38,7 @@ REMEMBERED = pl.Schema({**LISTING, "sha256": pl.String})
 
 def read_checksums(listing: pl.DataFrame) -> pl.Series:
     """Every listed file hashed: what a pull without a cache does."""
-    return pl.Series("sha256", [sha256_file(Path(p)) for p in listing["path"]], dtype=pl.String)
+    return pl.Series("sha256", [sha256_file(openable(p)) for p in listing["path"]], dtype=pl.String)
 
 
 class StatCache:

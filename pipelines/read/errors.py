@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -35,10 +36,17 @@ _BOMS = (
 
 
 # A file is binary, not text, when more than this share of its first bytes are control bytes
-# (NUL and the others a text editor never writes): a stray NUL in a guide is removed instead.
-BINARY_SHARE = 0.01
+# other than ESC (random or compressed bytes hold about 11 %): text with a few stray NULs or
+# terminal escapes is read, with those bytes removed and reported.
+BINARY_SHARE = 0.05
 _SAMPLE = 4096
-_CONTROL = bytes(b for b in range(32) if b not in b"\t\n\x0c\r")
+_CONTROL = bytes(b for b in range(32) if b not in b"\t\n\x0c\r\x1b") + b"\x7f"
+# Terminal escape sequences (CSI, OSC, two-byte ESC) whole, then any other control character:
+# what a text editor never writes, and what would drive a terminal that prints it.
+_CONTROL_TEXT = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]?"
+    r"|[\x01-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]"
+)
 # Lines named in an issue about many; the rest are counted.
 REPORTED_LINES = 5
 
@@ -49,9 +57,9 @@ def decode(data: bytes, what: str) -> tuple[str, list[ParseIssue]]:
     A byte-order mark decides the encoding of the whole file. Without one, each line is UTF-8 if
     it can be, else cp1252 (what Windows editors save), else latin-1, which reads any byte: a
     file with one bad line keeps every other line as it is. One issue, at the first line read
-    otherwise, gives its byte offset and names the other lines. NUL bytes are removed and
-    reported the same way; a file whose first bytes are more than BINARY_SHARE control bytes is
-    binary, and refused.
+    otherwise, gives its byte offset and names the other lines. NUL bytes, terminal escape
+    sequences and other control characters are removed and reported the same way; a file whose
+    first bytes are more than BINARY_SHARE control bytes is binary, and refused.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -70,7 +78,7 @@ def decode(data: bytes, what: str) -> tuple[str, list[ParseIssue]]:
     issues = _nul_bytes(data) if b"\x00" in data else []
     data = data.replace(b"\x00", b"")
     try:
-        return data.decode("utf-8"), issues
+        return _without_controls(data.decode("utf-8"), issues)
     except UnicodeDecodeError:
         pass
     lines, offset, misread = [], 0, []
@@ -82,7 +90,28 @@ def decode(data: bytes, what: str) -> tuple[str, list[ParseIssue]]:
             lines.append(line.decode(encoding))
             misread.append((line_no, offset + exc.start, encoding))
         offset += len(line)
-    return "".join(lines), [*issues, _not_utf8_lines(misread)]
+    return _without_controls("".join(lines), [*issues, _not_utf8_lines(misread)])
+
+
+def _without_controls(text: str, issues: list[ParseIssue]) -> tuple[str, list[ParseIssue]]:
+    """The text with control characters removed (escape sequences whole), one issue naming them."""
+    first = _CONTROL_TEXT.search(text)
+    if first is None:
+        return text, issues
+    found = [m.start() for m in _CONTROL_TEXT.finditer(text, first.start())]
+    line_numbers, line_no, counted = [], 1, 0
+    for start in found:
+        line_no += text.count("\n", counted, start)
+        line_numbers.append(line_no)
+        counted = start
+    others = f", and {len(found) - 1} more{_on_lines(line_numbers[1:])}" if len(found) > 1 else ""
+    issue = ParseIssue(
+        line_numbers[0],
+        "control_bytes",
+        f"control character {first.group()!r} (a terminal escape or a byte no editor writes) "
+        f"at character {first.start()} removed{others}",
+    )
+    return _CONTROL_TEXT.sub("", text), [*issues, issue]
 
 
 def _decodes(line: bytes, encoding: str) -> bool:
@@ -128,6 +157,7 @@ def _not_utf8_lines(misread: list[tuple[int, int, str]]) -> ParseIssue:
 
 
 def _on_lines(numbers: list[int]) -> str:
+    numbers = sorted(set(numbers))
     shown = ", ".join(map(str, numbers[:REPORTED_LINES]))
     more = f" and {len(numbers) - REPORTED_LINES} more" if len(numbers) > REPORTED_LINES else ""
     return f" on line{'s' if len(numbers) > 1 else ''} {shown}{more}"

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from pipelines.read.errors import FileError, ParseIssue
+from pipelines.read.text import MARKER
 
 _AUTHOR_DATE = re.compile(
     r"(?:\*\*)?Author:(?:\*\*)?\s*(?P<author>.+?)\.?\s*(?:\*\*)?Date:(?:\*\*)?\s*(?P<date>.+?)\s*$"
@@ -192,10 +193,12 @@ class ParsedGuide:
 
     def finish(self) -> None:
         """Whole-document checks: it must look like a guide; odd tables are reported, kept."""
-        if self.title is None and not self.tables:
+        cites = any(MARKER.search(paragraph.text) for paragraph in self.paragraphs)
+        if not (self.tables or self.references or cites):
             raise FileError(
                 "not_a_guide",
-                "no title heading and no 'Table N:' table found: not a comparative guide",
+                "no table, reference list or citation found: not a comparative guide (an error "
+                "or sign-in page, or an emptied file?)",
             )
         first_line: dict[int, int] = {}
         for table in self.tables:

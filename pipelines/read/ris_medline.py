@@ -102,7 +102,8 @@ def _record(line_no: int, retraction_mark: str | None, **fields: Any) -> dict[st
 
 
 def _ris_records(text: str, issues: list[ParseIssue]) -> Iterator[tuple[int, Fields]]:
-    """RIS records run from 'TY  -' to 'ER  -'; a line outside that shape is reported."""
+    """RIS records run from 'TY  -' to 'ER  -' (or, reported, to the next 'TY  -' or the end); a
+    line outside that shape is reported."""
     fields: Fields | None = None
     start = 0
     for line_no, line in enumerate(text.splitlines(), 1):
@@ -116,6 +117,16 @@ def _ris_records(text: str, issues: list[ParseIssue]) -> Iterator[tuple[int, Fie
                 )
             )
         elif match.group("tag") == "TY":
+            if fields is not None:
+                issues.append(
+                    ParseIssue(
+                        start,
+                        "record_shape",
+                        f"RIS record has no closing 'ER  -' line before the next record at line "
+                        f"{line_no}; it was read up to there",
+                    )
+                )
+                yield start, fields
             fields, start = {}, line_no
         elif match.group("tag") == "ER" and fields is not None:
             yield start, fields

@@ -1,4 +1,5 @@
-"""Small text helpers shared by normalize: citation markers, markup, sentences, stable ids."""
+"""Small text helpers shared by normalize: citation markers, markup, sentences, stable ids, and
+values quoted briefly in messages."""
 
 from __future__ import annotations
 
@@ -63,6 +64,15 @@ def mentions_retraction(text: str | None) -> bool:
 def sentences(text: str) -> list[str]:
     """Split prose into sentences; markers after a full stop stay with the sentence they follow."""
     return [match.group(0).strip() for match in _SENTENCE.finditer(text) if match.group(0).strip()]
+
+
+def brief(value: object, limit: int = 80) -> str:
+    """A value as a message quotes it: its repr, cut to `limit` characters with its length said,
+    so a megabyte cell never fills a line meant for a person."""
+    shown = repr(value)
+    if len(shown) <= limit:
+        return shown
+    return f"{shown[:limit]}… ({len(str(value)):,} characters)"
 
 
 def stable_id(prefix: str, *parts: object) -> str:

@@ -4,6 +4,7 @@ line naming what is wrong, not a traceback from deep inside a task."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 
@@ -13,7 +14,31 @@ class ClusterError(Exception):
 
 def check_cluster(address: str, code_version: Callable[[], str], timeout: float = 10.0) -> int:
     """The number of workers at `address`, or ClusterError. `code_version` is called here and on
-    every worker (so a worker that cannot import it, or has other code, is named)."""
+    every worker (so a worker that cannot import it, or has other code, is named). The whole
+    check has a deadline of three times `timeout`: a port that accepts a connection and never
+    answers as a scheduler (not Dask at all) would otherwise hold the run, and its warehouse
+    lock, for ever."""
+    outcome: list[int | BaseException] = []
+
+    def attempt() -> None:
+        try:
+            outcome.append(_check(address, code_version, timeout))
+        except BaseException as exc:
+            outcome.append(exc)
+
+    checking = threading.Thread(target=attempt, name="dask-preflight", daemon=True)
+    checking.start()
+    checking.join(3 * timeout)
+    if not outcome:
+        raise ClusterError(
+            f"no answer from a Dask scheduler at {address} within {3 * timeout:g} s; is it one?"
+        )
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+def _check(address: str, code_version: Callable[[], str], timeout: float) -> int:
     from distributed import Client
 
     try:

@@ -246,8 +246,13 @@ def stop_server(server_home: Path = SERVER_HOME) -> bool:
     (server_home / "api_url").unlink(missing_ok=True)
     if not pid_file.exists():
         return False
-    pid = int(pid_file.read_text())
+    try:
+        pid = int(pid_file.read_text())
+    except (OSError, ValueError):
+        pid = 0
     pid_file.unlink()
+    if not _keeper_of(pid, server_home):
+        return False  # a stale pid file: that process, or its group, is not ours to signal
     try:
         os.killpg(pid, signal.SIGTERM)
     except ProcessLookupError:
@@ -260,3 +265,18 @@ def stop_server(server_home: Path = SERVER_HOME) -> bool:
         time.sleep(0.1)
     os.killpg(pid, signal.SIGKILL)
     return True
+
+
+def _keeper_of(pid: int, server_home: Path) -> bool:
+    """Whether `pid` is the server keeper `start_server` started for `server_home`: a group
+    leader whose command line names the keeper and that home. A pid file outliving its server
+    (a reboot, a kill -9) may name any process by now."""
+    if pid <= 0:
+        return False
+    try:
+        words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        leader = os.getpgid(pid) == pid
+    except (OSError, ProcessLookupError):
+        return False
+    command = [word.decode("utf-8", "replace") for word in words]
+    return leader and "pipelines.runtime.server_keeper" in command and str(server_home) in command

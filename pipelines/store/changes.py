@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Collection
 from pathlib import Path
 
 import duckdb
@@ -26,12 +27,20 @@ from schemas.render import sql_names
 TABLE = "meta.release_changes"
 
 
+class DamagedRelease(Exception):
+    """A part the comparison would read is damaged (named in the message)."""
+
+
 def compare_with_release(
-    con: duckdb.DuckDBPyConnection, previous: Path | None, parts: list[Part]
+    con: duckdb.DuckDBPyConnection,
+    previous: Path | None,
+    parts: list[Part],
+    damaged: Collection[str] = (),
 ) -> int:
     """Fill meta.release_changes against the release folder `previous`; rows written. Only the
     parts one release has and the other has not are read: a part of the same name in both holds
-    the same rows (the same shard), so nothing in it can differ."""
+    the same rows (the same shard), so nothing in it can differ. DamagedRelease when one of
+    those is among the `damaged` (release-relative paths)."""
     manifest = previous / "manifest.json" if previous is not None else None
     if manifest is None or not manifest.is_file():
         return 0
@@ -39,18 +48,23 @@ def compare_with_release(
     shared = {part.path("parquet") for part in parts if part.from_shard} & {
         entry["path"] for entry in document["files"]
     }
-    olds: dict[str, list[Path]] = {}
-    for dataset in (d for d in DATASETS if d.compared):
-        old = [
-            previous / entry["path"]
+    compared = [d for d in DATASETS if d.compared]
+    olds = {
+        dataset.name: [
+            entry["path"]
             for entry in document["files"]
             if entry["dataset"] == dataset.name and entry["path"] not in shared
         ]
-        olds[dataset.name] = old
+        for dataset in compared
+    }
+    if unreadable := sorted({path for read in olds.values() for path in read} & set(damaged)):
+        raise DamagedRelease(unreadable[0])
+    for dataset in compared:
+        old = [previous / path for path in olds[dataset.name]]
         new = [p for p in parts if p.dataset is dataset and p.path("parquet") not in shared]
         if old or new:
             _compare(con, dataset, old, new, document["release_id"])
-    _describe(con, olds)
+    _describe(con, {name: [previous / path for path in read] for name, read in olds.items()})
     return con.sql(f"SELECT count(*) FROM {TABLE}").fetchall()[0][0]
 
 

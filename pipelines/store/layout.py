@@ -51,6 +51,11 @@ class Layout:
         return self.root / "cache" / "inputs.parquet"
 
     @property
+    def release_status(self) -> Path:
+        """Checksums of the live release's files by file status (store.repair.damaged_files)."""
+        return self.root / "cache" / "release.parquet"
+
+    @property
     def landing(self) -> Path:
         """The landing cache of fetched URLs (pipelines.pull.fetch.LandingCache)."""
         return self.root / "cache" / "landing"
@@ -75,6 +80,7 @@ class Layout:
                 *self.landing.glob("index/.*.tmp"),
                 *self.reports.glob(".*.tmp"),
                 *self.input_status.parent.glob(f".{self.input_status.name}.*.tmp"),
+                *self.release_status.parent.glob(f".{self.release_status.name}.*.tmp"),
                 *self.input_status.parent.glob("inputs.json"),  # the checksums' format until 2.0
             ]
         )

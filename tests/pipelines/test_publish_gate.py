@@ -1,5 +1,7 @@
 """The publish gate through real runs of the CLI: a release never silently loses what the live
-one had from a source because of an error; a URL that fails is served from its last good copy."""
+one had from a source, because of an error or a fall no error explains (a page that is no longer
+a guide, a deleted vocabulary, tables emptied); a URL that fails is served from its last good
+copy."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from pipelines.cli import Exit, app
-from tests.conftest import SEED, warehouse_rows
+from tests.conftest import DATA, SEED, warehouse_rows
 from tests.remote_server import RemoteServer
 
 runner = CliRunner()
@@ -115,12 +117,116 @@ def test_rows_removed_by_an_edit_without_an_error_are_published(
     result = _run(project)
     assert result.exit_code == Exit.OK, result.output
     assert _one(project, "SELECT count(*) FROM core.effect_estimates") == [(110,)]
-    # A live release the gate cannot read is said, not passed over in silence.
+    # A live release with a part gone is said, and the gate reads the live warehouse instead.
     live = (project / "warehouse" / "exports").resolve()
-    next((live / "core" / "claims").glob("*.parquet")).unlink()
+    part = next((live / "core" / "claims").glob("*.parquet"))
+    part.unlink()
     estimates.write_text("".join(lines[:-3]), encoding="utf-8")
     result = _run(project)
     assert result.exit_code == Exit.OK, result.output
-    [line] = [x for x in result.output.splitlines() if x.startswith("the publish gate could not")]
-    assert line.startswith(f"the publish gate could not read the live release ({live}: IOException")
-    assert line.endswith("; nothing was compared")
+    repaired = [x for x in result.output.splitlines() if x.startswith("repaired: ")]
+    assert repaired == [
+        f"repaired: the live release {live.name} has 1 damaged file(s) "
+        f"(core/claims/{part.name}: missing); this run publishes a whole release in its place",
+        f"repaired: removed the release(s) that held the damaged files too ({live.name})",
+    ]
+    assert _one(project, "SELECT count(*) FROM core.effect_estimates") == [(109,)]
+    # The gate still guards: the estimates file emptied is blocked, read against the warehouse.
+    next((project / "warehouse" / "exports" / "core" / "claims").glob("*.parquet")).unlink()
+    estimates.write_text(lines[0], encoding="utf-8")
+    blocked = _run(project)
+    assert blocked.exit_code == Exit.SHRINK, blocked.output
+    [line] = _blocked(blocked.output)
+    assert line.startswith("blocked: estimates would lose ")
+    assert f"estimates/{estimates.name} yields 0 of its " in line
+
+
+def _blocked(output: str) -> list[str]:
+    """The gate's lines (not the run's closing 'blocked: release none; …' line)."""
+    return [x for x in output.splitlines() if x.startswith("blocked: ") and " would " in x]
+
+
+def test_a_page_that_no_longer_reads_as_a_guide_blocks_local_or_fetched(
+    prefect_api: str, project: Path
+) -> None:
+    """A guide overwritten by a sign-in page, and a URL that starts answering one with a 200: the
+    file is refused as no guide (a source error), so both entries would lose their rows."""
+    registry = project / "raw" / "sources.toml"
+    sign_in = (DATA / "hostile" / "guides" / "sign-in.html").read_bytes()
+    with RemoteServer() as server:
+        server.script.files["/web.txt"] = SEED.read_bytes()
+        registry.write_text(
+            registry.read_text()
+            + f'\n[[source]]\nid = "web"\nkind = "guide"\nurl = "{server.url("/web.txt")}"\n'
+        )
+        assert _run(project).exit_code == Exit.OK
+        live = _release(project)
+        server.script.files["/web.txt"] = sign_in
+        (project / "raw" / "guides" / SEED.name).write_bytes(sign_in)
+        blocked = _run(project)
+        assert blocked.exit_code == Exit.SHRINK, blocked.output
+        why = (
+            "no table, reference list or citation found: not a comparative guide (an error or "
+            "sign-in page, or an emptied file?)"
+        )
+        assert _blocked(blocked.output) == [
+            "blocked: guides would lose 10 core.citations, 2 core.claims, 10 core.findings, 3 "
+            "core.preclinical_findings, 5 core.references, 1 core.sources, 3 core.tables rows: "
+            f"guides/{SEED.name}: {why}",
+            "blocked: web would lose 10 core.citations, 2 core.claims, 10 core.findings, 3 "
+            "core.preclinical_findings, 5 core.references, 1 core.sources, 3 core.tables rows: "
+            f"{server.url('/web.txt')}: {why}",
+        ]
+        assert _release(project) == live
+        assert _one(project, "SELECT count(*) FROM core.findings") == [(20,)]
+
+
+def test_a_deleted_vocabulary_blocks_and_names_the_ids_live_rows_use(
+    prefect_api: str, project: Path
+) -> None:
+    assert _run(project).exit_code == Exit.OK
+    live = _release(project)
+    (project / "raw" / "vocab" / "outcomes.csv").unlink()
+    blocked = _run(project)
+    assert blocked.exit_code == Exit.SHRINK, blocked.output
+    missing, ids = _blocked(blocked.output)
+    assert missing == (
+        "blocked: vocab would lose 28 ref.outcomes rows: vocab/outcomes.csv: no outcomes.csv "
+        "among the vocabulary files: ref.outcomes would be empty and every term it holds "
+        "unmatched; restore the file"
+    )
+    assert ids.startswith(
+        "blocked: vocab would drop 23 vocabulary ids that rows of the live release use: "
+        "ref.outcomes 'any_adverse_event' (3 core.effect_estimates rows); "
+        "ref.outcomes 'application_site_reactions' (2 core.effect_estimates, 1 core.findings rows)"
+    )
+    assert _release(project) == live
+    assert _one(project, "SELECT count(*) FROM ref.outcomes") == [(28,)]
+
+
+def test_rows_that_fall_sharply_without_an_error_block(prefect_api: str, project: Path) -> None:
+    """Most rows of two tables deleted, the guide otherwise sound: no error says why, but the
+    document keeps 2 of its 10 findings, under half: blocked until --allow-shrink."""
+    assert _run(project).exit_code == Exit.OK
+    guide = project / "raw" / "guides" / SEED.name
+    kept, table, tabbed = [], 0, 0
+    for line in guide.read_text(encoding="utf-8").splitlines(keepends=True):
+        if line.startswith("Table "):
+            table, tabbed = table + 1, 0
+        tabbed += "\t" in line
+        if not (table in (1, 2) and tabbed > 2 and "\t" in line):  # a header and a row each
+            kept.append(line)
+    guide.write_text("".join(kept), encoding="utf-8")
+    blocked = _run(project)
+    assert blocked.exit_code == Exit.SHRINK, blocked.output
+    [line] = _blocked(blocked.output)
+    assert (
+        f"guides/{SEED.name} yields " in line
+        and "core.findings rows, with no error to say why" in line
+    )
+    assert line.endswith(
+        "; check the file (an error page, an emptied table?), or publish with --allow-shrink"
+    )
+    allowed = _run(project, "--allow-shrink")
+    assert allowed.exit_code == Exit.OK, allowed.output
+    assert _one(project, "SELECT count(*) < 5 FROM core.findings") == [(True,)]

@@ -166,7 +166,7 @@ def test_bad_rows_are_quarantined_with_reasons_and_every_row_accounted_for(tmp_p
         ),
         (5, "estimate", "estimate 'NaN' is not a finite number; correct the source"),
         (6, "n_trials", "n_trials '2.5' is not a whole number; correct the source"),
-        (7, "estimate", "estimate '=1+1' is not a finite number; correct the source"),
+        (7, "estimate", "estimate '=1+1' is not a number; correct the source"),
         (10, None, "a count estimate must be a non-negative whole number (estimate=-7.0)"),
     ]
     raw_lines = frames["raw.effect_estimates"]["line_no"].to_list()

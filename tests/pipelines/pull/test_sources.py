@@ -82,7 +82,7 @@ def test_pull_lists_files_as_one_frame_with_checksums_pins_and_missing_entries(
     assert pulled.schema == PULLED
     assert pulled.select("source_id", "registry_id", "kind", "file", "bytes", "origin").rows() == [
         ("corpus/b.txt", "corpus", "guide", "guides/b.txt", 4, "local"),
-        ("corpus/a.html", "corpus", "guide", "guides/sub/a.html", 9, "local"),
+        ("corpus/sub/a.html", "corpus", "guide", "guides/sub/a.html", 9, "local"),
     ]
     assert pulled["sha256"].to_list() == [
         hashlib.sha256(b"bee\n").hexdigest(),

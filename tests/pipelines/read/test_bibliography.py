@@ -131,3 +131,20 @@ def test_format_is_sniffed_from_content():
     assert sniff(b"\nTY  - JOUR\n") == "ris"
     assert sniff(b"<!DOCTYPE html><html><body>") is None
     assert sniff(b"name,value\n") is None
+
+
+def test_a_ris_record_cut_short_by_the_next_one_is_kept_and_reported():
+    ris = (
+        "TY  - JOUR\nTI  - First, never closed\nAN  - 111\n"
+        "TY  - JOUR\nTI  - Second\nAN  - 222\nER  - \n"
+    )
+    record_format, records, [issue] = read_records(ris.encode())
+    assert (record_format, [(r["pmid"], r["title"], r["line_no"]) for r in records]) == (
+        "ris",
+        [("111", "First, never closed", 1), ("222", "Second", 4)],
+    )
+    assert (issue.line_no, issue.error) == (1, "record_shape")
+    assert issue.message == (
+        "RIS record has no closing 'ER  -' line before the next record at line 4; "
+        "it was read up to there"
+    )

@@ -1,8 +1,10 @@
+import random
+
 import pytest
 
 from pipelines.read.errors import FileError, decode
 from pipelines.read.guide_text import parse_guide_text
-from tests.conftest import SEED
+from tests.conftest import DATA, SEED
 
 
 @pytest.fixture(scope="module")
@@ -157,3 +159,23 @@ def test_the_reference_list_ends_where_prose_starts():
         "- Unnumbered item",
     ]
     assert guide.issues == []
+
+
+def test_a_small_guide_with_stray_nuls_or_terminal_escapes_is_read_and_binary_is_not():
+    """Six NULs in 450 bytes (1.3 %) or terminal escapes are removed and reported, the rest read;
+    random bytes (about 11 % control bytes) are still refused."""
+    small = (DATA / "hostile" / "guides" / "nul-bytes-small.txt").read_bytes()
+    assert len(small) < 4096 and small.count(b"\x00") == 6
+    text, [issue] = decode(small, "text guide")
+    assert "\x00" not in text and "Prose before the table." in text
+    assert (issue.line_no, issue.error) == (5, "nul_byte")
+    assert issue.message == "NUL byte at offset 98 removed, and 5 more on line 5"
+    escaped = (DATA / "hostile" / "guides" / "terminal-escapes.txt").read_bytes()
+    text, [issue] = decode(escaped, "text guide")
+    assert text.splitlines()[0] == "# Hostile case: terminal escapes in the title"
+    assert "\x1b" not in text and "\x07" not in text and "pwned" not in text
+    assert (issue.line_no, issue.error) == (1, "control_bytes")
+    assert issue.message.endswith("at character 16 removed, and 2 more on lines 1, 5")
+    noise = random.Random(7).randbytes(4096)
+    with pytest.raises(FileError, match="file is binary"):
+        decode(noise, "text guide")
