@@ -65,3 +65,13 @@ def test_unreadable_guide_is_a_source_error_not_a_crash(vocab, records, tmp_path
     ]
     assert shard["core.findings"].height == 1
     assert isinstance(shard["core.sources"], pl.DataFrame) and shard["core.sources"].height == 1
+
+
+def test_a_megabyte_cell_is_quoted_briefly_in_its_quarantine_message(vocab, records, tmp_path):
+    guide = tmp_path / "huge-cell.txt"
+    text = (DATA / "guide_with_bad_rows.txt").read_text(encoding="utf-8")
+    guide.write_text(text.replace("Very strong", "Very strong " + "x" * 1_000_000))
+    shard = process_batch([pulled_file(guide)], vocab, records)
+    [row] = shard["quality.quarantine"].filter(pl.col("dataset") == "core.findings").to_dicts()
+    assert len(row["message"]) < 300
+    assert "'Very strong xxxx" in row["message"] and "… (1,000,012 characters)" in row["message"]
