@@ -34,7 +34,7 @@ from rapidfuzz import fuzz
 from pipelines.interpret.ages import population_from_ages
 from pipelines.interpret.memo import remembered
 from pipelines.interpret.vocab import Vocabulary, header_key
-from pipelines.read.parsed_guide import Cell, Row, Table
+from pipelines.read.tables.model import Cell, Row, Table
 from pipelines.read.text import clean
 
 COMPARATIVE, PRECLINICAL, OTHER, UNKNOWN = "comparative", "preclinical", "other", "unknown"

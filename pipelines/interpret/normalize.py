@@ -31,7 +31,8 @@ from pipelines.interpret.timepoints import weeks
 from pipelines.interpret.treatments import Treatment, treatment, treatment_columns
 from pipelines.interpret.vocab import Vocabulary
 from pipelines.pull.sources import PulledFile, SourceError
-from pipelines.read.parsed_guide import ParsedGuide, Row, Table
+from pipelines.read.parsed_guide import ParsedGuide
+from pipelines.read.tables.model import Row, Table
 from pipelines.read.text import citation_numbers, clean, month_number, sentences, stable_id
 
 Rows = dict[str, list[dict[str, Any]]]

@@ -13,17 +13,12 @@ from dataclasses import dataclass, field
 from lxml import etree, html
 
 from pipelines.read.errors import FileError, ParseIssue
-from pipelines.read.parsed_guide import (
-    TABLE_TITLE,
-    Cell,
-    ParsedGuide,
-    Row,
-    Table,
-    continue_leading,
-    is_group_row,
-    looks_like_data,
-)
-from pipelines.read.text import clean
+from pipelines.read.parsed_guide import CAPTION, ParsedGuide
+from pipelines.read.tables.assemble import assemble
+from pipelines.read.tables.html import read as read_table
+from pipelines.read.tables.html import text_of
+from pipelines.read.tables.model import Caption
+from pipelines.read.text import clean, without_ligatures
 
 GUIDE_HTML = "guide-html"
 
@@ -40,14 +35,13 @@ _BLOCKS = {
 _NUMBERS = r"\d+(?:\s*[,\u2013-]\s*\d+)*"
 _LINK_MARKER = re.compile(rf"^\s*\[?\s*({_NUMBERS})\s*\]?\s*$")
 _BRACKETED = re.compile(rf"^\s*(?:\[\s*{_NUMBERS}\s*\]\s*)+$")
-_MAX_SPAN = 1000
 
 
 def parse_guide_html(text: str) -> ParsedGuide:
     """Walk the page's content in document order, as the text reader walks lines."""
     parser = html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
     try:
-        root = html.document_fromstring(text, parser=parser)
+        root = html.document_fromstring(without_ligatures(text), parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise FileError("unreadable", f"cannot be parsed as HTML: {exc}") from exc
     _remove_chrome(root)
@@ -121,10 +115,6 @@ def _content(root: html.HtmlElement) -> html.HtmlElement:
     return body if body is not None else root
 
 
-def _text(element: html.HtmlElement) -> str:
-    return " ".join(element.text_content().split())
-
-
 @dataclass
 class _Reader:
     guide: ParsedGuide
@@ -137,7 +127,7 @@ class _Reader:
     def visit(self, element: html.HtmlElement) -> None:
         tag = element.tag
         if tag in _HEADINGS:
-            self.heading(_HEADINGS[tag], _text(element))
+            self.heading(_HEADINGS[tag], text_of(element))
         elif tag == "hr":
             self.flush_title()
             self.in_references = False
@@ -148,7 +138,7 @@ class _Reader:
         elif any(child.tag in _BLOCKS for child in element):
             self.mixed(element)
         else:
-            self.line(element.sourceline or 1, _text(element))
+            self.line(element.sourceline or 1, text_of(element))
 
     def mixed(self, element: html.HtmlElement) -> None:
         """Inline text between block children reads as lines of its own."""
@@ -182,7 +172,7 @@ class _Reader:
         self.flush_title()
         if not text:
             return
-        if TABLE_TITLE.match(clean(text)):
+        if CAPTION.match(clean(text)):
             self.pending_title = (line_no, text)
         elif self.in_references and self.guide.read_reference_line(line_no, text, listed=False):
             pass
@@ -204,119 +194,36 @@ class _Reader:
             value = item.get("value", "")
             number = int(value) if value.isdigit() else number
             ref_no = number if element.tag == "ol" else None
-            self.guide.read_reference_line(item.sourceline or 1, _text(item), ref_no)
+            self.guide.read_reference_line(item.sourceline or 1, text_of(item), ref_no)
             number += 1
 
     def table(self, element: html.HtmlElement) -> None:
+        """A table, captioned by its <caption>, its <figure>'s <figcaption>, or the caption
+        line just before it."""
         caption = element.find("caption")
+        figure = element.getparent()
+        if caption is None and figure is not None and figure.tag == "figure":
+            caption = figure.find("figcaption")
+            if caption is not None and self.pending_title is not None:
+                self.pending_title = None
         title_line, title_text = self.pending_title or (element.sourceline or 1, "")
         self.pending_title = None
         if caption is not None:
-            title_line, title_text = caption.sourceline or title_line, _text(caption)
-        numbered = TABLE_TITLE.match(clean(title_text))
-        table_no = int(numbered.group(1)) if numbered else len(self.guide.tables) + 1
-        title = (numbered.group(2) or "") if numbered else title_text
-        header, body = _header_and_body(element)
-        rows: list[Row] = []
-        group: str | None = None
-        for line_no, cells in _grid(body):
-            if not any(cell.text for cell in cells):
-                continue
-            if _spans_row(cells, header):
-                group = cells[0].text
-                continue
-            if len(cells) > len(header):
-                self.guide.issues.append(
-                    ParseIssue(
-                        line_no,
-                        "table_shape",
-                        f"row has {len(cells)} cells but the header has {len(header)} columns",
-                    )
-                )
-                continue
-            if len(cells) < len(header):
-                self.guide.issues.append(
-                    ParseIssue(
-                        line_no,
-                        "table_shape",
-                        f"row has {len(cells)} cells but the header has {len(header)} columns; the missing cells are read as empty",
-                    )
-                )
-            padding = tuple(Cell("", line_no) for _ in range(len(header) - len(cells)))
-            row = Row(len(rows) + 1, line_no, tuple(cells) + padding, group)
-            rows.append(continue_leading(row, rows[-1] if rows else None))
-        if not header:
+            title_line, title_text = caption.sourceline or title_line, text_of(caption)
+        numbered = CAPTION.match(clean(title_text))
+        number = int(numbered.group("number")) if numbered else None
+        title = (numbered.group("title") or "") if numbered else title_text
+        grid = read_table(element)
+        if not grid.rows:
+            label = number if number is not None else len(self.guide.tables) + 1
             self.guide.issues.append(
-                ParseIssue(title_line, "table_shape", f"Table {table_no} has no rows at all")
+                ParseIssue(title_line, "table_shape", f"Table {label} has no rows at all")
             )
-        self.guide.tables.append(
-            Table(table_no, title, title_line, self.section, header, tuple(rows), bool(numbered))
+        table = assemble(
+            grid,
+            Caption(number, title, title_line),
+            len(self.guide.tables) + 1,
+            self.section,
+            self.guide.issues,
         )
-
-
-def _spans_row(cells: list[Cell], header: tuple[str, ...]) -> bool:
-    """A full-width row: one cell spanning every column (colspan), or the only filled one."""
-    spanning = len(cells) >= 2 and all(cell is cells[0] for cell in cells)
-    return spanning or is_group_row([cell.text for cell in cells], header)
-
-
-def _header_and_body(table: html.HtmlElement) -> tuple[tuple[str, ...], list[html.HtmlElement]]:
-    """The header is the first row of <thead>, else the first row (as the text rendering's first
-    line is): pages often write headers as bold <td> cells. A first row that reads as data is no
-    header: the table was printed without one."""
-    rows = [row for row in table.iter("tr") if _own_table(row) is table]
-    head = [row for row in rows if row.getparent().tag == "thead"]
-    first = head[0] if head else (rows[0] if rows else None)
-    if first is None:
-        return (), []
-    header = tuple(cell.text for _, cells in _grid([first]) for cell in cells)
-    if not head and looks_like_data(header):
-        return tuple("" for _ in header), rows
-    return header, [row for row in rows if row is not first and row not in head]
-
-
-def _own_table(row: html.HtmlElement) -> html.HtmlElement | None:
-    return next(row.iterancestors("table"), None)
-
-
-def _cells(row: html.HtmlElement) -> list[html.HtmlElement]:
-    return [cell for cell in row if cell.tag in ("td", "th")]
-
-
-def _span(cell: html.HtmlElement, name: str) -> int:
-    value = cell.get(name, "1").strip()
-    return min(max(int(value), 1), _MAX_SPAN) if value.isdigit() else 1
-
-
-def _grid(rows: list[html.HtmlElement]) -> list[tuple[int, list[Cell]]]:
-    """Expand rowspan and colspan: a cell spanning rows below is carried into them, marked as
-    continued from the line it was written on (as the text rendering's merged cells are)."""
-    carried: dict[int, tuple[Cell, int]] = {}
-    grid = []
-    for row in rows:
-        line_no = row.sourceline or 1
-        cells: list[Cell] = []
-        written = iter(_cells(row))
-        while True:
-            column = len(cells)
-            if column in carried:
-                cell, remaining = carried.pop(column)
-                if remaining > 1:
-                    carried[column] = (cell, remaining - 1)
-                origin = cell.continued_from_line or cell.line_no
-                cells.append(Cell(cell.text, line_no, origin))
-                continue
-            element = next(written, None)
-            if element is None:
-                if any(column < later for later in carried):
-                    cells.append(Cell("", line_no))
-                    continue
-                break
-            cell = Cell(_text(element), element.sourceline or line_no)
-            rowspan = _span(element, "rowspan")
-            for offset in range(_span(element, "colspan")):
-                cells.append(cell)
-                if rowspan > 1:
-                    carried[column + offset] = (cell, rowspan - 1)
-        grid.append((line_no, cells))
-    return grid
+        self.guide.tables.append(table)

@@ -1,182 +1,296 @@
-"""The text rendering of a guide (markdown-like; tables tab-separated, piped or aligned) → ParsedGuide."""
+"""The text rendering of a guide (Markdown-like, or a PDF's text) → ParsedGuide.
+
+The lines are read in order: headings, captions and the tables under them, tables that need no
+caption, the reference list, and prose. A table is claimed by the first reader whose shape its
+first line shows (read.tables: grid, delimited, aligned, cards) and assembled the same way
+whatever the reader. Around the tables, the rules, one line each:
+
+- Page furniture of a PDF's text ('Page 2 of 4', and the lines beside it that repeat on other
+  pages) is left out with the blank lines around it, so a table broken by a page reads whole.
+- Ligatures (ﬁ, ﬂ, ﬀ …) are read as their letters.
+- A caption may run on over the lines below it up to a blank line or the table.
+- `Label: value` lines between a caption and its table (a summary of findings' population,
+  setting, intervention and comparison) are the table's notes, as are footnote lines under it.
+- A caption 'Table N (continued)' adds its rows to table N; a caption under an uncaptioned table
+  (pandoc's ': Caption', 'Table: Caption') is its caption.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
+from collections import Counter
 from dataclasses import replace
 
 from pipelines.read.errors import ParseIssue
-from pipelines.read.parsed_guide import (
-    TABLE_TITLE,
-    Cell,
-    ParsedGuide,
-    Row,
-    Table,
-    continue_leading,
-    continued,
-    header_and_body,
-    is_group_row,
-)
-from pipelines.read.text import clean
-from pipelines.read.text_table import PIPE, TAB, rendering, split_rows
+from pipelines.read.parsed_guide import CAPTION, ParsedGuide
+from pipelines.read.tables import aligned, cards, delimited, grid
+from pipelines.read.tables.assemble import assemble
+from pipelines.read.tables.lines import GAP, Lines, document_words, is_blank
+from pipelines.read.tables.model import Caption, Grid, Table
+from pipelines.read.text import clean, without_ligatures
 
 GUIDE_TEXT = "guide-text"
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
 _RULE = re.compile(r"^\s*(-{3,}|\*{3,})\s*$")
 _BULLET = re.compile(r"^\s*[-*+]\s|^\s*\d+\.\s")
+# A references heading printed without '#' (a PDF's text): the word alone on its line.
+_BARE_REFERENCES = re.compile(r"^()\s*(References|Bibliography)\s*:?\s*$", re.IGNORECASE)
+# A page's number as a PDF's footer or header prints it: 'Page 2 of 4' ending a line, or alone.
+_PAGE = re.compile(r"\bPage\s+\d+\s+of\s+\d+\s*$|^\s*Page\s+\d+\s*$", re.IGNORECASE)
+_LIGATURES = str.maketrans(
+    {
+        "\ufb00": "ff",
+        "\ufb01": "fi",
+        "\ufb02": "fl",
+        "\ufb03": "ffi",
+        "\ufb04": "ffl",
+        "\ufb05": "st",
+        "\ufb06": "st",
+    }
+)
+_HAS_LIGATURE = re.compile("[\ufb00-\ufb06]")
+_AFTER_CAPTION = re.compile(r"^\s*(?::|Table:)\s*(?P<caption>\S.*?)\s*$")
+_NOTE = re.compile(
+    r"^\s*(?:[*\u2020\u2021\u00a7]|Notes?\b|Abbreviations?\b|Footnotes?\b|[A-Z][A-Za-z-]{0,7}: [^:]+(?:; [A-Z][A-Za-z-]{0,7}: [^:;]+)+$)"
+)
 
 
 def parse_guide_text(text: str) -> ParsedGuide:
     """Split the text rendering of a guide into its parts, keeping every line number."""
-    lines = text.splitlines()
+    lines = _without_page_furniture(without_ligatures(text).splitlines())
     guide = ParsedGuide(format=GUIDE_TEXT)
-    section: str | None = None
-    in_references = False
-    index = 0
-    while index < len(lines):
-        line_no, line = index + 1, lines[index]
-        heading = _HEADING.match(line)
-        table_title = TABLE_TITLE.match(clean(line))
-        if heading:
-            section = clean(heading.group(2))
-            in_references = section.lower() == "references"
-            if guide.title is None and len(heading.group(1)) == 1:
-                guide.title = section
-        elif _RULE.match(line):
-            in_references = False
-        elif table_title:
-            number, title = int(table_title.group(1)), table_title.group(2) or ""
-            table, index = _read_table(
-                lines, index + 1, (number, title, line_no), section, guide.issues
-            )
-            guide.tables.append(table)
-            continue
-        elif _untitled(lines, index):
-            where = (len(guide.tables) + 1, "", line_no)
-            table, index = _read_table(lines, index, where, section, guide.issues)
-            guide.tables.append(replace(table, numbered=False))
-            continue
-        elif in_references and guide.read_reference_line(
-            line_no, line, listed=bool(_BULLET.match(line))
-        ):
-            pass
-        else:
-            in_references = False
-            guide.read_body_line(line_no, line, section)
-        index += 1
+    reader = _Reader(guide, lines)
+    reader.read()
     guide.finish()
     return guide
 
 
-def _untitled(lines: list[str], index: int) -> bool:
-    """Two lines in a row of one pipe or tab shape, with no 'Table N' above: a table all the
-    same (aligned spaces are not enough without a title: prose has double spaces too)."""
-    kind = rendering(lines[index])
-    return kind in (PIPE, TAB) and index + 1 < len(lines) and rendering(lines[index + 1]) == kind
+class _Reader:
+    def __init__(self, guide: ParsedGuide, lines: Lines) -> None:
+        self.guide = guide
+        self.lines = lines
+        self.section: str | None = None
+        self.in_references = False
+        self.words = functools.cache(lambda: document_words(lines))
 
+    def read(self) -> None:
+        index = 0
+        while index < len(self.lines):
+            index = self.step(index)
 
-def _read_table(
-    lines: list[str],
-    index: int,
-    title: tuple[int, str, int],
-    section: str | None,
-    issues: list[ParseIssue],
-) -> tuple[Table, int]:
-    """Read the block of lines from `index` (after a 'Table N: title' line, or an untitled
-    table's first line), up to a blank line, a heading or the next table's title, in whichever
-    rendering the block shows. `title`: the table's number, title and line."""
-    table_no, title_text, title_line = title
-    while index < len(lines) and not lines[index].strip():
-        index += 1
-    start = index
-    kind = rendering(lines[start]) if start < len(lines) else None
-    while index < len(lines) and kind and _in_block(lines[index], kind):
-        index += 1
-    header: tuple[str, ...] = ()
-    rows: list[Row] = []
-    if index == start:
-        issues.append(
-            ParseIssue(
-                title_line,
-                "table_shape",
-                f"Table {table_no} has no table after its title (tab-separated, pipe or space-aligned lines)",
-            )
-        )
-    else:
-        text_rows, found = split_rows(lines[start:index], start + 1)
-        issues += found
-        header, body = header_and_body([row.cells for row in text_rows])
-        group: str | None = None
-        for text_row in text_rows[len(text_rows) - len(body) :]:
-            row_no, line_no = len(rows) + 1, text_row.line_no
-            cells = [Cell(text, line_no) for text in text_row.cells]
-            if is_group_row([cell.text for cell in cells], header):
-                group = cells[0].text
-                continue
-            row = _fit_row(cells, header, rows[-1] if rows else None, row_no, line_no, issues)
-            if row is not None:
-                rows.append(replace(row, group=group))
-    table = Table(table_no, title_text, title_line, section, header, tuple(rows))
-    return table, index
+    def step(self, index: int) -> int:
+        """Read what starts at `index`; the index of what comes next."""
+        line_no, line = self.lines[index]
+        heading = _HEADING.match(line) or _BARE_REFERENCES.match(line)
+        caption = CAPTION.match(clean(line))
+        if heading:
+            self.section = clean(heading.group(2))
+            self.in_references = self.section.lower() == "references"
+            if self.guide.title is None and len(heading.group(1)) == 1:
+                self.guide.title = self.section
+        elif caption:
+            return self.captioned(index, caption)
+        elif (claimed := self.untitled(index)) is not None:
+            return claimed
+        elif _RULE.match(line):
+            self.in_references = False
+        elif self.in_references and self.guide.read_reference_line(
+            line_no, line, listed=bool(_BULLET.match(line))
+        ):
+            pass
+        else:
+            self.in_references = False
+            self.guide.read_body_line(line_no, line, self.section)
+        return index + 1
 
-
-def _in_block(line: str, kind: str) -> bool:
-    """A line of the table: not blank, and of its tab or pipe shape, or else no heading and no
-    next table's title."""
-    if not line.strip():
-        return False
-    if kind in (TAB, PIPE) and rendering(line) == kind:
-        return True
-    return not _HEADING.match(line) and not TABLE_TITLE.match(clean(line))
-
-
-def _fit_row(
-    cells: list[Cell],
-    header: tuple[str, ...],
-    above: Row | None,
-    row_no: int,
-    line_no: int,
-    issues: list[ParseIssue],
-) -> Row | None:
-    """Fit cells to the header.
-
-    Merged cells are written two ways: a row that ends in empty cells has its filled cells
-    shifted right, the leading ones carried down from the row above; a row of full width whose
-    first cells are empty continues those cells of the row above.
-    """
-    filled = list(cells)
-    while filled and not filled[-1].text:
-        filled.pop()
-    if len(filled) > len(header):
-        issues.append(
-            ParseIssue(
-                line_no,
-                "table_shape",
-                f"row has {len(filled)} cells but the header has {len(header)} columns",
-            )
-        )
-        return None
-    carried = len(header) - len(filled)
-    if carried and len(cells) > len(filled):
-        if above is None:
-            issues.append(
+    def captioned(self, index: int, caption: re.Match[str]) -> int:
+        """A caption, the lines it runs on to, notes before the table, and the table."""
+        line_no = self.lines[index][0]
+        title, index = self.caption_text(caption.group("title") or "", index + 1)
+        index = self.skip_blank(index)
+        notes, index = self.notes_before(index)
+        number = int(caption.group("number"))
+        found = self.table_at(index)
+        if found is None:
+            self.guide.issues.append(
                 ParseIssue(
                     line_no,
                     "table_shape",
-                    "row ends in an empty cell (a merged cell) but there is no row above to continue",
+                    f"Table {number} has no table after its caption (tab-separated, pipe, grid, space-aligned lines or cards)",
                 )
             )
-            return None
-        cells = continued(above, carried, line_no) + tuple(filled)
-        return Row(row_no, line_no, cells, shifted=carried)
-    if carried:
-        issues.append(
-            ParseIssue(
-                line_no,
-                "table_shape",
-                f"row has {len(filled)} cells but the header has {len(header)} columns; the missing cells are read as empty",
+            self.guide.tables.append(
+                Table(number, title, line_no, self.section, (), (), True, (), tuple(notes))
             )
+            return index
+        table_grid, end = found
+        table = self.assemble(table_grid, Caption(number, title, line_no))
+        if caption.group("continued") and self.continue_table(number, table):
+            return self.notes_after(end)
+        self.guide.tables.append(replace(table, notes=tuple(notes)))
+        return self.notes_after(end)
+
+    def untitled(self, index: int) -> int | None:
+        """A table no caption announces, when its first lines show its shape; None otherwise."""
+        if not (
+            grid.starts(self.lines, index)
+            or delimited.starts(self.lines, index)
+            or aligned.starts(self.lines, index)
+            or cards.starts(self.lines, index)
+        ):
+            return None
+        found = self.table_at(index)
+        assert found is not None
+        table_grid, end = found
+        line_no = self.lines[index][0]
+        after = self.skip_blank(end)
+        below = _AFTER_CAPTION.match(self.lines[after][1]) if after < len(self.lines) else None
+        caption = CAPTION.match(below.group("caption")) if below else None
+        if caption:
+            title = caption.group("title") or ""
+            table = self.assemble(table_grid, Caption(int(caption.group("number")), title, line_no))
+            end = after + 1
+        else:
+            title = below.group("caption") if below else ""
+            table = replace(
+                self.assemble(table_grid, Caption(None, title, line_no)), numbered=False
+            )
+            end = after + 1 if below else end
+        self.guide.tables.append(table)
+        return self.notes_after(end)
+
+    def table_at(self, index: int) -> tuple[Grid, int] | None:
+        """The table whose first line is at `index`, read by the reader its shape calls for."""
+        if index >= len(self.lines) or is_blank(self.lines[index][1]):
+            return None
+        line = self.lines[index][1]
+        if grid.starts(self.lines, index):
+            return grid.read(self.lines, index)
+        if delimited.rendering(line, self.below(index)):
+            return delimited.read(self.lines, index, self.stops)
+        if cards.card_at(self.lines, index) is not None:
+            return cards.read(self.lines, index)
+        if aligned.starts(self.lines, index) or len(GAP.split(line.strip())) >= 2:
+            return aligned.read(self.lines, index, self.stops, self.words)
+        return None
+
+    def assemble(self, table_grid: Grid, caption: Caption) -> Table:
+        return assemble(
+            table_grid, caption, len(self.guide.tables) + 1, self.section, self.guide.issues
         )
-    padding = tuple(Cell("", line_no) for _ in range(carried))
-    return continue_leading(Row(row_no, line_no, tuple(filled) + padding), above)
+
+    def continue_table(self, number: int, table: Table) -> bool:
+        """Add the rows of 'Table N (continued)' to table N, numbered on."""
+        for position, earlier in enumerate(self.guide.tables):
+            if earlier.table_no == number and earlier.numbered:
+                rows = tuple(
+                    replace(row, row_no=len(earlier.rows) + offset)
+                    for offset, row in enumerate(table.rows, 1)
+                )
+                self.guide.tables[position] = replace(earlier, rows=earlier.rows + rows)
+                return True
+        return False
+
+    def caption_text(self, title: str, index: int) -> tuple[str, int]:
+        """A caption running on over the lines below it, up to a blank line or a table line."""
+        while (
+            index < len(self.lines)
+            and not is_blank(self.lines[index][1])
+            and self.table_at(index) is None
+            and not self.stops(self.lines[index][1])
+        ):
+            title = f"{title} {self.lines[index][1].strip()}".strip()
+            index += 1
+        return title, index
+
+    def notes_before(self, index: int) -> tuple[list[str], int]:
+        """`Label: value` lines that stand between a caption and its table (one card, not a
+        table of cards)."""
+        card = cards.card_at(self.lines, index)
+        if card is None or cards.starts(self.lines, index):
+            return [], index
+        after = self.skip_blank(card[1])
+        if self.table_at(after) is None:
+            return [], index
+        fields, _ = card
+        return [f"{label}: {value}" for label, _, value in fields], after
+
+    def notes_after(self, index: int) -> int:
+        """Footnote lines under the table (after at most one blank line) join its notes."""
+        start = index + 1 if index < len(self.lines) and is_blank(self.lines[index][1]) else index
+        end = start
+        while end < len(self.lines) and _NOTE.match(self.lines[end][1]):
+            end += 1
+        if end == start or not self.guide.tables:
+            return index
+        notes = tuple(text.strip() for _, text in self.lines[start:end])
+        table = self.guide.tables[-1]
+        self.guide.tables[-1] = replace(table, notes=table.notes + notes)
+        return end
+
+    def skip_blank(self, index: int) -> int:
+        while index < len(self.lines) and is_blank(self.lines[index][1]):
+            index += 1
+        return index
+
+    def below(self, index: int) -> str | None:
+        return self.lines[index + 1][1] if index + 1 < len(self.lines) else None
+
+    @staticmethod
+    def stops(line: str) -> bool:
+        """A line that ends a table of any shape: a heading or the next caption."""
+        return bool(_HEADING.match(line) or CAPTION.match(clean(line)))
+
+
+def _without_page_furniture(raw: list[str]) -> Lines:
+    """The lines, numbered, without a PDF's page furniture: a line ending 'Page N of M' (or only
+    'Page N') and the nearest line above and below it that also stands next to another page's
+    number (a running title). The blank lines around the furniture become one, or none when
+    there were none (a page broken inside a table)."""
+    pages = [i for i, line in enumerate(raw) if len(line) < 300 and _PAGE.search(line)]
+    if not pages:
+        return list(enumerate(raw, 1))
+    neighbours = {page: [_nearest(raw, page, step) for step in (-1, 1)] for page in pages}
+    seen = Counter(raw[i].strip() for found in neighbours.values() for i in found if i is not None)
+    furniture = {
+        i
+        for page, found in neighbours.items()
+        for i in [page, *found]
+        if i is not None and (i == page or seen[raw[i].strip()] > 1)
+    }
+    kept: list[tuple[int, str]] = []
+    index = 0
+    while index < len(raw):
+        if index not in furniture and (raw[index].strip() or not _touches(raw, index, furniture)):
+            kept.append((index + 1, raw[index]))
+            index += 1
+            continue
+        end = index
+        while end < len(raw) and (end in furniture or not raw[end].strip()):
+            end += 1
+        if any(not raw[i].strip() for i in range(index, end)):
+            kept.append((index + 1, ""))  # blank lines around the furniture: one is kept
+        index = max(end, index + 1)
+    return kept
+
+
+def _nearest(raw: list[str], index: int, step: int) -> int | None:
+    """The nearest non-blank line from `index` in direction `step`, within two lines."""
+    for distance in (1, 2, 3):
+        near = index + step * distance
+        if 0 <= near < len(raw) and raw[near].strip():
+            return near
+    return None
+
+
+def _touches(raw: list[str], index: int, furniture: set[int]) -> bool:
+    """A blank line in a run of blank lines that reaches page furniture."""
+    for step in (-1, 1):
+        near = index + step
+        while 0 <= near < len(raw) and not raw[near].strip():
+            near += step
+        if near in furniture:
+            return True
+    return False

@@ -1,4 +1,5 @@
-"""What a parsed guide is, whatever its rendering: lossless strings, tables with line numbers, references.
+"""What a parsed guide is, whatever its rendering: lossless strings, tables (read.tables' one
+model) with line numbers, references.
 
 Nothing here knows what a cell means; that is normalize's job. The readers of the text and the
 HTML rendering both fill a ParsedGuide through the line readers below, so a metadata line or a
@@ -11,99 +12,25 @@ import re
 from dataclasses import dataclass, field, replace
 
 from pipelines.read.errors import FileError, ParseIssue
+from pipelines.read.tables.model import Table
 from pipelines.read.text import MARKER
 
 _AUTHOR_DATE = re.compile(
     r"(?:\*\*)?Author:(?:\*\*)?\s*(?P<author>.+?)\.?\s*(?:\*\*)?Date:(?:\*\*)?\s*(?P<date>.+?)\s*$"
 )
 _FIELD = re.compile(r"^(?P<name>Compound Name|Cat\. No\.)\s*:\s*(?P<value>.+?)\s*$")
-_REFERENCE = re.compile(r"^\s*[-*]?\s*(?P<no>\d+)\.\s+(?P<text>.+?)\s*$")
+# 'N. Title …' or '[N] Author. Title …', in a list or not.
+_REFERENCE = re.compile(r"^\s*[-*]?\s*(?:(?P<no>\d+)\.|\[(?P<bracketed>\d+)\])\s+(?P<text>.+?)\s*$")
 _CITE_THIS = re.compile(
     r"To cite this document:\s*(?P<publisher>[^.\[]+?)\s*\..*?Available at:\s*\[?(?P<url>https?://[^\]\s]+)"
 )
-_MARKER_OR_PERCENT = re.compile(r"\[\d+\]|\d\s*%")
-_SENTENCE_WORDS = 8
-# 'Table 2: Title', 'Table 2. Title', 'Table 2 - Title' (any dash), or 'Table 2' alone.
-TABLE_TITLE = re.compile(
-    r"^\s*Table\s+(\d+)\s*(?:(?:[:.\u2013\u2014]|\s-)\s*(.*\S))?\s*[:.]?\s*$", re.IGNORECASE
+# A caption: 'Table 2: Title', 'Table 2. Title', 'Table 2 - Title' (any dash), 'Table 2' alone,
+# 'Table 2 (continued)'; also 'Summary of findings 1. …' and a review's 'Comparison 5. …'.
+CAPTION = re.compile(
+    r"^\s*(?:Table|Summary\s+of\s+findings(?:\s+table)?|Comparison)\s+(?P<number>\d+)"
+    r"(?P<continued>\s*\(continued\))?\s*(?:(?:[:.\u2013\u2014]|\s-)\s*(?P<title>.*\S))?\s*[:.]?\s*$",
+    re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True)
-class Cell:
-    text: str
-    line_no: int
-    continued_from_line: int | None = None
-
-
-@dataclass(frozen=True)
-class Row:
-    """`group` is the text of the full-width row above it ('<td colspan=4>IGA success</td>');
-    `shifted` counts the leading cells carried down from the row above because the row ended in
-    empty cells (a merged cell), so that meaning can check the row's own cells fit where they
-    were put."""
-
-    row_no: int
-    line_no: int
-    cells: tuple[Cell, ...]
-    group: str | None = None
-    shifted: int = 0
-
-
-def continued(above: Row, count: int, line_no: int) -> tuple[Cell, ...]:
-    """The first `count` cells of the row above, carried down into a row on `line_no`."""
-    return tuple(
-        Cell(cell.text, line_no, cell.continued_from_line or cell.line_no)
-        for cell in above.cells[:count]
-    )
-
-
-def continue_leading(row: Row, above: Row | None) -> Row:
-    """A row whose first cells are empty while later ones are filled continues the merged cells
-    of the row above (a page that writes a merged cell as an empty one)."""
-    leading = next((i for i, cell in enumerate(row.cells) if cell.text), 0)
-    if above is None or leading == 0:
-        return row
-    return replace(row, cells=continued(above, leading, row.line_no) + row.cells[leading:])
-
-
-def is_group_row(cells: list[str], header: tuple[str, ...]) -> bool:
-    """A row with only its first cell filled, in a table of three columns or more, names the
-    group of the rows below it (an outcome spanning them)."""
-    return len(header) >= 3 and bool(cells and cells[0]) and not any(cells[1:])
-
-
-def header_and_body(
-    rows: list[tuple[str, ...]],
-) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
-    """The first row is the header unless it reads as data (a table printed without one): then
-    the header is empty labels and every row is a body row."""
-    if not rows:
-        return (), []
-    if looks_like_data(rows[0]):
-        return tuple("" for _ in rows[0]), rows
-    return rows[0], rows[1:]
-
-
-def looks_like_data(cells: tuple[str, ...]) -> bool:
-    """Header labels are short words: a cell with a citation marker, a percentage or a sentence of
-    eight words or more is a body cell."""
-    return any(
-        _MARKER_OR_PERCENT.search(cell) or len(cell.split()) >= _SENTENCE_WORDS for cell in cells
-    )
-
-
-@dataclass(frozen=True)
-class Table:
-    """`numbered`: the page prints 'Table N'; an unnumbered table is numbered by its position."""
-
-    table_no: int
-    title: str
-    line_no: int
-    section: str | None
-    header: tuple[str, ...]
-    rows: tuple[Row, ...]
-    numbered: bool = True
 
 
 @dataclass(frozen=True)
@@ -167,10 +94,17 @@ class ParsedGuide:
         reference = _REFERENCE.match(text)
         if reference:
             self.references.append(
-                ReferenceLine(int(reference.group("no")), line_no, reference.group("text"))
+                ReferenceLine(
+                    int(reference.group("no") or reference.group("bracketed")),
+                    line_no,
+                    reference.group("text"),
+                )
             )
         elif ref_no is not None and text.strip():
             self.references.append(ReferenceLine(ref_no, line_no, text.strip()))
+        elif text[:1] in (" ", "\t") and text.strip() and self.references and not listed:
+            last = self.references[-1]  # an indented line under a reference runs it on
+            self.references[-1] = replace(last, text=f"{last.text} {text.strip()}")
         elif text.strip() and not listed and self.references:
             return False
         elif text.strip():

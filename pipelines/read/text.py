@@ -66,6 +66,25 @@ def sentences(text: str) -> list[str]:
     return [match.group(0).strip() for match in _SENTENCE.finditer(text) if match.group(0).strip()]
 
 
+_LIGATURES = str.maketrans(
+    {
+        "\ufb00": "ff",
+        "\ufb01": "fi",
+        "\ufb02": "fl",
+        "\ufb03": "ffi",
+        "\ufb04": "ffl",
+        "\ufb05": "st",
+        "\ufb06": "st",
+    }
+)
+_HAS_LIGATURE = re.compile("[\ufb00-\ufb06]")
+
+
+def without_ligatures(text: str) -> str:
+    """Ligatures a PDF's text keeps (ﬁ, ﬂ, ﬀ …) as their letters, in any rendering."""
+    return text.translate(_LIGATURES) if _HAS_LIGATURE.search(text) else text
+
+
 def brief(value: object, limit: int = 80) -> str:
     """A value as a message quotes it: its repr, cut to `limit` characters with its length said,
     so a megabyte cell never fills a line meant for a person."""

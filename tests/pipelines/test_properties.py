@@ -3,6 +3,7 @@ in either rendering reads back as the same cells."""
 
 import contextlib
 import html
+import re
 import tempfile
 from pathlib import Path
 
@@ -15,11 +16,17 @@ from pipelines.read.errors import FileError
 from pipelines.read.guide import parse_guide
 from pipelines.read.guide_html import parse_guide_html
 from pipelines.read.guide_text import parse_guide_text
-from pipelines.read.parsed_guide import looks_like_data
+from pipelines.read.tables.assemble import looks_like_data
 
 TAGS = ["html", "body", "main", "h1", "h2", "p", "div", "table", "caption", "thead", "tr", "td", "th", "ol", "li", "sup", "a", "script", "nav", "br"]  # fmt: skip
 PROSE = st.characters(blacklist_categories=("Cc", "Cs", "Cn", "Co", "Zl", "Zp"))
-CELL = st.text(PROSE, min_size=1, max_size=30).map(lambda s: " ".join(s.split())).filter(bool)
+# Cells as the readers keep them: no ligature (read as its letters), no page number at the end
+# (a PDF's page furniture).
+CELL = (
+    st.text(PROSE, min_size=1, max_size=30)
+    .map(lambda s: " ".join(s.split()))
+    .filter(lambda s: s and not re.search("[\ufb00-\ufb06]|Page \\d+ of \\d+$", s, re.IGNORECASE))
+)
 
 
 @st.composite
@@ -53,12 +60,13 @@ def tag_soup(draw: st.DrawFn) -> str:
 def table(draw: st.DrawFn) -> tuple[list[str], list[list[str]]]:
     width = draw(st.integers(2, 5))  # tab-separated text cannot tell a one-column table from prose
     # Header labels: a first row that reads as data (a percentage, a marker, a sentence) is no
-    # header, by the readers' rule (parsed_guide.looks_like_data).
+    # header, by the readers' rule (tables.assemble.looks_like_data).
     header = draw(
         st.lists(CELL, min_size=width, max_size=width).filter(lambda h: not looks_like_data(h))
     )
     rows = draw(st.lists(st.lists(CELL, min_size=width, max_size=width), min_size=1, max_size=6))
-    return header, rows
+    # A row that repeats the header is a repeated header (a page break), not a row.
+    return header, [row for row in rows if row != header] or [[*header[:-1], header[-1] + "x"]]
 
 
 def _only_file_errors(parse, text) -> None:

@@ -26,7 +26,8 @@ from pipelines.interpret.normalize import normalize_guide
 from pipelines.read.guide import parse_guide
 from pipelines.read.guide_html import parse_guide_html
 from pipelines.read.guide_text import parse_guide_text
-from pipelines.read.parsed_guide import Cell, ParsedGuide, Row, Table
+from pipelines.read.parsed_guide import ParsedGuide
+from pipelines.read.tables.model import Cell, Row, Table
 from tests.conftest import DATA, SEED
 from tests.pipelines.test_validate import pulled_file
 
