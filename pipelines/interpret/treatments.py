@@ -47,7 +47,8 @@ def treatment(text: str, vocab: Vocabulary) -> Treatment:
 def _treatment(text: str, vocab: Vocabulary) -> Treatment:
     printed = text.strip()
     text = _SUSPENDED_HYPHEN.sub(r"\1 \2", printed)
-    parts = [_single(part, vocab) for part in _parts(text, vocab)]
+    # A text of separators alone ('+', '/') has no parts: read as itself.
+    parts = [_single(part, vocab) for part in _parts(text, vocab)] or [_single(text, vocab)]
     active = [part for part in parts if vocab.kind_of(part.compound) != "background"]
     parts = active or parts
     classes = {vocab.class_of(part.compound) or part.compound for part in parts}

@@ -8,13 +8,14 @@ of the pipeline sees them exactly as in the text rendering.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lxml import etree, html
 
 from pipelines.read.errors import FileError, ParseIssue
 from pipelines.read.parsed_guide import CAPTION, ParsedGuide
 from pipelines.read.tables.assemble import assemble
+from pipelines.read.tables.cards import LABELLED
 from pipelines.read.tables.html import read as read_table
 from pipelines.read.tables.html import text_of
 from pipelines.read.tables.model import Caption
@@ -121,6 +122,7 @@ class _Reader:
     section: str | None = None
     in_references: bool = False
     pending_title: tuple[int, str] | None = None
+    pending_notes: list[tuple[int, str]] = field(default_factory=list)
     run: list[str] = field(default_factory=list)
     run_line: int = 0
 
@@ -169,9 +171,12 @@ class _Reader:
             self.guide.title = self.section
 
     def line(self, line_no: int, text: str) -> None:
-        self.flush_title()
         if not text:
             return
+        if self.pending_title is not None and LABELLED.match(text):
+            self.pending_notes.append((line_no, text))  # a caption's population, setting …
+            return
+        self.flush_title()
         if CAPTION.match(clean(text)):
             self.pending_title = (line_no, text)
         elif self.in_references and self.guide.read_reference_line(line_no, text, listed=False):
@@ -185,7 +190,9 @@ class _Reader:
         if self.pending_title is not None:
             line_no, text = self.pending_title
             self.pending_title = None
-            self.guide.read_body_line(line_no, text, self.section)
+            for note_line, note in [(line_no, text), *self.pending_notes]:
+                self.guide.read_body_line(note_line, note, self.section)
+            self.pending_notes = []
 
     def reference_list(self, element: html.HtmlElement) -> None:
         self.flush_title()
@@ -226,4 +233,6 @@ class _Reader:
             self.section,
             self.guide.issues,
         )
-        self.guide.tables.append(table)
+        notes = tuple(text for _, text in self.pending_notes)
+        self.pending_notes = []
+        self.guide.tables.append(replace(table, notes=notes))

@@ -51,6 +51,7 @@ _LIGATURES = str.maketrans(
     }
 )
 _HAS_LIGATURE = re.compile("[\ufb00-\ufb06]")
+_FORM_FEED = re.compile("\n?\x0c")
 _AFTER_CAPTION = re.compile(r"^\s*(?::|Table:)\s*(?P<caption>\S.*?)\s*$")
 _NOTE = re.compile(
     r"^\s*(?:[*\u2020\u2021\u00a7]|Notes?\b|Abbreviations?\b|Footnotes?\b|[A-Z][A-Za-z-]{0,7}: [^:]+(?:; [A-Z][A-Za-z-]{0,7}: [^:;]+)+$)"
@@ -59,7 +60,8 @@ _NOTE = re.compile(
 
 def parse_guide_text(text: str) -> ParsedGuide:
     """Split the text rendering of a guide into its parts, keeping every line number."""
-    lines = _without_page_furniture(without_ligatures(text).splitlines())
+    text = _FORM_FEED.sub("\n", without_ligatures(text))  # a page break, not a line of its own
+    lines = _without_page_furniture(text.splitlines())
     guide = ParsedGuide(format=GUIDE_TEXT)
     reader = _Reader(guide, lines)
     reader.read()
@@ -126,7 +128,7 @@ class _Reader:
             )
             return index
         table_grid, end = found
-        table = self.assemble(table_grid, Caption(number, title, line_no))
+        table = self.assemble(table_grid, Caption(number, title, line_no), index, end)
         if caption.group("continued") and self.continue_table(number, table):
             return self.notes_after(end)
         self.guide.tables.append(replace(table, notes=tuple(notes)))
@@ -149,14 +151,14 @@ class _Reader:
         below = _AFTER_CAPTION.match(self.lines[after][1]) if after < len(self.lines) else None
         caption = CAPTION.match(below.group("caption")) if below else None
         if caption:
+            number = int(caption.group("number"))
             title = caption.group("title") or ""
-            table = self.assemble(table_grid, Caption(int(caption.group("number")), title, line_no))
+            table = self.assemble(table_grid, Caption(number, title, line_no), index, end)
             end = after + 1
         else:
             title = below.group("caption") if below else ""
-            table = replace(
-                self.assemble(table_grid, Caption(None, title, line_no)), numbered=False
-            )
+            table = self.assemble(table_grid, Caption(None, title, line_no), index, end)
+            table = replace(table, numbered=False)
             end = after + 1 if below else end
         self.guide.tables.append(table)
         return self.notes_after(end)
@@ -176,10 +178,12 @@ class _Reader:
             return aligned.read(self.lines, index, self.stops, self.words)
         return None
 
-    def assemble(self, table_grid: Grid, caption: Caption) -> Table:
-        return assemble(
+    def assemble(self, table_grid: Grid, caption: Caption, start: int, end: int) -> Table:
+        """The table of the lines from `start` up to `end`."""
+        table = assemble(
             table_grid, caption, len(self.guide.tables) + 1, self.section, self.guide.issues
         )
+        return replace(table, span=(self.lines[start][0], self.lines[end - 1][0]))
 
     def continue_table(self, number: int, table: Table) -> bool:
         """Add the rows of 'Table N (continued)' to table N, numbered on."""
@@ -189,7 +193,8 @@ class _Reader:
                     replace(row, row_no=len(earlier.rows) + offset)
                     for offset, row in enumerate(table.rows, 1)
                 )
-                self.guide.tables[position] = replace(earlier, rows=earlier.rows + rows)
+                span = (earlier.span[0], table.span[1])
+                self.guide.tables[position] = replace(earlier, rows=earlier.rows + rows, span=span)
                 return True
         return False
 

@@ -15,7 +15,7 @@ from pipelines.read.tables.lines import Lines, is_blank, joined
 from pipelines.read.tables.model import Cell, Grid, GridRow
 
 # 'Outcome: …', '**Outcome:** …', '**Outcome**: …': a label of one to five words.
-_LABELLED = re.compile(
+LABELLED = re.compile(
     r"^\s*(?:\*\*|__)?(?P<label>[A-Z][\w'\u2019()/&.-]*(?:[ \t][\w'\u2019()/&.-]+){0,4})"
     r"(?::(?:\*\*|__)|(?:\*\*|__)?:)\s*(?P<value>.*?)\s*$"
 )
@@ -29,7 +29,7 @@ def card_at(lines: Lines, index: int) -> tuple[list[tuple[str, int, str]], int] 
     end = index
     while end < len(lines) and not is_blank(lines[end][1]):
         line_no, text = lines[end]
-        found = _LABELLED.match(text) if not _URL.match(text) else None
+        found = LABELLED.match(text) if not _URL.match(text) else None
         if found:
             fields.append((found.group("label"), line_no, found.group("value")))
         elif fields:

@@ -33,8 +33,9 @@ class Row:
 class Table:
     """`numbered`: the page prints 'Table N' (or another caption with a number); an unnumbered
     table is numbered by its position. `header` holds one label per column (header_rows as
-    printed, top first, when the header spans several rows); `notes` the lines printed under the
-    table that annotate it (footnote marks, abbreviations)."""
+    printed, top first, when the header spans several rows); `notes` the lines printed with the
+    table that annotate it (footnote marks, abbreviations, a summary of findings' population);
+    `span` the first and last line of its own lines, caption and notes apart (0, 0 unknown)."""
 
     table_no: int
     title: str
@@ -45,6 +46,7 @@ class Table:
     numbered: bool = True
     header_rows: tuple[tuple[str, ...], ...] = ()
     notes: tuple[str, ...] = ()
+    span: tuple[int, int] = (0, 0)
 
 
 @dataclass(frozen=True)
