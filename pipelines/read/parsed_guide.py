@@ -21,6 +21,8 @@ _AUTHOR_DATE = re.compile(
 _FIELD = re.compile(r"^(?P<name>Compound Name|Cat\. No\.)\s*:\s*(?P<value>.+?)\s*$")
 # 'N. Title …' or '[N] Author. Title …', in a list or not.
 _REFERENCE = re.compile(r"^\s*[-*]?\s*(?:(?P<no>\d+)\.|\[(?P<bracketed>\d+)\])\s+(?P<text>.+?)\s*$")
+# Words a wrapped 'To cite this document' line gathers before it is given up on (three lines).
+_CITE_WORDS = 60
 _CITE_THIS = re.compile(
     r"To cite this document:\s*(?P<publisher>[^.\[]+?)\s*\..*?Available at:\s*\[?(?P<url>https?://[^\]\s]+)"
 )
@@ -61,6 +63,8 @@ class ParsedGuide:
     paragraphs: list[Paragraph] = field(default_factory=list)
     references: list[ReferenceLine] = field(default_factory=list)
     issues: list[ParseIssue] = field(default_factory=list)
+    # A 'To cite this document' line waiting for the rest of it on the next lines.
+    citing: str | None = None
 
     def read_body_line(self, line_no: int, text: str, section: str | None) -> None:
         """A line of prose: the author/date line, a 'Name: value' field, or a paragraph."""
@@ -118,12 +122,20 @@ class ParsedGuide:
         return True
 
     def read_cite_line(self, text: str) -> bool:
-        """The 'To cite this document: Publisher. … Available at: [url]' line names the publisher."""
+        """The 'To cite this document: Publisher. … Available at: [url]' line names the publisher;
+        wrapped (a PDF's text), it runs on over the next lines until its URL, at most three."""
+        if self.citing is not None:
+            text = f"{self.citing} {text.strip()}"
+        elif "To cite this document" not in text:
+            return False
         cite = _CITE_THIS.search(text)
         if cite:
             self.publisher = cite.group("publisher").strip()
             self.cite_url = cite.group("url")
-        return cite is not None
+            self.citing = None
+            return True
+        self.citing = text if text.count(" ") < _CITE_WORDS else None
+        return self.citing is not None
 
     def finish(self) -> None:
         """Whole-document checks: it must look like a guide; odd tables are reported, kept."""

@@ -5,7 +5,7 @@ import polars as pl
 from pipelines.batches import process_batch
 from pipelines.interpret.vocab import load_vocabularies
 from pipelines.pull.sources import PulledFile, describe_file
-from tests.conftest import DATA
+from tests.conftest import DATA, SEED
 
 
 def pulled_file(path: Path, kind: str = "guide") -> PulledFile:
@@ -75,3 +75,28 @@ def test_a_megabyte_cell_is_quoted_briefly_in_its_quarantine_message(vocab, reco
     [row] = shard["quality.quarantine"].filter(pl.col("dataset") == "core.findings").to_dicts()
     assert len(row["message"]) < 300
     assert "'Very strong xxxx" in row["message"] and "… (1,000,012 characters)" in row["message"]
+
+
+def test_a_guide_that_fails_while_read_costs_only_itself(vocab, records, tmp_path, monkeypatch):
+    """Any exception reading or interpreting one guide (planted here: a defect on its file name)
+    becomes that guide's source error, named with the exception and where it was raised; every
+    other guide of the batch is read."""
+    from pipelines import batches
+
+    planted = tmp_path / "planted.txt"
+    planted.write_bytes(SEED.read_bytes())
+    real = batches.normalize_guide
+
+    def failing(pulled, guide, vocab):
+        if pulled.name == "planted.txt":
+            raise IndexError("list index out of range")
+        return real(pulled, guide, vocab)
+
+    monkeypatch.setattr(batches, "normalize_guide", failing)
+    shard = process_batch([pulled_file(planted), pulled_file(SEED)], vocab, records)
+    [error] = shard["quality.source_errors"].to_dicts()
+    assert (error["source_id"], error["error"]) == ("planted.txt", "internal")
+    assert error["message"].startswith("could not be read (IndexError: list index out of range at ")
+    assert error["message"].endswith("); the other documents carry on")
+    assert shard["core.findings"]["source_id"].unique().to_list() == [SEED.name]
+    assert shard["core.findings"].height == 10

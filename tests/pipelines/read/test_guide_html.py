@@ -161,3 +161,27 @@ def test_paragraphs_after_the_reference_list_are_not_references():
     assert [r.ref_no for r in guide.references] == [1, 2]
     assert [p.text for p in guide.paragraphs] == ["Disclaimer:", "Research use only."]
     assert guide.issues == []
+
+
+def test_a_two_row_header_row_headers_a_figure_caption_and_nested_dots_read_as_one_grid():
+    page = """<html><body><h1>T</h1><figure>
+<table><thead>
+<tr><th rowspan="2">Outcome</th><th colspan="2">Treatments compared</th><th rowspan="2">Grade</th></tr>
+<tr><th>Intervention</th><th>Comparator</th></tr></thead>
+<tbody>
+<tr><th colspan="4" scope="colgroup">Adults &ge;&nbsp;18&nbsp;years</th></tr>
+<tr><th scope="row"><abbr title="Investigator's Global Assessment">IGA</abbr> success</th>
+<td>A 0.1&nbsp;%</td><td>B</td>
+<td><table role="presentation"><tr><td>&#9679;</td><td>&#9675;</td></tr></table> High</td></tr>
+</tbody></table>
+<figcaption>Table 3: Evidence in adults</figcaption></figure></body></html>"""
+    [table] = parse_guide_html(page).tables
+    assert (table.table_no, table.title) == (3, "Evidence in adults")
+    assert table.header == ("Outcome", "Intervention", "Comparator", "Grade")
+    assert table.header_rows == (
+        ("Outcome", "Treatments compared", "Treatments compared", "Grade"),
+        ("Outcome", "Intervention", "Comparator", "Grade"),
+    )
+    [row] = table.rows
+    assert [cell.text for cell in row.cells] == ["IGA success", "A 0.1 %", "B", "●○ High"]
+    assert row.group == "Adults \u2265 18 years"

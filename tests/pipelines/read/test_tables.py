@@ -11,8 +11,9 @@ ROWS = [
 HEADER = ("Outcome", "Comparison", "Result", "Grade")
 
 
-def guide(block: str) -> str:
-    return f"# T\n\nTable 1: X\n\n{block}\nAfter the table.\n"
+def guide(block: str, prose: str = "") -> str:
+    before = f"{prose}\n\n" if prose else ""
+    return f"# T\n\n{before}Table 1: X\n\n{block}\nAfter the table.\n"
 
 
 def cells(text: str) -> list[tuple[str, ...]]:
@@ -20,7 +21,55 @@ def cells(text: str) -> list[tuple[str, ...]]:
     return [table.header, *(tuple(cell.text for cell in row.cells) for row in table.rows)]
 
 
+GRID = """+--------------+--------------+--------------------------+-------+
+| Outcome      | Comparison   | Result                   | Grade |
++==============+==============+==========================+=======+
+| IGA success  | A 0.1% vs. B | A 0.1% is more effective.| High  |
+|              | 1%           | [1]                      |       |
++--------------+--------------+--------------------------+-------+
+| Skin atrophy | A vs. C      | Less frequent with A.    | Low   |
++--------------+--------------+--------------------------+-------+"""
+MULTILINE = """----------------------------------------------------------
+Outcome       Comparison    Result                    Grade
+------------- ------------- ------------------------- -----
+IGA success   A 0.1% vs. B  A 0.1% is more effective. High
+              1%            [1]
+
+Skin atrophy  A vs. C       Less frequent with A.     Low
+----------------------------------------------------------"""
+SIMPLE = """  Outcome       Comparison        Result                          Grade
+  ------------  ----------------  ------------------------------  -----
+  IGA success   A 0.1% vs. B 1%   A 0.1% is more effective. [1]   High
+  Skin atrophy  A vs. C           Less frequent with A.           Low"""
+# A PDF's text: cells wrapped onto the next lines, a word broken by a hyphen ('effec-'), a page
+# broken inside the table (footer, running title, the header again), a ligature (ﬀ).
+PDF = """Outcome        Comparison      Result                Grade
+IGA success    A 0.1% vs. B    A 0.1% is more effec- High
+               1%              tive. [1]
+Guide X · For research use only              Page 1 of 2
+A running title                               BenchChem
+Outcome        Comparison      Result                Grade
+Skin atrophy   A vs. C         Less frequent with A. Low
+Guide X · For research use only              Page 2 of 2
+A running title                               BenchChem"""
+CARDS = "\n\n".join(
+    "\n".join(f"{label}: {value}" for label, value in zip(HEADER, row, strict=True)) for row in ROWS
+)
+BOLD_CARDS = "\n\n".join(
+    "\n".join(f"**{label}:** {value}  " for label, value in zip(HEADER, row, strict=True))
+    for row in ROWS
+)
+
 RENDERINGS = {
+    "grid": GRID,
+    "multiline": MULTILINE,
+    "simple": SIMPLE,
+    "PDF text": PDF,
+    "cards": CARDS,
+    "cards with bold labels": BOLD_CARDS,
+    "pipe without outer bars": "\n".join(
+        [" | ".join(HEADER), "---|---|---|---", *(" | ".join(row) for row in ROWS)]
+    ),
     "tab": "\n".join("\t".join(row) for row in [HEADER, *ROWS]),
     "pipe with rule": "\n".join(
         ["| " + " | ".join(HEADER) + " |", "|:---|---|---|:---:|"]
@@ -36,9 +85,92 @@ RENDERINGS = {
 
 @pytest.mark.parametrize("rendering", RENDERINGS)
 def test_every_rendering_gives_the_same_header_and_rows(rendering):
-    text = guide(RENDERINGS[rendering] + "\n")
+    # The prose prints 'effective' whole: the word the PDF text breaks is mended by it.
+    text = guide(RENDERINGS[rendering] + "\n", prose="A is the more effective.")
     assert cells(text) == [HEADER, *ROWS]
     assert parse_guide_text(text).issues == []
+
+
+def test_a_table_continued_after_a_page_break_is_one_table_with_its_rows_numbered_on():
+    block = "\t".join(HEADER) + "\n" + "\t".join(ROWS[0])
+    page = "Guide X · For research use only       Page {} of 2\n\fA running title    BenchChem"
+    again = block.replace(ROWS[0][0], "Itch")
+    text = guide(
+        f"{block}\n\n{page.format(1)}\n\nTable 1 (continued)\n\n{again}\n\n{page.format(2)}\n"
+    )
+    parsed = parse_guide_text(text)
+    [table] = parsed.tables
+    assert [(row.row_no, row.cells[0].text) for row in table.rows] == [
+        (1, "IGA success"),
+        (2, "Itch"),
+    ]
+    assert [p.text for p in parsed.paragraphs] == ["After the table."]
+
+
+def test_a_caption_over_two_lines_and_the_notes_around_a_table():
+    text = (
+        "# T\n\nSummary of findings 2. A compared to B\nfor atopic dermatitis\n\n"
+        "Patient or population: adults\nIntervention: A 0.1%\nComparison: B 1%\n\n"
+        + "\n".join("\t".join(row) for row in [HEADER, *ROWS])
+        + "\n\n*Risk with the intervention is derived from the comparison group's.\n"
+        "CI: confidence interval; RR: risk ratio\n\nAfter the table.\n"
+    )
+    parsed = parse_guide_text(text)
+    [table] = parsed.tables
+    assert (table.table_no, table.title) == (2, "A compared to B for atopic dermatitis")
+    assert table.notes == (
+        "Patient or population: adults",
+        "Intervention: A 0.1%",
+        "Comparison: B 1%",
+        "*Risk with the intervention is derived from the comparison group's.",
+        "CI: confidence interval; RR: risk ratio",
+    )
+    assert [p.text for p in parsed.paragraphs] == ["After the table."]
+
+
+def test_a_pandoc_caption_under_an_uncaptioned_table_numbers_it():
+    text = "# T\n\n" + SIMPLE + "\n\n: Table 4. Evidence at a glance\n\nAfter.\n"
+    [table] = parse_guide_text(text).tables
+    assert (table.table_no, table.title, table.numbered) == (4, "Evidence at a glance", True)
+
+
+def test_group_labels_over_a_dashed_rule_prefix_the_labels_they_repeat():
+    block = """                        First trial     Second trial
+                        --------------  --------------
+Comparison  Outcome     Active  Vehicle  Active  Vehicle
+A vs. B     IGA         42.4%   6.1%     37.5%   6.9%"""
+    [table] = parse_guide_text(guide(block + "\n")).tables
+    assert table.header == (
+        "Comparison",
+        "Outcome",
+        "First trial Active",
+        "First trial Vehicle",
+        "Second trial Active",
+        "Second trial Vehicle",
+    )
+    assert [cell.text for cell in table.rows[0].cells] == [
+        "A vs. B",
+        "IGA",
+        "42.4%",
+        "6.1%",
+        "37.5%",
+        "6.9%",
+    ]
+
+
+def test_a_second_header_row_under_a_spanning_label_is_part_of_the_header():
+    block = """| Outcome | Effects | | Grade |
+|---|---|---|---|
+| | Risk with B | Risk with A | |
+| IGA success | 217 per 1000 | 321 per 1000 | High |"""
+    [table] = parse_guide_text(guide(block + "\n")).tables
+    assert table.header == ("Outcome", "Risk with B", "Risk with A", "Grade")
+    assert [cell.text for cell in table.rows[0].cells] == [
+        "IGA success",
+        "217 per 1000",
+        "321 per 1000",
+        "High",
+    ]
 
 
 def test_a_row_whose_tabs_became_spaces_is_read_and_reported():
