@@ -47,6 +47,7 @@ _CONTROL_TEXT = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]?"
     r"|[\x01-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]"
 )
+_ANY_CONTROL = re.compile(r"[\x01-\x08\x0b\x0e-\x1f\x7f]")
 # Lines named in an issue about many; the rest are counted.
 REPORTED_LINES = 5
 
@@ -95,6 +96,8 @@ def decode(data: bytes, what: str) -> tuple[str, list[ParseIssue]]:
 
 def _without_controls(text: str, issues: list[ParseIssue]) -> tuple[str, list[ParseIssue]]:
     """The text with control characters removed (escape sequences whole), one issue naming them."""
+    if not _ANY_CONTROL.search(text):  # one character class: a fast scan of a clean text
+        return text, issues
     first = _CONTROL_TEXT.search(text)
     if first is None:
         return text, issues

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from lxml import etree, html
 
 from pipelines.read.errors import FileError, ParseIssue
-from pipelines.read.parsed_guide import CAPTION, ParsedGuide
+from pipelines.read.parsed_guide import CAPTION, ParsedGuide, caption_title
 from pipelines.read.tables.assemble import assemble
 from pipelines.read.tables.cards import LABELLED
 from pipelines.read.tables.html import read as read_table
@@ -219,7 +219,7 @@ class _Reader:
             title_line, title_text = caption.sourceline or title_line, text_of(caption)
         numbered = CAPTION.match(clean(title_text))
         number = int(numbered.group("number")) if numbered else None
-        title = (numbered.group("title") or "") if numbered else title_text
+        title = caption_title(numbered) if numbered else title_text
         grid = read_table(element)
         if not grid.rows:
             label = number if number is not None else len(self.guide.tables) + 1

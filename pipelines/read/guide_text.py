@@ -23,8 +23,8 @@ from collections import Counter
 from dataclasses import replace
 
 from pipelines.read.errors import ParseIssue
-from pipelines.read.parsed_guide import CAPTION, ParsedGuide
-from pipelines.read.tables import aligned, cards, delimited, grid
+from pipelines.read.parsed_guide import CAPTION, ParsedGuide, caption_title
+from pipelines.read.tables import aligned, cards, delimited, grid, spaced
 from pipelines.read.tables.assemble import assemble
 from pipelines.read.tables.lines import GAP, Lines, document_words, is_blank
 from pipelines.read.tables.model import Caption, Grid, Table
@@ -38,7 +38,10 @@ _BULLET = re.compile(r"^\s*[-*+]\s|^\s*\d+\.\s")
 # A references heading printed without '#' (a PDF's text): the word alone on its line.
 _BARE_REFERENCES = re.compile(r"^()\s*(References|Bibliography)\s*:?\s*$", re.IGNORECASE)
 # A page's number as a PDF's footer or header prints it: 'Page 2 of 4' ending a line, or alone.
-_PAGE = re.compile(r"\bPage\s+\d+\s+of\s+\d+\s*$|^\s*Page\s+\d+\s*$", re.IGNORECASE)
+_PAGE = re.compile(
+    r"\bPage[ \t]+\d+[ \t]+of[ \t]+\d+[ \t]*$|^[ \t]*Page[ \t]+\d+[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
 _LIGATURES = str.maketrans(
     {
         "\ufb00": "ff",
@@ -52,6 +55,9 @@ _LIGATURES = str.maketrans(
 )
 _HAS_LIGATURE = re.compile("[\ufb00-\ufb06]")
 _FORM_FEED = re.compile("\n?\x0c")
+# What a line must hold to start an uncaptioned table of any shape (a quick test before each
+# reader's own): a border, a bar, a tab, a label's colon, or dashes.
+_MAYBE_TABLE = re.compile(r"[+|\t:]|--")
 _AFTER_CAPTION = re.compile(r"^\s*(?::|Table:)\s*(?P<caption>\S.*?)\s*$")
 _NOTE = re.compile(
     r"^\s*(?:[*\u2020\u2021\u00a7]|Notes?\b|Abbreviations?\b|Footnotes?\b|[A-Z][A-Za-z-]{0,7}: [^:]+(?:; [A-Z][A-Za-z-]{0,7}: [^:;]+)+$)"
@@ -61,7 +67,11 @@ _NOTE = re.compile(
 def parse_guide_text(text: str) -> ParsedGuide:
     """Split the text rendering of a guide into its parts, keeping every line number."""
     text = _FORM_FEED.sub("\n", without_ligatures(text))  # a page break, not a line of its own
-    lines = _without_page_furniture(text.splitlines())
+    lines = (
+        _without_page_furniture(text.splitlines())
+        if _PAGE.search(text)
+        else list(enumerate(text.splitlines(), 1))
+    )
     guide = ParsedGuide(format=GUIDE_TEXT)
     reader = _Reader(guide, lines)
     reader.read()
@@ -110,7 +120,7 @@ class _Reader:
     def captioned(self, index: int, caption: re.Match[str]) -> int:
         """A caption, the lines it runs on to, notes before the table, and the table."""
         line_no = self.lines[index][0]
-        title, index = self.caption_text(caption.group("title") or "", index + 1)
+        title, index = self.caption_text(caption_title(caption), index + 1)
         index = self.skip_blank(index)
         notes, index = self.notes_before(index)
         number = int(caption.group("number"))
@@ -131,12 +141,15 @@ class _Reader:
         table = self.assemble(table_grid, Caption(number, title, line_no), index, end)
         if caption.group("continued") and self.continue_table(number, table):
             return self.notes_after(end)
+        if not any(table.header) and table.header_rows:  # an unlabelled header line: a note
+            notes.append(self.lines[index][1].strip())
         self.guide.tables.append(replace(table, notes=tuple(notes)))
         return self.notes_after(end)
 
     def untitled(self, index: int) -> int | None:
         """A table no caption announces, when its first lines show its shape; None otherwise."""
-        if not (
+        below = self.below(index) or ""
+        if not (_MAYBE_TABLE.search(self.lines[index][1]) or "--" in below) or not (
             grid.starts(self.lines, index)
             or delimited.starts(self.lines, index)
             or aligned.starts(self.lines, index)
@@ -152,7 +165,7 @@ class _Reader:
         caption = CAPTION.match(below.group("caption")) if below else None
         if caption:
             number = int(caption.group("number"))
-            title = caption.group("title") or ""
+            title = caption_title(caption)
             table = self.assemble(table_grid, Caption(number, title, line_no), index, end)
             end = after + 1
         else:
@@ -176,7 +189,7 @@ class _Reader:
             return cards.read(self.lines, index)
         if aligned.starts(self.lines, index) or len(GAP.split(line.strip())) >= 2:
             return aligned.read(self.lines, index, self.stops, self.words)
-        return None
+        return spaced.read(self.lines, index)
 
     def assemble(self, table_grid: Grid, caption: Caption, start: int, end: int) -> Table:
         """The table of the lines from `start` up to `end`."""

@@ -28,11 +28,18 @@ _CITE_THIS = re.compile(
 )
 # A caption: 'Table 2: Title', 'Table 2. Title', 'Table 2 - Title' (any dash), 'Table 2' alone,
 # 'Table 2 (continued)'; also 'Summary of findings 1. …' and a review's 'Comparison 5. …'.
+# A journal's 'Table 2 Title' with no mark after the number needs its title capitalised.
 CAPTION = re.compile(
     r"^\s*(?:Table|Summary\s+of\s+findings(?:\s+table)?|Comparison)\s+(?P<number>\d+)"
-    r"(?P<continued>\s*\(continued\))?\s*(?:(?:[:.\u2013\u2014]|\s-)\s*(?P<title>.*\S))?\s*[:.]?\s*$",
+    r"(?P<continued>\s*\(continued\))?\s*(?:(?:[:.\u2013\u2014]|\s-)\s*(?P<title>.*\S)"
+    r"|(?<=\s)(?P<bare>(?-i:[A-Z]).{0,160}[^.\s]))?\s*[:.]?\s*$",
     re.IGNORECASE,
 )
+
+
+def caption_title(caption: re.Match[str]) -> str:
+    """The title a CAPTION match prints, '' for none."""
+    return caption.group("title") or caption.group("bare") or ""
 
 
 @dataclass(frozen=True)
@@ -158,7 +165,9 @@ class ParsedGuide:
                 )
             if table.numbered:
                 first_line.setdefault(table.table_no, table.line_no)
-            repeated = sorted({name for name in table.header if table.header.count(name) > 1})
+            repeated = sorted(
+                {name for name in table.header if name and table.header.count(name) > 1}
+            )
             if repeated:
                 self.issues.append(
                     ParseIssue(

@@ -51,7 +51,7 @@ def assemble(
         else:
             row = _padded(list(grid_row.cells), header, above, row_no, line_no, issues)
         if row is not None:
-            rows.append(replace(row, group=group))
+            rows.append(replace(row, group=group) if group is not None else row)
     table_no = caption.number if caption.number is not None else position
     return Table(
         table_no,

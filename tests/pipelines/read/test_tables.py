@@ -202,3 +202,36 @@ def test_a_header_with_a_comparison_word_is_still_a_header():
     header = ("Treatment vs control", "Measure", "Level", "Findings")
     text = guide("\n".join("\t".join(row) for row in [header, *ROWS]) + "\n")
     assert cells(text)[0] == header
+
+
+def test_single_spaced_columns_are_told_apart_by_the_types_of_their_cells():
+    """A published table as a browser's text gives it: no tab, no run of spaces; an effect with
+    its interval, a count with its participants and a grade word line up row after row."""
+    text = """# T
+
+Table 2 Tacrolimus 0.1% versus pimecrolimus 1%
+
+Outcome Studies (participants) Effect (95% CI) Certainty
+Physician's assessment of global improvement 1 (413) RR 1.80 (1.34 to 2.42) Moderate
+Itch relief 2 (600) RR 1.25 (1.05 to 1.48) Low
+Skin burning at the application site 2 (600) RR 1.70 (1.30 to 2.20) Moderate
+
+After.
+"""
+    parsed = parse_guide_text(text)
+    [table] = parsed.tables
+    assert (table.table_no, table.title) == (2, "Tacrolimus 0.1% versus pimecrolimus 1%")
+    assert table.notes == ("Outcome Studies (participants) Effect (95% CI) Certainty",)
+    assert [[cell.text for cell in row.cells] for row in table.rows] == [
+        [
+            "Physician's assessment of global improvement",
+            "1 (413)",
+            "RR 1.80 (1.34 to 2.42)",
+            "Moderate",
+        ],
+        ["Itch relief", "2 (600)", "RR 1.25 (1.05 to 1.48)", "Low"],
+        ["Skin burning at the application site", "2 (600)", "RR 1.70 (1.30 to 2.20)", "Moderate"],
+    ]
+    assert parsed.issues == []
+    prose = "# T\n\nTable 1: X\n\nA sentence that goes on.\nAnother one follows it.\nAnd a third.\n"
+    assert [issue.error for issue in parse_guide_text(prose).issues] == ["table_shape"]
