@@ -1,0 +1,219 @@
+"""A row of a comparative table → its findings: the arms, outcome, condition, population,
+severity, grade and the direction of each statement of its result."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from pipelines.interpret.ages import population_from_ages
+from pipelines.interpret.arms import arms, without_qualifiers
+from pipelines.interpret.columns import GRADE_SYMBOL, TableRoles
+from pipelines.interpret.direction import read_direction
+from pipelines.interpret.mentions import arm_mentions, mask, mentions, restated
+from pipelines.interpret.statements import statements
+from pipelines.interpret.terms import TermIndex, TermLog, TermMatch
+from pipelines.interpret.timepoints import weeks
+from pipelines.interpret.treatments import treatment_columns
+from pipelines.interpret.vocab import Vocabulary
+from pipelines.read.tables.model import Row, Table
+from pipelines.read.text import clean, stable_id
+
+_PARENS = re.compile(r"\(([^()]*)\)")
+
+
+@dataclass(frozen=True)
+class TableContext:
+    """A table being read, and the conditions its rows' qualifiers named (read once each)."""
+
+    position: int
+    table: Table
+    guide_title: str
+    conditions: dict[tuple, tuple[str | None, str | None]] = field(default_factory=dict)
+
+
+def row_findings(
+    context: dict,
+    where: TableContext,
+    row: Row,
+    roles: TableRoles,
+    vocab: Vocabulary,
+    terms: TermLog,
+) -> list[dict[str, Any]]:
+    """A finding per statement of the row's result (and per strength a statement restates)."""
+    position, table = where.position, where.table
+
+    printed = {
+        role: [row.cells[i].text for i in positions if i < len(row.cells)]
+        for role, positions in roles.by_role.items()
+    }
+
+    def cell(role: str) -> str:
+        return next(iter(printed.get(role, ())), "")
+
+    def cells(role: str) -> list[str]:
+        return [clean(text) for text in printed.get(role, ())]
+
+    if not clean(cell("result")):
+        return []  # a row that states no result compares nothing (its cells stay in raw.table_cells)
+    title = clean(table.title)
+    outcome_text = clean(cell("outcome")) or clean(row.group or "") or _titled_outcome(title, vocab)
+    outcome = terms.record(_outcome_match(outcome_text, vocab), row.line_no).term_id
+    grade = _grade(clean(cell("evidence_grade")), vocab) if cell("evidence_grade") else None
+    comparison = clean(cell("comparison"))
+    conditions = cells("condition")
+    stated = [*conditions, *cells("population")]
+    qualifiers = [
+        *stated,
+        *_PARENS.findall(comparison),
+        *([row.group] if row.group and cell("outcome") else []),
+    ]
+    read = (tuple(qualifiers), tuple(conditions))
+    if read not in where.conditions:
+        where.conditions[read] = _condition(
+            vocab, terms, table, where.guide_title, qualifiers, conditions
+        )
+    condition, condition_text = where.conditions[read]
+    compared = arms(without_qualifiers(comparison), vocab, terms, row.line_no)
+    masked_title = mask(title, mentions(title, vocab))
+    found: list[dict[str, Any]] = []
+    for text in statements(cell("result"), vocab):
+        named_here = mentions(text, vocab)
+        masked = mask(text, named_here)
+        by_arm = arm_mentions(text, named_here, compared, vocab)
+        reading = read_direction(text, by_arm, _polarity(outcome, outcome_text, vocab), vocab)
+        named = _first(
+            vocab.population_terms, terms, row.line_no, masked, *qualifiers, masked_title
+        )
+        population = named.term_id if named else _aged(stated, [*qualifiers, masked_title])
+        severe = _first(vocab.severity_terms, terms, row.line_no, masked, *qualifiers, masked_title)
+        severity = severe.term_id if severe else None
+        for intervention, comparator in restated(text, by_arm, named_here, compared):
+            statement_no = len(found) + 1
+            finding_id = stable_id("fnd", context["source_id"], position, row.row_no, statement_no)
+            found.append(
+                {
+                    **context,
+                    "line_no": row.line_no,
+                    "finding_id": finding_id,
+                    "table_no": table.table_no,
+                    "row_no": row.row_no,
+                    "statement_no": statement_no,
+                    "condition": condition,
+                    "condition_text": condition_text,
+                    "outcome": outcome,
+                    "outcome_text": outcome_text,
+                    "timepoint_weeks": next(
+                        filter(None, map(weeks, (outcome_text, comparison, text, title))), None
+                    ),
+                    **treatment_columns("intervention", intervention),
+                    **treatment_columns("comparator", comparator),
+                    "population": population or "unspecified",
+                    "severity": severity or "unspecified",
+                    "direction": reading.direction,
+                    "direction_reason": reading.reason,
+                    "result_text": clean(text),
+                    "evidence_grade": grade,
+                }
+            )
+    return found
+
+
+def _outcome_match(text: str, vocab: Vocabulary) -> TermMatch:
+    """The outcome a printed text names; one that matches no entry but counts an event that is
+    an outcome's complement stands for that outcome ('Time to first relapse': flare prevention)."""
+    match = vocab.outcome_terms.match(text)
+    if match.term_id is not None:
+        return match
+    counted = [e for e in vocab.event_terms.find(text) if e.term_id in vocab.event_complement]
+    if len(counted) != 1:
+        return match
+    complement = vocab.event_complement[counted[0].term_id]
+    return replace(match, term_id=complement, method="contained", score=100.0)
+
+
+def _aged(stated: list[str], texts: list[str]) -> str | None:
+    """A population from ages: those a population cell states first, then those after 'aged'."""
+    ages = [population_from_ages(text, stated=True) for text in stated]
+    return next(filter(None, [*ages, *map(population_from_ages, texts)]), None)
+
+
+def _polarity(outcome: str | None, outcome_text: str, vocab: Vocabulary) -> str | None:
+    """The outcome's polarity; for an outcome no entry covers, that of an event its text counts."""
+    if outcome is not None:
+        return vocab.polarity.get(outcome)
+    counted = vocab.event_terms.find(outcome_text)
+    return vocab.event_polarity[counted[0].term_id] if counted else None
+
+
+def _grade(text: str, vocab: Vocabulary) -> str:
+    """A closed scale: the grade as printed, or written as GRADE symbols ('⊕⊕⊕◯' is moderate);
+    anything else is kept as printed, so validation quarantines it."""
+    match = vocab.grade_terms.match(text)
+    symbols = len(GRADE_SYMBOL.findall(text))
+    return match.term_id or vocab.grade_rank.get(symbols) or text
+
+
+def _first(index: TermIndex, terms: TermLog, line_no: int, *texts: str) -> TermMatch | None:
+    """The first term found, in the first text that has one, recorded as read."""
+    for text in texts:
+        found = index.find(text)
+        if found:
+            return terms.record(index.found(found[0]), line_no)
+    return None
+
+
+def _condition(
+    vocab: Vocabulary,
+    terms: TermLog,
+    table: Table,
+    guide_title: str,
+    qualifiers: list[str],
+    stated: list[str],
+) -> tuple[str | None, str | None]:
+    """(condition id, the text it was read from). The most specific place that names a condition
+    decides: the row (a condition or population column, the comparison's asides), the table
+    title, its section, the guide's title. A column headed as the condition states one in every
+    row: when the vocabulary knows none of its text, the condition is None with that text, never
+    one from further up."""
+    if stated and not any(vocab.condition_terms.find(text) for text in stated):
+        terms.record(_unmatched(vocab.condition_terms, stated[0]), table.line_no)
+        return None, stated[0]
+    title = clean(table.title)
+    found = _first(
+        vocab.condition_terms,
+        terms,
+        table.line_no,
+        *qualifiers,
+        title,
+        clean(table.section or ""),
+        clean(guide_title),
+    )
+    if found is not None:
+        return found.term_id, found.text
+    terms.record(_unmatched(vocab.condition_terms, title), table.line_no)
+    return None, title or None
+
+
+def _unmatched(index: TermIndex, text: str) -> TermMatch:
+    """A text recorded as naming no entry, with the closest one for the person reviewing: for a
+    condition, a near spelling is another disease ('perioral' is not 'atopic dermatitis')."""
+    match = index.match(text)
+    if match.term_id is None:
+        return match
+    return replace(
+        match,
+        term_id=None,
+        method="unmatched",
+        runner_up=match.term_id,
+        runner_up_score=match.score,
+        score=None,
+    )
+
+
+def _titled_outcome(title: str, vocab: Vocabulary) -> str:
+    """A table without an outcome column names its outcome in the title: the term found there,
+    else the whole title (recorded as read)."""
+    found = vocab.outcome_terms.find(title)
+    return found[0].text if found else title
