@@ -12,6 +12,7 @@ from pipelines.interpret.arms import arms, without_qualifiers
 from pipelines.interpret.columns import GRADE_SYMBOL, TableRoles
 from pipelines.interpret.direction import read_direction
 from pipelines.interpret.mentions import arm_mentions, mask, mentions, restated
+from pipelines.interpret.numbers import read_text, reconciled, said
 from pipelines.interpret.statements import statements
 from pipelines.interpret.terms import TermIndex, TermLog, TermMatch
 from pipelines.interpret.timepoints import weeks
@@ -30,6 +31,7 @@ class TableContext:
     position: int
     table: Table
     guide_title: str
+    negative_favours: str | None = None  # the arm a guide says a negative difference favours
     conditions: dict[tuple, tuple[str | None, str | None]] = field(default_factory=dict)
 
 
@@ -82,7 +84,10 @@ def row_findings(
         named_here = mentions(text, vocab)
         masked = mask(text, named_here)
         by_arm = arm_mentions(text, named_here, compared, vocab)
-        reading = read_direction(text, by_arm, _polarity(outcome, outcome_text, vocab), vocab)
+        polarity = _polarity(outcome, outcome_text, vocab)
+        words = read_direction(text, by_arm, polarity, vocab)
+        printed = read_text(text, by_arm, vocab)
+        reading = reconciled(words, said(printed, polarity, where.negative_favours, vocab))
         named = _first(
             vocab.population_terms, terms, row.line_no, masked, *qualifiers, masked_title
         )

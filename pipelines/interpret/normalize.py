@@ -21,6 +21,7 @@ from pipelines.interpret.columns import (
     table_roles,
 )
 from pipelines.interpret.findings import TableContext, row_findings
+from pipelines.interpret.numbers import convention
 from pipelines.interpret.preclinical import preclinical_finding, profiled_compound
 from pipelines.interpret.terms import TermLog
 from pipelines.interpret.vocab import Vocabulary
@@ -55,13 +56,14 @@ def normalize_guide(pulled: PulledFile, guide: ParsedGuide, vocab: Vocabulary) -
     terms = TermLog(context)
     rows["core.sources"].append(_source(pulled, guide))
     rows["quality.source_errors"] += [asdict(SourceError.of(pulled, i)) for i in guide.issues]
+    negative_favours = convention([paragraph.text for paragraph in guide.paragraphs])
     for position, table in enumerate(guide.tables, 1):
         roles = table_roles(table, vocab)
         rows["core.tables"].append(_table(context, table, roles.kind, position))
         rows["raw.table_cells"].extend(_cells(context, table))
         rows["quality.column_roles"].extend(_column_roles(context, table, roles, position))
         if roles.kind == COMPARATIVE:
-            where = TableContext(position, table, guide.title or "")
+            where = TableContext(position, table, guide.title or "", negative_favours)
             for row in table.rows:
                 realigned = aligned(row, roles, vocab)
                 if realigned is not None:

@@ -132,7 +132,7 @@ ARM_NUMBERS = re.compile(
     r"(?P<first>\d+(?:\.\d+)?(?:[\u2013-]\d+(?:\.\d+)?)?%)\s*vs\.?\s*(?P<second>\d+(?:\.\d+)?(?:[\u2013-]\d+(?:\.\d+)?)?%)"
 )
 RATIO = re.compile(
-    r"\b(?P<measure>OR|RR|HR) (?P<value>\d+\.\d+) \(95% CI (?P<low>\d+\.\d+)[\u2013-](?P<high>\d+\.\d+)\)"
+    r"\b(?P<measure>(?:OR|RR|HR)(?: [a-z]+){0,4}) (?P<value>\d+\.\d+) \(95% CI (?P<low>\d+\.\d+)[\u2013-](?P<high>\d+\.\d+)\)"
 )
 
 
