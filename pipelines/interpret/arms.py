@@ -1,15 +1,80 @@
-"""A printed comparison ('Pimecrolimus 1% cream vs. vehicle (adults)') → its two arms."""
+"""A printed comparison ('Pimecrolimus 1% cream vs. vehicle (adults)') → its two arms, and
+the qualifiers printed with it.
+
+The rules, one line each:
+- The second arm ends where a qualifier starts: ';', ',' or ':', or 'for', 'in', 'among', 'at',
+  'over' ('… vs. vehicle cream; infants aged 3-23 months', '… compared to vehicle
+  for mild-to-moderate atopic dermatitis'); what follows names who and what was compared.
+- A comparison printed inside a longer text (an outcome cell, a caption) starts after the last
+  ',', ';' or ':' before its joiner ('Skin infections, pimecrolimus 1% compared with vehicle').
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from pipelines.interpret.columns import COMPARISON_JOINER
 from pipelines.interpret.terms import TermLog
 from pipelines.interpret.treatments import Treatment, treatment
 from pipelines.interpret.vocab import Vocabulary
+from pipelines.read.text import clean
 
 _TRAILING_PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")
+_PARENS = re.compile(r"\(([^()]*)\)")
+_QUALIFIER = re.compile(r"\s*[;,:]\s*|\s+(?:for|in|among|at|over)\s+(?=\S)", re.IGNORECASE)
+_SPLIT_QUALIFIERS = re.compile(r"\s*[;,]\s*")
+_LEAD = re.compile(r"[,;:.]\s+")
+_PARENTHESIZED = re.compile(r"\([^()]*\)")
+
+
+@dataclass(frozen=True)
+class Printed:
+    """A comparison as printed: 'A vs. B', what came before it, and its qualifiers."""
+
+    comparison: str
+    before: str = ""
+    qualifiers: tuple[str, ...] = ()
+
+
+def comparison_of(text: str, embedded: bool = False) -> Printed | None:
+    """The comparison a text prints, if it prints one (module docstring); `embedded`: in a
+    longer text, so the first arm starts after the last separator before the joiner."""
+    text = re.sub(r"\*\*|__", "", text).strip()
+    joiner = COMPARISON_JOINER.search(text)
+    if joiner is None:
+        return None
+    blanked = _outside_parentheses(text)
+    start = 0
+    if embedded:
+        leads = list(_LEAD.finditer(blanked, 0, joiner.start()))
+        start = leads[-1].end() if leads else 0
+    tail = _QUALIFIER.search(blanked, joiner.end())
+    end = tail.start() if tail else len(text)
+    first, second = text[start : joiner.start()].strip(), text[joiner.end() : end].strip()
+    if not first or not second:
+        return None
+    rest = text[tail.end() :] if tail else ""
+    qualifiers = [*_PARENS.findall(text[start:end])]
+    qualifiers += [q for q in _SPLIT_QUALIFIERS.split(_PARENTHESIZED.sub(_inner, rest)) if q]
+    return Printed(
+        f"{first}{joiner.group(0)}{second}",
+        text[:start].strip(" ,;:"),
+        tuple(clean(q) for q in qualifiers if clean(q)),
+    )
+
+
+def _inner(parenthesized: re.Match[str]) -> str:
+    return f"; {parenthesized.group(0)[1:-1]};"
+
+
+def _outside_parentheses(text: str) -> str:
+    """The text with what parentheses hold blanked out (same length), so splits skip it."""
+    while True:
+        blanked = _PARENTHESIZED.sub(lambda m: " " * len(m.group(0)), text)
+        if blanked == text:
+            return text
+        text = blanked
 
 
 def arms(comparison: str, vocab: Vocabulary, terms: TermLog, line_no: int) -> dict[str, Treatment]:

@@ -33,6 +33,7 @@ from rapidfuzz import fuzz
 
 from pipelines.interpret.ages import population_from_ages
 from pipelines.interpret.memo import remembered
+from pipelines.interpret.numbers import arm_value, effect, measure_named
 from pipelines.interpret.vocab import Vocabulary, header_key
 from pipelines.read.tables.model import Cell, Row, Table
 from pipelines.read.text import clean
@@ -40,6 +41,10 @@ from pipelines.read.text import clean
 COMPARATIVE, PRECLINICAL, OTHER, UNKNOWN = "comparative", "preclinical", "other", "unknown"
 # Roles any number of columns may play: what they hold qualifies every finding of the row.
 QUALIFIERS = ("population", "condition")
+# The arms' columns (one per trial, 'First trial Active'), effects and comments: any number too.
+MULTIPLE = (*QUALIFIERS, "intervention", "comparator", "effect", "comments")
+# Roles a column plays only when its header says so: their cells alone look like other roles'.
+HEADED = ("intervention", "comparator", "method", "p_value", "favours", "comments")
 MIN_SCORE = 0.5
 HEADER_PARTIAL = 0.8
 HEADER_FUZZY = 88.0
@@ -49,7 +54,7 @@ SHORT_WORDS = 12
 # Words a header shares with a synonym without saying anything ('Level of evidence' ~ 'Level').
 _STOP = frozenset({"a", "an", "and", "for", "in", "of", "on", "the", "to", "with", "by", "or"})
 
-COMPARISON_JOINER = re.compile(r"\s+(?:vs\.?|versus|compared (?:with|to))\s+", re.IGNORECASE)
+COMPARISON_JOINER = re.compile(r"\s+(?:vs\.?|v\.?|versus|compared (?:with|to))\s+", re.IGNORECASE)
 GRADE_SYMBOL = re.compile("[\u2295\u2a01]")
 ARM_NUMBERS = re.compile(r"\d(?:\.\d+)?\s*%?\s*(?:vs\.?|versus|against)\s*\d", re.IGNORECASE)
 _ESTIMATE = re.compile(
@@ -57,6 +62,8 @@ _ESTIMATE = re.compile(
     re.IGNORECASE,
 )
 _LETTER_START = re.compile(r"^\W*[^\W\d_]")
+_P_CELL = re.compile(r"^\s*(?:p\s*)?(?:[<>=\u2264\u2265]\s*)?0?\.\d+\s*$|^\s*NS\s*$", re.IGNORECASE)
+ARM_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -103,7 +110,10 @@ def table_roles(table: Table, vocab: Vocabulary) -> TableRoles:
         fits = [cell_fits(cell, vocab) for cell in _sample(table, column)]
         for role, (_, synonyms) in comparative.items():
             share = round(sum(fit[role] for fit in fits) / len(fits), 3) if fits else 0.0
-            scores[(column, role)] = (header_score(header[column], synonyms), share)
+            by_header = max(
+                header_score(header[column], synonyms), _names_arm(header[column], role, vocab)
+            )
+            scores[(column, role)] = (by_header, share if by_header or role not in HEADED else 0.0)
     assigned = _assign(scores, list(comparative))
     for column, role in assigned.items():
         # A column that names a condition in half its rows or more is about the condition, even
@@ -128,7 +138,7 @@ def table_roles(table: Table, vocab: Vocabulary) -> TableRoles:
     named = {
         role
         for (column, role), (by_header, _) in scores.items()
-        if by_header >= HEADER_PARTIAL and role not in QUALIFIERS
+        if by_header >= HEADER_PARTIAL and role not in MULTIPLE
     }
     required = {role for role, (needed, _) in comparative.items() if needed}
     if required and len(named & required) >= len(required) - 1:
@@ -246,6 +256,29 @@ def _condition(text: str, vocab: Vocabulary) -> float:
     return 1.0 if vocab.condition_terms.find(text) else 0.0
 
 
+def _arm(text: str, vocab: Vocabulary) -> float:
+    """One arm's cell: its value ('42.4%', '242/304', '217 per 1000') or its treatment's name."""
+    if len(text.split()) > ARM_WORDS or is_comparison(text, vocab) or ARM_NUMBERS.search(text):
+        return 0.0
+    return 1.0 if arm_value(text) is not None or vocab.compound_terms.find(text) else 0.0
+
+
+def _effect(text: str, vocab: Vocabulary) -> float:
+    return 1.0 if effect(text, vocab) is not None else 0.0
+
+
+def _method(text: str, vocab: Vocabulary) -> float:
+    return 1.0 if measure_named(text, vocab) and effect(text, vocab) is None else 0.0
+
+
+def _p_value(text: str, vocab: Vocabulary) -> float:
+    return 1.0 if _P_CELL.match(text) else 0.0
+
+
+def _header_only(text: str, vocab: Vocabulary) -> float:
+    return 0.0
+
+
 _FITS = {
     "comparison": _comparison,
     "evidence_grade": _grade,
@@ -253,7 +286,25 @@ _FITS = {
     "outcome": _outcome,
     "population": _population,
     "condition": _condition,
+    "intervention": _arm,
+    "comparator": _arm,
+    "effect": _effect,
+    "method": _method,
+    "p_value": _p_value,
+    "favours": _header_only,
+    "comments": _header_only,
 }
+
+
+def _names_arm(header: str, role: str, vocab: Vocabulary) -> float:
+    """A header that names a treatment names an arm ('Risk with crisaborole'): a control's
+    column is the comparator's, another's the intervention's."""
+    if role not in ("intervention", "comparator"):
+        return 0.0
+    named = [vocab.kind_of(m.term_id) == "control" for m in vocab.compound_terms.find(header)]
+    if not named:
+        return 0.0
+    return HEADER_PARTIAL if named[0] == (role == "comparator") else 0.0
 
 
 def _sample(table: Table, column: int) -> list[str]:
@@ -270,7 +321,7 @@ def _sample(table: Table, column: int) -> list[str]:
 
 
 def _assign(scores: dict[tuple[int, str], tuple[float, float]], order: list[str]) -> dict[int, str]:
-    """Best pairs first: a column takes a role when neither is taken (qualifier roles never are)."""
+    """Best pairs first: a column takes a role when neither is taken (MULTIPLE roles never are)."""
     ranked = sorted(
         ((sum(score), column, role) for (column, role), score in scores.items()),
         key=lambda item: (-item[0], item[1], order.index(item[2])),
@@ -279,7 +330,7 @@ def _assign(scores: dict[tuple[int, str], tuple[float, float]], order: list[str]
     for total, column, role in ranked:
         if total < MIN_SCORE or column in assigned:
             continue
-        if role not in QUALIFIERS and role in assigned.values():
+        if role not in MULTIPLE and role in assigned.values():
             continue
         assigned[column] = role
     return assigned

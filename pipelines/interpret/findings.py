@@ -3,25 +3,26 @@ severity, grade and the direction of each statement of its result."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pipelines.interpret.ages import population_from_ages
 from pipelines.interpret.arms import arms, without_qualifiers
-from pipelines.interpret.columns import GRADE_SYMBOL, TableRoles
-from pipelines.interpret.direction import read_direction
+from pipelines.interpret.columns import GRADE_SYMBOL
+from pipelines.interpret.direction import Reading, read_direction
+from pipelines.interpret.layout import Entry
 from pipelines.interpret.mentions import arm_mentions, mask, mentions, restated
-from pipelines.interpret.numbers import read_text, reconciled, said
+from pipelines.interpret.numbers import Numbers, merged, read_text, reconciled, said
 from pipelines.interpret.statements import statements
 from pipelines.interpret.terms import TermIndex, TermLog, TermMatch
 from pipelines.interpret.timepoints import weeks
-from pipelines.interpret.treatments import treatment_columns
+from pipelines.interpret.treatments import Treatment, treatment_columns
 from pipelines.interpret.vocab import Vocabulary
-from pipelines.read.tables.model import Row, Table
+from pipelines.read.tables.model import Table
 from pipelines.read.text import clean, stable_id
 
-_PARENS = re.compile(r"\(([^()]*)\)")
+# A row whose result is numbers alone says nothing in words.
+_NO_WORDS = Reading("unclassified", "no words say which way it went")
 
 
 @dataclass(frozen=True)
@@ -38,39 +39,36 @@ class TableContext:
 def row_findings(
     context: dict,
     where: TableContext,
-    row: Row,
-    roles: TableRoles,
+    entries: list[Entry],
     vocab: Vocabulary,
     terms: TermLog,
+) -> list[tuple[dict[str, Any], tuple[int, ...]]]:
+    """A finding per statement of each entry of a row (and per strength a statement restates),
+    each with the reference numbers it cites."""
+    found: list[tuple[dict[str, Any], tuple[int, ...]]] = []
+    for entry in entries:
+        for finding in _entry_findings(context, where, entry, vocab, terms, len(found)):
+            found.append((finding, entry.cited))
+    return found
+
+
+def _entry_findings(
+    context: dict,
+    where: TableContext,
+    entry: Entry,
+    vocab: Vocabulary,
+    terms: TermLog,
+    before: int,
 ) -> list[dict[str, Any]]:
-    """A finding per statement of the row's result (and per strength a statement restates)."""
-    position, table = where.position, where.table
-
-    printed = {
-        role: [row.cells[i].text for i in positions if i < len(row.cells)]
-        for role, positions in roles.by_role.items()
-    }
-
-    def cell(role: str) -> str:
-        return next(iter(printed.get(role, ())), "")
-
-    def cells(role: str) -> list[str]:
-        return [clean(text) for text in printed.get(role, ())]
-
-    if not clean(cell("result")):
-        return []  # a row that states no result compares nothing (its cells stay in raw.table_cells)
+    position, table, row = where.position, where.table, entry.row
     title = clean(table.title)
-    outcome_text = clean(cell("outcome")) or clean(row.group or "") or _titled_outcome(title, vocab)
+    outcome_text = entry.outcome or _titled_outcome(title, vocab)
     outcome = terms.record(_outcome_match(outcome_text, vocab), row.line_no).term_id
-    grade = _grade(clean(cell("evidence_grade")), vocab) if cell("evidence_grade") else None
-    comparison = clean(cell("comparison"))
-    conditions = cells("condition")
-    stated = [*conditions, *cells("population")]
-    qualifiers = [
-        *stated,
-        *_PARENS.findall(comparison),
-        *([row.group] if row.group and cell("outcome") else []),
-    ]
+    grade = _grade(entry.grade, vocab) if entry.grade else None
+    comparison = clean(entry.comparison)
+    conditions = list(entry.conditions)
+    stated = [*conditions, *entry.populations]
+    qualifiers = [*stated, *entry.qualifiers]
     read = (tuple(qualifiers), tuple(conditions))
     if read not in where.conditions:
         where.conditions[read] = _condition(
@@ -79,14 +77,15 @@ def row_findings(
     condition, condition_text = where.conditions[read]
     compared = arms(without_qualifiers(comparison), vocab, terms, row.line_no)
     masked_title = mask(title, mentions(title, vocab))
+    polarity = _polarity(outcome, outcome_text, vocab)
+    columns = _column_numbers(entry, compared, vocab)
     found: list[dict[str, Any]] = []
-    for text in statements(cell("result"), vocab):
+    for text in statements(entry.result, vocab) if entry.result else [entry.printed]:
         named_here = mentions(text, vocab)
         masked = mask(text, named_here)
         by_arm = arm_mentions(text, named_here, compared, vocab)
-        polarity = _polarity(outcome, outcome_text, vocab)
-        words = read_direction(text, by_arm, polarity, vocab)
-        printed = read_text(text, by_arm, vocab)
+        words = read_direction(text, by_arm, polarity, vocab) if entry.result else _NO_WORDS
+        printed = merged(read_text(text, by_arm, vocab), columns)
         reading = reconciled(words, said(printed, polarity, where.negative_favours, vocab))
         named = _first(
             vocab.population_terms, terms, row.line_no, masked, *qualifiers, masked_title
@@ -95,7 +94,7 @@ def row_findings(
         severe = _first(vocab.severity_terms, terms, row.line_no, masked, *qualifiers, masked_title)
         severity = severe.term_id if severe else None
         for intervention, comparator in restated(text, by_arm, named_here, compared):
-            statement_no = len(found) + 1
+            statement_no = before + len(found) + 1
             finding_id = stable_id("fnd", context["source_id"], position, row.row_no, statement_no)
             found.append(
                 {
@@ -123,6 +122,32 @@ def row_findings(
                 }
             )
     return found
+
+
+def _column_numbers(entry: Entry, compared: dict[str, Treatment], vocab: Vocabulary) -> Numbers:
+    """The numbers of an entry's own columns, with the arm each names: a Favours cell that names
+    one arm, and the arms' values by the arm their header names (else the column's role)."""
+    firsts = [
+        v for h, role, v in entry.arm_values if _side(h, role, compared, vocab) == "intervention"
+    ]
+    seconds = [
+        v for h, role, v in entry.arm_values if _side(h, role, compared, vocab) == "comparator"
+    ]
+    favoured = _named_arms(entry.favours, compared, vocab)
+    return replace(
+        entry.numbers,
+        arms=tuple(zip(firsts, seconds, strict=False)),
+        favours=favoured.pop() if len(favoured) == 1 else None,
+    )
+
+
+def _side(header: str, role: str, compared: dict[str, Treatment], vocab: Vocabulary) -> str:
+    named = _named_arms(header, compared, vocab)
+    return named.pop() if len(named) == 1 else role
+
+
+def _named_arms(text: str, compared: dict[str, Treatment], vocab: Vocabulary) -> set[str]:
+    return {m.arm for m in arm_mentions(text, mentions(text, vocab), compared, vocab)}
 
 
 def _outcome_match(text: str, vocab: Vocabulary) -> TermMatch:

@@ -7,7 +7,7 @@ quarantines them with the offending text instead of this module guessing.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from pipelines.interpret.citations import citations, reference
@@ -21,6 +21,7 @@ from pipelines.interpret.columns import (
     table_roles,
 )
 from pipelines.interpret.findings import TableContext, row_findings
+from pipelines.interpret.layout import entries
 from pipelines.interpret.numbers import convention
 from pipelines.interpret.preclinical import preclinical_finding, profiled_compound
 from pipelines.interpret.terms import TermLog
@@ -59,24 +60,28 @@ def normalize_guide(pulled: PulledFile, guide: ParsedGuide, vocab: Vocabulary) -
     negative_favours = convention([paragraph.text for paragraph in guide.paragraphs])
     for position, table in enumerate(guide.tables, 1):
         roles = table_roles(table, vocab)
-        rows["core.tables"].append(_table(context, table, roles.kind, position))
+        kind, shifted, by_row = roles.kind, [], []
+        if kind != PRECLINICAL:
+            if kind == COMPARATIVE:
+                shifted = [(row, aligned(row, roles, vocab)) for row in table.rows]
+                table = replace(table, rows=tuple(mended or row for row, mended in shifted))
+            by_row = entries(table, roles, vocab)
+            kind = COMPARATIVE if any(by_row) else kind
+        rows["core.tables"].append(_table(context, table, kind, position))
         rows["raw.table_cells"].extend(_cells(context, table))
         rows["quality.column_roles"].extend(_column_roles(context, table, roles, position))
-        if roles.kind == COMPARATIVE:
+        if kind == COMPARATIVE:
+            rows["quality.source_errors"] += [
+                _short_row(context, table, row) for row, mended in shifted if mended is not None
+            ]
             where = TableContext(position, table, guide.title or "", negative_favours)
-            for row in table.rows:
-                realigned = aligned(row, roles, vocab)
-                if realigned is not None:
-                    rows["quality.source_errors"].append(_short_row(context, table, row))
-                read = realigned or row
-                found = row_findings(context, where, read, roles, vocab, terms)
-                rows["core.findings"] += found
-                cited = citation_numbers(" ".join(cell.text for cell in read.cells))
-                for finding in found:
+            for row_entries in by_row:
+                for finding, cited in row_findings(context, where, row_entries, vocab, terms):
+                    rows["core.findings"].append(finding)
                     rows["core.citations"] += citations(
-                        context, read.line_no, "findings", finding["finding_id"], cited
+                        context, finding["line_no"], "findings", finding["finding_id"], cited
                     )
-        elif roles.kind == PRECLINICAL:
+        elif kind == PRECLINICAL:
             columns = {c.role: c.column_no - 1 for c in roles.columns if c.role}
             compound = profiled_compound(table.title, vocab)
             for row in table.rows:
@@ -91,7 +96,7 @@ def normalize_guide(pulled: PulledFile, guide: ParsedGuide, vocab: Vocabulary) -
                     finding["preclinical_finding_id"],
                     citation_numbers(" ".join(cell.text for cell in row.cells)),
                 )
-        elif roles.kind == UNKNOWN:
+        elif kind == UNKNOWN:
             rows["quality.source_errors"].append(
                 {
                     **context,

@@ -264,3 +264,14 @@ def reconciled(words: Reading, numbers: Said | None) -> Reading:
         "unclassified",
         f"its words say {words.direction}, its numbers ({numbers.how}) {numbers.direction}",
     )
+
+
+def merged(first: Numbers, second: Numbers) -> Numbers:
+    """What a statement's text and its row's columns print, together."""
+    return Numbers(
+        effects=first.effects + second.effects,
+        arms=first.arms or second.arms,
+        p=first.p if first.p is not None else second.p,
+        significant=first.significant or second.significant,
+        favours=first.favours or second.favours,
+    )

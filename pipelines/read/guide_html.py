@@ -15,7 +15,7 @@ from lxml import etree, html
 from pipelines.read.errors import FileError, ParseIssue
 from pipelines.read.parsed_guide import CAPTION, ParsedGuide, caption_title
 from pipelines.read.tables.assemble import assemble
-from pipelines.read.tables.cards import LABELLED
+from pipelines.read.tables.cards import labelled
 from pipelines.read.tables.html import read as read_table
 from pipelines.read.tables.html import text_of
 from pipelines.read.tables.model import Caption
@@ -173,8 +173,9 @@ class _Reader:
     def line(self, line_no: int, text: str) -> None:
         if not text:
             return
-        if self.pending_title is not None and LABELLED.match(text):
-            self.pending_notes.append((line_no, text))  # a caption's population, setting …
+        if labelled(text) and not self.in_references and not CAPTION.match(clean(text)):
+            # A caption's population, setting …, or those of a table captioned under it.
+            self.pending_notes.append((line_no, text))
             return
         self.flush_title()
         if CAPTION.match(clean(text)):
@@ -186,13 +187,13 @@ class _Reader:
             self.guide.read_body_line(line_no, text, self.section)
 
     def flush_title(self) -> None:
-        """A 'Table N:' line not followed by a table is ordinary text after all."""
-        if self.pending_title is not None:
-            line_no, text = self.pending_title
-            self.pending_title = None
-            for note_line, note in [(line_no, text), *self.pending_notes]:
-                self.guide.read_body_line(note_line, note, self.section)
-            self.pending_notes = []
+        """A 'Table N:' line, or `Label: value` lines, not followed by a table are ordinary
+        text after all."""
+        title = [self.pending_title] if self.pending_title is not None else []
+        self.pending_title = None
+        for note_line, note in [*title, *self.pending_notes]:
+            self.guide.read_body_line(note_line, note, self.section)
+        self.pending_notes = []
 
     def reference_list(self, element: html.HtmlElement) -> None:
         self.flush_title()

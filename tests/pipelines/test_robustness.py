@@ -390,8 +390,9 @@ def _cards(header: tuple[str, ...], body: list[tuple[str, ...]], bold: bool) -> 
 
 def _pdf(header: tuple[str, ...], body: list[tuple[str, ...]]) -> list[str]:
     """Aligned columns as a PDF's text gives them: cells wrapped onto the lines below (long
-    words hyphenated), ligatures, and a page broken after the second row, with its footer,
-    running title and the header again."""
+    words hyphenated), ligatures (a line one character shorter after each), group rows on one
+    line across the columns, and a page broken after the second row, with its footer, running
+    title and the header again."""
     widths = [max(WRAP, len(cell)) for cell in header]
     header_line = _aligned(header, widths)
     lines = [header_line]
@@ -404,6 +405,9 @@ def _pdf(header: tuple[str, ...], body: list[tuple[str, ...]]) -> list[str]:
                 "\fA running title of the guide" + " " * 40 + "BenchChem",
                 header_line,
             ]
+        if not any(row[1:]):  # a group row spans the table: one line across the columns
+            lines.append(row[0])
+            continue
         for line in _stacked(row, widths, hyphenate=True):
             lines.append(_aligned(line, widths))
     return [_with_ligatures(line) for line in lines]

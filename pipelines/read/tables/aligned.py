@@ -6,10 +6,14 @@ line above and below, rows separated by blank lines). The rules, one line each:
 - A dashed rule under only some labels (fewer segments than the columns of the line below)
   underlines group labels: the line above is a header row of groups, the line below the labels.
 - A cell whose text runs across a column start is split at its own runs of spaces instead, when
-  that gives as many cells.
+  that gives as many cells; else a column start a character or two off a run of spaces moves
+  to it (a ligature shortens a line of a PDF's text).
+- A line of one run of text across column starts is one cell spanning the row (a group label).
 - In a multiline table a row runs to the next blank line. In the others, when a line leaves the
-  sparsest column of the first row empty and another cell too (text wrapped in a PDF), every
-  line without that column continues the row above; else each line is a row.
+  anchor column empty and another cell too (text wrapped in a PDF), every line without it
+  continues the row above; else each line is a row. The anchor is the sparsest column of the
+  first row; a line about as full as the first row whose first cell starts with a capital
+  starts a row too (a row may leave the anchor's cell empty: a merged cell).
 - A cell's lines are joined by `lines.joined` (a word broken by a hyphen is mended).
 """
 
@@ -23,6 +27,12 @@ from pipelines.read.tables.model import Cell, Grid, GridRow
 
 _SEGMENT = re.compile(r"-{3,}")
 _FULL_RULE = re.compile(r"^\s*-{10,}\s*$")
+# How far off its column a cell may start and still be cut at its own run of spaces.
+OFF_BY = 2
+# The most lines a multiline table's header may wrap over.
+HEADER_LINES = 12
+# A line filling this share of the first row's cells starts a row, whatever it leaves empty.
+FULL_LINE = 0.8
 
 
 def starts(lines: Lines, index: int) -> bool:
@@ -31,10 +41,12 @@ def starts(lines: Lines, index: int) -> bool:
     line = lines[index][1]
     below = lines[index + 1][1] if index + 1 < len(lines) else ""
     if _FULL_RULE.match(line):
-        return any(
-            _segments(text) and len(_segments(text)) >= 2
-            for _, text in lines[index + 1 : index + 5]
-        )
+        for _, text in lines[index + 1 : index + 1 + HEADER_LINES]:
+            if is_blank(text):
+                return False
+            if len(_segments(text)) >= 2:
+                return True
+        return False
     return (
         len(GAP.split(line.strip())) >= 2
         and len(_segments(below)) >= 2
@@ -101,8 +113,7 @@ def _plain(block: Lines, words: Callable[[], frozenset[str]]) -> Grid:
         columns = _column_starts(block[0][1])
         header_rows = [_row([block[0]], columns, words)]
         body = block[1:]
-    cut = [(line_no, _cells(text, columns)) for line_no, text in body]
-    rows = [*header_rows, *_wrapped_rows(cut, columns, words)]
+    rows = [*header_rows, *_wrapped_rows(body, columns, words)]
     return Grid(rows, marks_header=rule is not None, merged_at_end=rule is None)
 
 
@@ -124,30 +135,78 @@ def _group_row(line: tuple[int, str], rule: str, columns: list[int]) -> GridRow:
 
 
 def _wrapped_rows(
-    cut: list[tuple[int, tuple[str, ...]]], columns: list[int], words: Callable[[], frozenset[str]]
+    body: Lines, columns: list[int], words: Callable[[], frozenset[str]]
 ) -> list[GridRow]:
     """One row per line, unless the lines wrap (a PDF's text): then the lines under a row that
-    lack its sparsest column continue it."""
-    if not cut:
-        return []
-    first = cut[0][1]
-    filled = [i for i, text in enumerate(first) if text]
-    counts = {i: sum(bool(cells[i]) for _, cells in cut) for i in filled}
-    anchor = min(reversed(filled), key=counts.__getitem__) if filled else 0
-
+    lack its anchor column continue it. A line spanning the row is a row of its own."""
+    cut = [
+        (n, (text.strip(),) + ("",) * (len(columns) - 1) if spans else _cells(text, columns), spans)
+        for n, text in body
+        for spans in [_spanning(text, columns)]
+    ]
+    rows = [(n, cells) for n, cells, spans in cut if not spans]
+    if not rows:
+        return [_spanning_row(n, cells) for n, cells, _ in cut]
+    anchor = _anchor([cells for _, cells in rows])
     wrapped = any(
         not cells[anchor] and any(not text for i, text in enumerate(cells) if i != anchor)
-        for _, cells in cut
+        for _, cells in rows
     )
     if not wrapped:
-        return [GridRow(n, tuple(Cell(text, n) for text in cells)) for n, cells in cut]
-    groups: list[list[tuple[int, tuple[str, ...]]]] = []
-    for line in cut:
-        if groups and not line[1][anchor]:
-            groups[-1].append(line)
+        return [
+            _spanning_row(n, cells) if spans else GridRow(n, tuple(Cell(text, n) for text in cells))
+            for n, cells, spans in cut
+        ]
+    full = FULL_LINE * sum(map(bool, rows[0][1]))
+    groups: list[list[tuple[int, tuple[str, ...]]] | GridRow] = []
+    for n, cells, spans in cut:
+        if spans:
+            groups.append(_spanning_row(n, cells))
+        elif (
+            groups and not isinstance(groups[-1], GridRow) and not _starts_row(cells, anchor, full)
+        ):
+            groups[-1].append((n, cells))
         else:
-            groups.append([line])
-    return [_joined_row(group, words()) for group in groups]
+            groups.append([(n, cells)])
+    return [
+        group if isinstance(group, GridRow) else _joined_row(group, words()) for group in groups
+    ]
+
+
+def _anchor(rows: list[tuple[str, ...]]) -> int:
+    """The sparsest column of the first row: filled once a row."""
+    filled = [i for i, text in enumerate(rows[0]) if text]
+    if not filled:
+        return 0
+    counts = {i: sum(bool(cells[i]) for cells in rows) for i in filled}
+    return min(reversed(filled), key=counts.__getitem__)
+
+
+def _starts_row(cells: tuple[str, ...], anchor: int, full: float) -> bool:
+    """A line starts a row when it fills the anchor column, or when it is about as full as the
+    first row and its first cell starts as a label does (a capital, not a wrapped word)."""
+    if cells[anchor]:
+        return True
+    return sum(map(bool, cells)) >= full and cells[0][:1].isupper()
+
+
+def _spanning(line: str, columns: list[int]) -> bool:
+    """One run of text across a column start, the other columns empty: a label over the row."""
+    text = line.strip()
+    start = len(line) - len(line.lstrip())
+    return (
+        len(columns) > 2
+        and bool(text)
+        and not GAP.search(text)
+        and any(start < column < start + len(text) for column in columns[1:])
+    )
+
+
+def _spanning_row(line_no: int, cells: tuple[str, ...]) -> GridRow:
+    text = " ".join(cell for cell in cells if cell)
+    return GridRow(
+        line_no, (Cell(text, line_no), *[Cell("", line_no)] * (len(cells) - 1)), spans=True
+    )
 
 
 def _row(
@@ -186,18 +245,29 @@ def _column_starts(header: str) -> list[int]:
 
 
 def _cells(line: str, starts: list[int]) -> tuple[str, ...]:
-    """Cells cut at the column starts; a line whose text runs across a column start (printed out
-    of alignment) is split at its own runs of spaces instead when that gives as many cells."""
-    bounds = [*starts[1:], max(len(line), starts[-1] + 1)]
-    crosses = any(
-        0 < start < len(line) and line[start - 1] != " " and line[start] != " "
+    """Cells cut at the column starts (module docstring: text across a start)."""
+    crosses = [
+        start
         for start in starts[1:]
-    )
+        if 0 < start < len(line) and line[start - 1] != " " and line[start] != " "
+    ]
     if crosses:
         spaced = tuple(cell.strip() for cell in GAP.split(line.strip()))
         if len(spaced) == len(starts):
             return spaced
+        starts = [_nearest_gap(line, start) if start in crosses else start for start in starts]
+    bounds = [*starts[1:], max(len(line), starts[-1] + 1)]
     cells = [line[start:end].strip() for start, end in zip(starts, bounds, strict=True)]
     if starts[0] > 0 and line[: starts[0]].strip():  # text left of the first column
         cells[0] = f"{line[: starts[0]].strip()} {cells[0]}".strip()
     return tuple(cells)
+
+
+def _nearest_gap(line: str, start: int) -> int:
+    """The end of a run of spaces within OFF_BY characters of a column start, else the start."""
+    near = [
+        gap.end()
+        for gap in GAP.finditer(line)
+        if abs(gap.end() - start) <= OFF_BY and gap.start() > 0
+    ]
+    return min(near, key=lambda end: abs(end - start)) if near else start

@@ -1,7 +1,7 @@
 """A rendering's Grid → a Table, the same way for every rendering. The rules, one line each:
 
 - The header is the rows the rendering marks as such; else the first row, unless it reads as
-  data (a citation marker, a percentage other than '95% CI', a sentence): then it has none.
+  data (a citation marker, a cell starting with a value, a sentence): then it has none.
 - A row right under a header that leaves a cell empty (a label spanning two columns) is a second
   header row when its first cell is empty and its other cells read as labels.
 - A column's label is its lowest header cell, prefixed by the label above it when the lowest
@@ -22,8 +22,8 @@ from dataclasses import replace
 from pipelines.read.errors import ParseIssue
 from pipelines.read.tables.model import Caption, Cell, Grid, GridRow, Row, Table
 
-# A citation marker, or a percentage that is no interval's label ('95% CI' is a header word).
-_MARKER_OR_PERCENT = re.compile(r"\[\d+\]|\d\s*%(?!\s*(?:CI|confidence)\b)")
+# A citation marker, or a cell that starts with a value ('42.4%', '< 0.001', '25.4% vs. 10.7%').
+_MARKER_OR_VALUE = re.compile(r"\[\d+\]|^\W{0,2}[<>\u2264\u2265~]?\s*\d")
 _SENTENCE_WORDS = 8
 
 
@@ -72,10 +72,13 @@ def is_group_row(cells: list[str], header: tuple[str, ...]) -> bool:
 
 
 def looks_like_data(cells: tuple[str, ...]) -> bool:
-    """Header labels are short words: a cell with a citation marker, a percentage or a sentence of
-    eight words or more is a body cell."""
+    """Header labels are words: a cell with a citation marker, one that starts with a value, or a
+    sentence (eight words or more and a full stop) is a body cell; a label may name a strength
+    ('Roflumilast 0.05% cream vs. vehicle (adults)', a column of a table of comparisons)."""
     return any(
-        _MARKER_OR_PERCENT.search(cell) or len(cell.split()) >= _SENTENCE_WORDS for cell in cells
+        _MARKER_OR_VALUE.search(cell)
+        or (len(cell.split()) >= _SENTENCE_WORDS and cell.rstrip().endswith("."))
+        for cell in cells
     )
 
 

@@ -1,8 +1,8 @@
 """Tables printed as cards: one block of `Label: value` lines per row (a phone layout), the labels
 plain or bold (`**Outcome:** …`), blocks separated by blank lines. The rules, one line each:
 
-- A card is two or more lines in a row that each start with a short label and a colon; a line
-  without a label continues the value above it.
+- A card is two or more lines in a row that each start with a label (a capital, no colon, not
+  a sentence) and a colon; a line without a label continues the value above it.
 - Consecutive cards with the same labels are one table: the labels are its header, each card a
   row, each value a cell on its own line. Without a caption, it takes two cards to make a table.
 """
@@ -14,12 +14,15 @@ import re
 from pipelines.read.tables.lines import Lines, is_blank, joined
 from pipelines.read.tables.model import Cell, Grid, GridRow
 
-# 'Outcome: …', '**Outcome:** …', '**Outcome**: …': a label of one to five words.
+# 'Outcome: …', '**Outcome:** …', '**Outcome**: …', '№ of participants (studies): …', and a
+# column of a table of comparisons, 'Roflumilast 0.3% foam vs. vehicle (ages 9 and over): …'.
 LABELLED = re.compile(
-    r"^\s*(?:\*\*|__)?(?P<label>[A-Z][\w'\u2019()/&.-]*(?:[ \t][\w'\u2019()/&.-]+){0,4})"
-    r"(?::(?:\*\*|__)|(?:\*\*|__)?:)\s*(?P<value>.*?)\s*$"
+    r"^\s*(?:\*\*|__)?(?P<label>[A-Z\u2116#][^:*\n]{0,200}?)"
+    r"(?::(?:\*\*|__)|(?:\*\*|__)?:)(?:\s+|$)(?P<value>.*?)\s*$"
 )
 _URL = re.compile(r"^\s*\w+://")
+_SENTENCE = re.compile(r"[.!?]\s+[A-Z]")
+LABEL_WORDS = 24
 
 
 def card_at(lines: Lines, index: int) -> tuple[list[tuple[str, int, str]], int] | None:
@@ -29,7 +32,7 @@ def card_at(lines: Lines, index: int) -> tuple[list[tuple[str, int, str]], int] 
     end = index
     while end < len(lines) and not is_blank(lines[end][1]):
         line_no, text = lines[end]
-        found = LABELLED.match(text) if not _URL.match(text) else None
+        found = labelled(text)
         if found:
             fields.append((found.group("label"), line_no, found.group("value")))
         elif fields:
@@ -70,6 +73,16 @@ def read(lines: Lines, index: int) -> tuple[Grid, int]:
         after = _next_text(lines, end)
         card = card_at(lines, after) if after is not None else None
     return Grid(rows, marks_header=True), end
+
+
+def labelled(text: str) -> re.Match[str] | None:
+    """A `Label: value` line; a label is no sentence (it has no full stop before its colon and
+    at most LABEL_WORDS words)."""
+    found = LABELLED.match(text) if not _URL.match(text) else None
+    if found is None:
+        return None
+    label = found.group("label")
+    return found if len(label.split()) <= LABEL_WORDS and not _SENTENCE.search(label) else None
 
 
 def _labels(fields: list[tuple[str, int, str]]) -> tuple[str, ...]:
