@@ -84,6 +84,11 @@ class Conditions(Term):
     """Skin conditions."""
 
 
+class OtherConditions(Term):
+    """Conditions outside the warehouse's list, named so that a text naming one is not read as a
+    listed condition its name contains ('chronic hand eczema' is not atopic eczema)."""
+
+
 class TableColumns(Model):
     table_kind: str = pa.Field(
         description="Kind of table the column belongs to (comparative, preclinical)."
@@ -183,6 +188,11 @@ DATASETS = (
     _vocabulary("severities", Severities, "Disease severity bands."),
     _vocabulary("evidence_grades", EvidenceGrades, "Evidence grades, weakest first."),
     _vocabulary("conditions", Conditions, "Skin conditions."),
+    _vocabulary(
+        "other_conditions",
+        OtherConditions,
+        "Conditions outside the list of ref.conditions: a finding about one has condition null, never a listed condition its name contains.",
+    ),
     _vocabulary(
         "measures",
         Measures,

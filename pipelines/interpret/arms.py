@@ -12,8 +12,9 @@ The rules, one line each:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from pipelines.interpret.abbreviations import expanded
 from pipelines.interpret.columns import COMPARISON_JOINER
 from pipelines.interpret.terms import TermLog
 from pipelines.interpret.treatments import Treatment, treatment
@@ -22,6 +23,8 @@ from pipelines.read.text import clean
 
 _TRAILING_PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")
 _PARENS = re.compile(r"\(([^()]*)\)")
+# 'Potent TCS once daily vs. the same TCS applied twice daily': one treatment, two regimens.
+_SAME = re.compile(r"^\s*the same\b", re.IGNORECASE)
 _QUALIFIER = re.compile(r"\s*[;,:]\s*|\s+(?:for|in|among|at|over)\s+(?=\S)", re.IGNORECASE)
 _SPLIT_QUALIFIERS = re.compile(r"\s*[;,]\s*")
 _LEAD = re.compile(r"[,;:.]\s+")
@@ -77,16 +80,31 @@ def _outside_parentheses(text: str) -> str:
         text = blanked
 
 
-def arms(comparison: str, vocab: Vocabulary, terms: TermLog, line_no: int) -> dict[str, Treatment]:
+def arms(
+    comparison: str,
+    vocab: Vocabulary,
+    terms: TermLog,
+    line_no: int,
+    abbreviations: dict[str, str] | None = None,
+) -> dict[str, Treatment]:
     """The two arms of 'A vs. B'; a comparison that is not two arms is one unknown arm twice.
-    A side that names no compound shares the class the other side ends with ('Mid-potency vs.
-    low-potency corticosteroids': both are corticosteroids)."""
+    A side that names no compound but a potency shares the class the other side ends with
+    ('Mid-potency vs. low-potency corticosteroids': both are corticosteroids); 'the same TCS' is
+    the first arm's treatment. A guide's abbreviations are read written out; each arm keeps its
+    text as printed."""
     sides = COMPARISON_JOINER.split(comparison)
     if len(sides) == 2:
-        sides = _shared_class(sides, vocab)
-        intervention, comparator = (treatment(side, vocab) for side in sides)
+        shared = _shared_class([expanded(side, abbreviations or {}) for side in sides], vocab)
+        intervention, comparator = (
+            replace(treatment(side, vocab), text=printed.strip())
+            for side, printed in zip(shared, sides, strict=True)
+        )
+        if _SAME.match(sides[1]):
+            comparator = replace(intervention, text=comparator.text, match=comparator.match)
     else:
-        intervention = comparator = treatment(comparison, vocab)
+        intervention = comparator = replace(
+            treatment(expanded(comparison, abbreviations or {}), vocab), text=comparison.strip()
+        )
     for arm in (intervention, comparator):
         terms.record(arm.match, line_no)
     return {"intervention": intervention, "comparator": comparator}
@@ -103,7 +121,7 @@ def without_qualifiers(comparison: str) -> str:
 def _shared_class(sides: list[str], vocab: Vocabulary) -> list[str]:
     named = [vocab.compound_terms.find(side) for side in sides]
     for bare, other in ((0, 1), (1, 0)):
-        if named[bare] or not named[other]:
+        if named[bare] or not named[other] or not vocab.potency_terms.find(sides[bare]):
             continue
         last = named[other][-1]
         is_class = vocab.kind_of(last.term_id) == "class"

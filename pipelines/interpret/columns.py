@@ -62,6 +62,7 @@ _ESTIMATE = re.compile(
     re.IGNORECASE,
 )
 _LETTER_START = re.compile(r"^\W*[^\W\d_]")
+_PARENTHESIZED = re.compile(r"\([^()]*\)")
 _P_CELL = re.compile(r"^\s*(?:p\s*)?(?:[<>=\u2264\u2265]\s*)?0?\.\d+\s*$|^\s*NS\s*$", re.IGNORECASE)
 ARM_WORDS = 8
 
@@ -207,12 +208,15 @@ def cell_fits(text: str, vocab: Vocabulary) -> dict[str, float]:
 
 def is_comparison(text: str, vocab: Vocabulary) -> bool:
     """Two treatments joined by vs / versus / compared with: each side names a compound, or
-    starts with a word (not a number: '35% vs 20%' compares results)."""
+    starts with a word (not a number: '35% vs 20%' compares results), and is a name, not a
+    sentence (at most SHORT_WORDS words outside its parentheses)."""
     sides = COMPARISON_JOINER.split(text)
     if len(sides) != 2 or not all(side.strip() for side in sides):
         return False
     return all(
-        vocab.compound_terms.find(side) or _LETTER_START.match(side) for side in sides
+        (vocab.compound_terms.find(side) or _LETTER_START.match(side))
+        and len(_PARENTHESIZED.sub(" ", side).split()) <= SHORT_WORDS
+        for side in sides
     ) and not ARM_NUMBERS.search(text)
 
 

@@ -5,14 +5,18 @@ the rules that combine them are here, one line each:
 
 - A statement is read clause by clause (split at ';' and at ': ').
 - A clause that says the arms did not differ ('no significant difference') or are alike
-  ('comparable', 'as effective as', 'non-inferior') says so, whatever else it holds.
+  ('comparable', 'as effective as', 'non-inferior') says so, whatever else it holds; so does a
+  directional phrase denied ('no statistically significant increase', 'did not reduce').
 - A directional phrase ('more effective', 'more frequent', 'fewer') is about the treatment the
   clause names that is not the reference: the one after 'than', 'to', 'compared with', 'but not'
   is the reference ('Betamethasone valerate 0.1% is more effective.' is about the comparator;
-  'superior to vehicle' is about the other arm even when that arm is not named).
+  'superior to vehicle' is about the other arm even when that arm is not named); of the others,
+  the one after 'with' when there is one ('Far fewer steroid days with pimecrolimus'), else the
+  first named.
 - 'better'/'worse' favour or disfavour that arm; 'higher'/'lower' do so through polarity: of the
   event the clause counts when it names one ('fewer flares', 'flared more often': fewer is better
-  whatever the outcome), else of the outcome ('more frequent' skin atrophy is worse).
+  whatever the outcome; 'flare-free', 'free of flares': more is), else of the outcome ('more
+  frequent' skin atrophy is worse).
 - Clauses that point to different arms make the statement unclassified; so does a directional
   phrase with no arm to attach to and nothing else said.
 - The outcome's polarity, when the outcome matches no vocabulary entry, is that of an event its
@@ -26,17 +30,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipelines.interpret.terms import Match
 from pipelines.interpret.vocab import Vocabulary
 
 NEUTRAL = ("no_difference", "comparable")
 # Arms are 'intervention' and 'comparator'; a mention names one of them at a span of the clause.
 _CLAUSE = re.compile(r";\s*|:\s+")
+# 'no statistically significant increase', 'did not reduce': a directional phrase denied.
+_NEGATED = re.compile(r"\b(?:no|not|without|nor)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 # 'than with vehicle', 'than with proactive TCS': at most two words between marker and treatment.
 _REFERENCE_GAP = re.compile(r"^\W*(?:\w+\W+){0,2}$")
 # 'The lower 0.15% strength': a comparative that describes the dose, not the outcome.
 _DOSE_AFTER = re.compile(
     r"^\s*(?:\d+(?:\.\d+)?\s*%|(?:strength|concentration|dose)\b)", re.IGNORECASE
 )
+_FREE_AFTER = re.compile(r"^-?\s?free\b", re.IGNORECASE)
+_FREE_BEFORE = re.compile(r"\b(?:(?:free|freedom) (?:of|from)|no|without)\s+$", re.IGNORECASE)
+# 'fewer flares with pimecrolimus': the arm after 'with' is the one the phrase is about.
+_WITH_BEFORE = re.compile(r"\bwith\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 # How far from a directional phrase a counted event may be.
 _EVENT_REACH = 40
 
@@ -96,20 +107,25 @@ def _clause(
         p for p in phrases if p.term_id != "reference" and not _DOSE_AFTER.match(clause[p.end :])
     ]
     neutral = next((p.term_id for p in effects if p.term_id in NEUTRAL), None)
+    if neutral is None and any(_NEGATED.search(clause[: p.start]) for p in effects):
+        neutral = "no_difference"
     if neutral is not None:
         return neutral, None, None
     references = {
-        m.arm
+        after.arm
         for p in phrases
         if p.term_id == "reference"
-        for m in mentions
-        if p.end <= m.start and _REFERENCE_GAP.match(clause[p.end : m.start])
+        for after in [next((m for m in mentions if p.end <= m.start), None)]
+        if after is not None and _REFERENCE_GAP.match(clause[p.end : after.start])
     }
     directional = [p for p in effects if p.term_id not in NEUTRAL]
     if not directional:
         return None, None, None
     named = list(dict.fromkeys(m.arm for m in mentions if m.arm not in references))
-    if named:
+    with_arm = {m.arm for m in mentions if _WITH_BEFORE.search(clause[: m.start])} - references
+    if len(with_arm) == 1:
+        subject = with_arm.pop()
+    elif named:
         subject = named[0]
     elif len(references) == 1:
         subject = _other(references.pop())
@@ -139,10 +155,26 @@ def _better(phrase, clause: str, polarity: str | None, vocab: Vocabulary) -> boo
         nearest = min(
             events, key=lambda e: min(abs(e.start - phrase.end), abs(phrase.start - e.end))
         )
-        polarity = vocab.event_polarity[nearest.term_id]
+        polarity = counted_polarity(clause, nearest, vocab)
     if polarity is None:
         return None
     return (phrase.term_id == "higher") == (polarity == "higher")
+
+
+def counted_polarity(text: str, event: Match, vocab: Vocabulary) -> str:
+    """Whether more of an event named in a text is better: fewer flares are, but more
+    'flare-free' days, patients 'free of flares' or with 'no flare' are too (its absence)."""
+    polarity = vocab.event_polarity[event.term_id]
+    absent = _FREE_AFTER.match(text[event.end :]) or _FREE_BEFORE.search(text[: event.start])
+    return ("higher" if polarity == "lower" else "lower") if absent else polarity
+
+
+def statement_polarity(text: str, polarity: str | None, vocab: Vocabulary) -> str | None:
+    """What a statement's numbers count: an event named in the clause that prints them ('61%
+    vs. 34% remained free of flares'), else what the row counts."""
+    clause = next((c for c in _CLAUSE.split(text) if any(ch.isdigit() for ch in c)), "")
+    counted = vocab.event_terms.find(clause)
+    return counted_polarity(clause, counted[0], vocab) if counted else polarity
 
 
 def _other(arm: str) -> str:

@@ -3,24 +3,39 @@ severity, grade and the direction of each statement of its result."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from pipelines.interpret.abbreviations import expanded
 from pipelines.interpret.ages import population_from_ages
 from pipelines.interpret.arms import arms, without_qualifiers
 from pipelines.interpret.columns import GRADE_SYMBOL
-from pipelines.interpret.direction import Reading, read_direction
+from pipelines.interpret.direction import (
+    Reading,
+    counted_polarity,
+    read_direction,
+    statement_polarity,
+)
 from pipelines.interpret.layout import Entry
 from pipelines.interpret.mentions import arm_mentions, mask, mentions, restated
 from pipelines.interpret.numbers import Numbers, merged, read_text, reconciled, said
 from pipelines.interpret.statements import statements
-from pipelines.interpret.terms import TermIndex, TermLog, TermMatch
+from pipelines.interpret.terms import Match, TermIndex, TermLog, TermMatch
 from pipelines.interpret.timepoints import weeks
 from pipelines.interpret.treatments import Treatment, treatment_columns
 from pipelines.interpret.vocab import Vocabulary
 from pipelines.read.tables.model import Table
 from pipelines.read.text import clean, stable_id
 
+# What a severity names when it qualifies the patients: their disease, or the patients.
+_DISEASE_AFTER = re.compile(
+    r"^\W*(?:\w+\W+)?(?:disease|patients|participants|children|adults|infants|adolescents)\b",
+    re.IGNORECASE,
+)
+_DISEASE_REACH = 40
+_SUBGROUP_BEFORE = re.compile(r"\b(?:for|in|among|with)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_TIME_TO = re.compile(r"\btime to\b", re.IGNORECASE)
 # A row whose result is numbers alone says nothing in words.
 _NO_WORDS = Reading("unclassified", "no words say which way it went")
 
@@ -33,6 +48,7 @@ class TableContext:
     table: Table
     guide_title: str
     negative_favours: str | None = None  # the arm a guide says a negative difference favours
+    abbreviations: dict[str, str] = field(default_factory=dict)  # a guide's: short → long
     conditions: dict[tuple, tuple[str | None, str | None]] = field(default_factory=dict)
 
 
@@ -75,23 +91,34 @@ def _entry_findings(
             vocab, terms, table, where.guide_title, qualifiers, conditions
         )
     condition, condition_text = where.conditions[read]
-    compared = arms(without_qualifiers(comparison), vocab, terms, row.line_no)
+    compared = arms(without_qualifiers(comparison), vocab, terms, row.line_no, where.abbreviations)
     masked_title = mask(title, mentions(title, vocab))
     polarity = _polarity(outcome, outcome_text, vocab)
-    columns = _column_numbers(entry, compared, vocab)
+    columns = _column_numbers(
+        replace(entry, favours=expanded(entry.favours, where.abbreviations)), compared, vocab
+    )
     found: list[dict[str, Any]] = []
-    for text in statements(entry.result, vocab) if entry.result else [entry.printed]:
+    for printed_text in statements(entry.result, vocab) if entry.result else [entry.printed]:
+        text = expanded(printed_text, where.abbreviations)
         named_here = mentions(text, vocab)
         masked = mask(text, named_here)
         by_arm = arm_mentions(text, named_here, compared, vocab)
         words = read_direction(text, by_arm, polarity, vocab) if entry.result else _NO_WORDS
         printed = merged(read_text(text, by_arm, vocab), columns)
-        reading = reconciled(words, said(printed, polarity, where.negative_favours, vocab))
+        counts = statement_polarity(text, polarity, vocab)
+        reading = reconciled(words, said(printed, counts, where.negative_favours, vocab))
         named = _first(
             vocab.population_terms, terms, row.line_no, masked, *qualifiers, masked_title
         )
         population = named.term_id if named else _aged(stated, [*qualifiers, masked_title])
-        severe = _first(vocab.severity_terms, terms, row.line_no, masked, *qualifiers, masked_title)
+        severe = _first(
+            vocab.severity_terms,
+            terms,
+            row.line_no,
+            _of_disease(masked, vocab),
+            *qualifiers,
+            masked_title,
+        )
         severity = severe.term_id if severe else None
         for intervention, comparator in restated(text, by_arm, named_here, compared):
             statement_no = before + len(found) + 1
@@ -117,7 +144,7 @@ def _entry_findings(
                     "severity": severity or "unspecified",
                     "direction": reading.direction,
                     "direction_reason": reading.reason,
-                    "result_text": clean(text),
+                    "result_text": clean(printed_text),
                     "evidence_grade": grade,
                 }
             )
@@ -156,10 +183,12 @@ def _outcome_match(text: str, vocab: Vocabulary) -> TermMatch:
     match = vocab.outcome_terms.match(text)
     if match.term_id is not None:
         return match
-    counted = [e for e in vocab.event_terms.find(text) if e.term_id in vocab.event_complement]
+    counted = {
+        e.term_id for e in vocab.event_terms.find(text) if e.term_id in vocab.event_complement
+    }
     if len(counted) != 1:
         return match
-    complement = vocab.event_complement[counted[0].term_id]
+    complement = vocab.event_complement[counted.pop()]
     return replace(match, term_id=complement, method="contained", score=100.0)
 
 
@@ -170,11 +199,15 @@ def _aged(stated: list[str], texts: list[str]) -> str | None:
 
 
 def _polarity(outcome: str | None, outcome_text: str, vocab: Vocabulary) -> str | None:
-    """The outcome's polarity; for an outcome no entry covers, that of an event its text counts."""
-    if outcome is not None:
-        return vocab.polarity.get(outcome)
+    """Whether more of what the row counts is better: the outcome's polarity, unless its text
+    counts an event the outcome is the complement of ('Relapse' read as flare prevention: fewer
+    is better), or the outcome is unknown and its text counts an event. A time to an event
+    ('Time to first relapse') is counted in time: longer is better, as the outcome says."""
     counted = vocab.event_terms.find(outcome_text)
-    return vocab.event_polarity[counted[0].term_id] if counted else None
+    complement = counted and vocab.event_complement.get(counted[0].term_id) == outcome
+    if counted and (outcome is None or complement) and not _TIME_TO.search(outcome_text):
+        return counted_polarity(outcome_text, counted[0], vocab)
+    return vocab.polarity.get(outcome) if outcome is not None else None
 
 
 def _grade(text: str, vocab: Vocabulary) -> str:
@@ -183,6 +216,20 @@ def _grade(text: str, vocab: Vocabulary) -> str:
     match = vocab.grade_terms.match(text)
     symbols = len(GRADE_SYMBOL.findall(text))
     return match.term_id or vocab.grade_rank.get(symbols) or text
+
+
+def _of_disease(statement: str, vocab: Vocabulary) -> str:
+    """The parts of a statement where a severity qualifies the disease or the patients ('for
+    mild/moderate cases', 'in moderate to severe disease'), not the events counted ('most cases
+    were mild or moderate')."""
+    kept = [
+        statement[found.start : found.end]
+        for found in vocab.severity_terms.find(statement)
+        if _SUBGROUP_BEFORE.search(statement[: found.start])
+        or _DISEASE_AFTER.match(statement[found.end :])
+        or vocab.condition_terms.find(statement[found.end : found.end + _DISEASE_REACH])
+    ]
+    return " ; ".join(kept)
 
 
 def _first(index: TermIndex, terms: TermLog, line_no: int, *texts: str) -> TermMatch | None:
@@ -206,24 +253,31 @@ def _condition(
     decides: the row (a condition or population column, the comparison's asides), the table
     title, its section, the guide's title. A column headed as the condition states one in every
     row: when the vocabulary knows none of its text, the condition is None with that text, never
-    one from further up."""
+    one from further up. So is a condition outside the list (raw/vocab/other_conditions.csv)
+    named in a place before any listed one, or around it ('chronic hand eczema')."""
     if stated and not any(vocab.condition_terms.find(text) for text in stated):
         terms.record(_unmatched(vocab.condition_terms, stated[0]), table.line_no)
         return None, stated[0]
     title = clean(table.title)
-    found = _first(
-        vocab.condition_terms,
-        terms,
-        table.line_no,
-        *qualifiers,
-        title,
-        clean(table.section or ""),
-        clean(guide_title),
-    )
-    if found is not None:
-        return found.term_id, found.text
+    for text in (*qualifiers, title, clean(table.section or ""), clean(guide_title)):
+        listed = vocab.condition_terms.find(text)
+        other = vocab.other_condition_terms.find(text)
+        if other and not any(_outside(match, other) for match in listed):
+            terms.record(_unmatched(vocab.condition_terms, other[0].text), table.line_no)
+            return None, other[0].text
+        if listed:
+            return terms.record(vocab.condition_terms.found(listed[0]), table.line_no).term_id, (
+                listed[0].text
+            )
     terms.record(_unmatched(vocab.condition_terms, title), table.line_no)
     return None, title or None
+
+
+def _outside(match: Match, others: list[Match]) -> bool:
+    """A listed condition named before any other, and not inside one's name."""
+    return match.start < others[0].start and not any(
+        o.start <= match.start and match.end <= o.end for o in others
+    )
 
 
 def _unmatched(index: TermIndex, text: str) -> TermMatch:

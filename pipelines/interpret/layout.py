@@ -129,13 +129,14 @@ def _given(given: dict[str, dict[int, str]], role: str, column: int) -> tuple[st
 
 def _row_role(row: Row, vocab: Vocabulary) -> str | None:
     """The role a row's first cell names ('Certainty of evidence'), in a table whose columns are
-    the comparisons."""
+    the comparisons: one of the role's names, not a label that shares a word with one ('Absent
+    or very mild disease' is an outcome, not a condition)."""
     if not row.cells:
         return None
     label = clean(row.cells[0].text)
     synonyms = vocab.columns.get(COMPARATIVE, {})
     for role in _ROW_ROLES:
-        if role in synonyms and header_score(label, synonyms[role][1]) >= HEADER_PARTIAL:
+        if role in synonyms and header_score(label, synonyms[role][1]) == 1.0:
             return role
     return None
 
@@ -239,7 +240,7 @@ def _arms(
             short = len(text.split()) <= ARM_WORDS
             if not text:
                 continue
-            if short and vocab.compound_terms.find(text):
+            if short and vocab.compound_terms.find(text) and not vocab.phrase_terms.find(text):
                 names.setdefault(role, text)
             elif short and (value := arm_value(text)) is not None:
                 values.append((header[i], role, value))
@@ -287,11 +288,13 @@ def _notes(table: Table, vocab: Vocabulary) -> tuple[Printed | None, list[str]]:
 
 
 def _numbers_printed(row: Row, roles: TableRoles, header: list[str]) -> str:
-    """The result of a row that has no words, as printed: each number cell with its header."""
+    """The result of a row that has no words, as printed: each number cell with its header, in
+    the order of the columns."""
     shown = []
-    for role in ("effect", "p_value", "favours", *ARMS):
-        for i in roles.positions(role):
-            text = clean(row.cells[i].text) if i < len(row.cells) else ""
-            if text:
-                shown.append(f"{header[i]}: {text}" if header[i] else text)
+    for i in sorted(
+        i for role in ("effect", "p_value", "favours", *ARMS) for i in roles.positions(role)
+    ):
+        text = clean(row.cells[i].text) if i < len(row.cells) else ""
+        if text:
+            shown.append(f"{header[i]}: {text}" if header[i] else text)
     return "; ".join(shown)

@@ -30,6 +30,9 @@ _DOSE = re.compile(rf"{PATTERN}(?=\s*(?:strength|concentration)\b)", re.IGNORECA
 _MIN_NAME = 4
 
 _MAX_NAME_WORDS = 3
+_WORD = re.compile(r"[^\W\d_]+")
+_COMBINATION = re.compile(r"\s\+\s|\bplus\b|\bcombined with\b", re.IGNORECASE)
+_COMBINATION_WORD = re.compile(r"\bcombination\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -79,10 +82,34 @@ def arm_mentions(
             named.append(ArmMention(bare.start, bare.end, treated[0]))
     taken = [(m.start, m.end) for m in named]
     for arm, given in arms.items():
-        for start, end in _printed_name(text, given) if given.compound is None else ():
+        spans = _printed_name(text, given) if given.compound is None else []
+        if not any(m.arm == arm for m in named):
+            spans += _called(text, arm, arms, vocab)
+        for start, end in spans:
             if not any(s < end and start < e for s, e in taken):
                 named.append(ArmMention(start, end, arm))
     return sorted(named, key=lambda m: m.start)
+
+
+def _called(
+    text: str, arm: str, arms: dict[str, Treatment], vocab: Vocabulary
+) -> list[tuple[int, int]]:
+    """Where a statement calls an arm by what sets it apart: 'the combination' for the one arm
+    printed as a combination ('A plus B'), a regimen word printed before its treatment ('weekend
+    therapy' for 'Weekend (proactive) potent topical corticosteroids')."""
+    given = arms[arm]
+    combined = [a for a, t in arms.items() if _COMBINATION.search(t.text)]
+    spans = []
+    if combined == [arm]:
+        spans += [(m.start(), m.end()) for m in _COMBINATION_WORD.finditer(text)]
+    first = vocab.compound_terms.find(given.text)
+    others = {w.lower() for a, t in arms.items() if a != arm for w in _WORD.findall(t.text)}
+    known = {m.text.lower() for m in vocab.potency_terms.find(given.text)}
+    known |= {m.text.lower() for m in vocab.formulation_terms.find(given.text)}
+    for word in _WORD.findall(given.text[: first[0].start] if first else ""):
+        if len(word) >= _MIN_NAME and word.lower() not in others | known:
+            spans += [(m.start(), m.end()) for m in _name_pattern(word).finditer(text)]
+    return spans
 
 
 def restated(

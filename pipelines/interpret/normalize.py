@@ -10,6 +10,7 @@ import re
 from dataclasses import asdict, replace
 from typing import Any
 
+from pipelines.interpret.abbreviations import defined
 from pipelines.interpret.citations import citations, reference
 from pipelines.interpret.columns import (
     COMPARATIVE,
@@ -57,7 +58,11 @@ def normalize_guide(pulled: PulledFile, guide: ParsedGuide, vocab: Vocabulary) -
     terms = TermLog(context)
     rows["core.sources"].append(_source(pulled, guide))
     rows["quality.source_errors"] += [asdict(SourceError.of(pulled, i)) for i in guide.issues]
-    negative_favours = convention([paragraph.text for paragraph in guide.paragraphs])
+    prose = [paragraph.text for paragraph in guide.paragraphs]
+    negative_favours = convention(prose)
+    abbreviations = defined(
+        [*prose, *(note for table in guide.tables for note in table.notes)], vocab
+    )
     for position, table in enumerate(guide.tables, 1):
         roles = table_roles(table, vocab)
         kind, shifted, by_row = roles.kind, [], []
@@ -74,7 +79,9 @@ def normalize_guide(pulled: PulledFile, guide: ParsedGuide, vocab: Vocabulary) -
             rows["quality.source_errors"] += [
                 _short_row(context, table, row) for row, mended in shifted if mended is not None
             ]
-            where = TableContext(position, table, guide.title or "", negative_favours)
+            where = TableContext(
+                position, table, guide.title or "", negative_favours, abbreviations
+            )
             for row_entries in by_row:
                 for finding, cited in row_findings(context, where, row_entries, vocab, terms):
                     rows["core.findings"].append(finding)

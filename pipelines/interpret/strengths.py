@@ -1,6 +1,7 @@
 """A strength as printed → percent: '0.1%', '0.1 % w/w', '1 per cent', '20 mg/g' (2 %),
-'50 µg/g' (0.005 %). Grams of substance per gram of product are the one scale every unit here
-converts to; per millilitre (a solution) and per dose are not strengths of a topical product."""
+'50 µg/g' (0.005 %), '50 µg/ml' (a solution, taken at a gram a millilitre: 0.005 %). Grams of
+substance per gram of product are the one scale every unit here converts to; per dose is no
+strength of a topical product."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 
 PATTERN = (
     r"(?P<value>\d+(?:\.\d+)?)\s*"
-    r"(?P<unit>%(?:\s*w/w)?|per\s?cent\b|(?:mg|\u00b5g|\u03bcg|mcg)\s*/\s*g\b)"
+    r"(?P<unit>%(?:\s*w/w)?|per\s?cent\b|(?:mg|\u00b5g|\u03bcg|mcg)\s*/\s*(?:g|ml|mL)\b)"
 )
 STRENGTH = re.compile(PATTERN, re.IGNORECASE)
 # Percent per unit: what one of the unit is in grams per 100 g.

@@ -44,6 +44,7 @@ class Vocabulary:
     severity_terms: TermIndex
     grade_terms: TermIndex
     condition_terms: TermIndex
+    other_condition_terms: TermFinder
     phrase_terms: TermFinder
     event_terms: TermFinder
     evidence_terms: TermFinder
@@ -186,6 +187,7 @@ def build_vocabulary(frames: dict[str, pl.DataFrame]) -> Vocabulary:
             "evidence_grades", _synonyms(frame("ref.evidence_grades")), closed=True
         ),
         condition_terms=_index("conditions", frame("ref.conditions")),
+        other_condition_terms=TermFinder(_synonyms(frame("ref.other_conditions"))),
         phrase_terms=TermFinder(phrases),
         event_terms=TermFinder(_synonyms(frame("ref.events"))),
         evidence_terms=TermFinder(_synonyms(frame("ref.evidence_kinds"))),

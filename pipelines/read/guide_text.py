@@ -114,7 +114,7 @@ class _Reader:
             pass
         else:
             self.in_references = False
-            self.guide.read_body_line(line_no, line, self.section)
+            self.guide.read_body_line(line_no, line, self.section, wraps=True)
         return index + 1
 
     def captioned(self, index: int, caption: re.Match[str]) -> int:

@@ -18,6 +18,12 @@ from pipelines.read.text import MARKER
 _AUTHOR_DATE = re.compile(
     r"(?:\*\*)?Author:(?:\*\*)?\s*(?P<author>.+?)\.?\s*(?:\*\*)?Date:(?:\*\*)?\s*(?P<date>.+?)\s*$"
 )
+# A paragraph's last line that ends a sentence (markers and closing brackets aside), and a line
+# that starts a list item: neither joins a wrapped paragraph.
+_SENTENCE_END = re.compile(
+    r"[.!?:][\"'\u2019\u201d)\]*_]*(?:\s*\[\d+(?:\s*[,\u2013-]\s*\d+)*\])*\s*$"
+)
+_LIST_ITEM = re.compile(r"^(?:[-*\u2022\u00b7]\s|\d+[.)]\s)")
 _FIELD = re.compile(r"^(?P<name>Compound Name|Cat\. No\.)\s*:\s*(?P<value>.+?)\s*$")
 # 'N. Title …' or '[N] Author. Title …', in a list or not.
 _REFERENCE = re.compile(r"^\s*[-*]?\s*(?:(?P<no>\d+)\.|\[(?P<bracketed>\d+)\])\s+(?P<text>.+?)\s*$")
@@ -72,9 +78,15 @@ class ParsedGuide:
     issues: list[ParseIssue] = field(default_factory=list)
     # A 'To cite this document' line waiting for the rest of it on the next lines.
     citing: str | None = None
+    last_body_line: int = 0
 
-    def read_body_line(self, line_no: int, text: str, section: str | None) -> None:
-        """A line of prose: the author/date line, a 'Name: value' field, or a paragraph."""
+    def read_body_line(
+        self, line_no: int, text: str, section: str | None, *, wraps: bool = False
+    ) -> None:
+        """A line of prose: the author/date line, a 'Name: value' field, or a paragraph.
+        `wraps`: the text's lines may be a paragraph wrapped (a PDF's text): a line right under
+        a paragraph's last line that ended mid-sentence continues it, unless it starts a list
+        item."""
         stripped = text.strip()
         if not stripped or self.read_cite_line(stripped):
             return
@@ -89,8 +101,23 @@ class ParsedGuide:
                 self.compound = self.compound or value
             else:
                 self.catalog_no = self.catalog_no or value
+        elif wraps and self._continues(line_no, stripped, section):
+            last = self.paragraphs[-1]
+            self.paragraphs[-1] = replace(last, text=f"{last.text} {stripped}")
+            self.last_body_line = line_no
         else:
             self.paragraphs.append(Paragraph(line_no, section, stripped))
+            self.last_body_line = line_no
+
+    def _continues(self, line_no: int, text: str, section: str | None) -> bool:
+        if not self.paragraphs or self.last_body_line != line_no - 1:
+            return False
+        last = self.paragraphs[-1]
+        return (
+            last.section == section
+            and not _SENTENCE_END.search(last.text)
+            and not _LIST_ITEM.match(text)
+        )
 
     def read_reference_line(
         self, line_no: int, text: str, ref_no: int | None = None, *, listed: bool = True

@@ -13,8 +13,12 @@ MARKER = re.compile(f"{_ANCHOR_MARKER}|{_BRACKET_MARKER}")
 _TAG = re.compile(r"<[^>]+>")
 # English month names as PubMed and the guides print them; calendar.month_name follows the locale.
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# A full stop that ends an abbreviation ('vs.', 'et al.', 'e.g.') ends no sentence.
+_ABBREVIATED = (
+    r"(?<!\bvs\.)(?<!\bv\.)(?<!\bal\.)(?<!\bcf\.)(?<!e\.g\.)(?<!i\.e\.)(?<!\bca\.)(?<!\bFig\.)"
+)
 _SENTENCE = re.compile(
-    rf"\S.*?[.!?](?:\s*(?:{_ANCHOR_MARKER}|\[\d+(?:\s*[,\u2013-]\s*\d+)*\]))*(?=\s+[A-Z0-9*\"'(<]|\s*$)|\S.+$",
+    rf"\S.*?[.!?]{_ABBREVIATED}(?:\s*(?:{_ANCHOR_MARKER}|\[\d+(?:\s*[,\u2013-]\s*\d+)*\]))*(?=\s+[A-Z0-9*\"'(<]|\s*$)|\S.+$",
     re.DOTALL,
 )
 

@@ -16,9 +16,9 @@ from pipelines.store.verdict_list import verdict_list
 from tests.conftest import DATA, ROOT
 
 DEVSET = DATA / "devset"
-# The parts whose findings are read (part e's arms in captions, group rows, two columns and
-# numbers are issue 34's; its tables are all found).
-KEYS = [DEVSET / "key" / f"findings-{part}.jsonl" for part in ("seed", "a", "b", "d")]
+# Every part of the key: the seed, a, b, d and e (arms in captions, group rows, two columns and
+# column headers; results as numbers).
+KEYS = [DEVSET / "key" / f"findings-{part}.jsonl" for part in ("seed", "a", "b", "d", "e")]
 PART_E = DEVSET / "key" / "findings-e.jsonl"
 # Part e's tables as a person counts them: (guide, table number, body rows but group rows).
 PART_E_TABLES = [
@@ -105,11 +105,10 @@ def test_the_devset_is_read_as_its_key_says(devset_run):
         kinds = dict(con.sql("select table_kind, count(*) from core.tables group by 1").fetchall())
     finally:
         con.close()
-    assert unmatched == {"compounds": 27, "conditions": 6, "outcomes": 15}
-    assert unclassified == [(24,)]
-    # Specifications, schedules, pack sizes and trial characteristics are kept as 'other'; part
-    # e's tables whose arms are in captions, group rows or numbers are 'unknown' until issue 34.
-    assert kinds == {"comparative": 48, "other": 19, "preclinical": 5, "unknown": 8}
+    assert unmatched == {"compounds": 26, "conditions": 11, "outcomes": 7}
+    assert unclassified == [(4,)]
+    # Specifications, schedules, pack sizes and trial characteristics are kept as 'other'.
+    assert kinds == {"comparative": 59, "other": 16, "preclinical": 5}
 
 
 def test_every_table_of_part_e_is_found_whatever_its_rendering(devset_run):
@@ -128,8 +127,7 @@ def test_every_table_of_part_e_is_found_whatever_its_rendering(devset_run):
     finally:
         con.close()
     assert found == PART_E_TABLES
-    # What is left is issue 34's: tables found whose comparison or result no column holds.
-    assert errors == [("table_header",)] and summary.source_errors == 8
+    assert errors == [] and summary.source_errors == 0
     print(f"part e: {score(warehouse, PART_E, minimum=0)}")
 
 

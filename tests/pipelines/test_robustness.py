@@ -22,7 +22,7 @@ from html import escape
 
 import pytest
 
-from pipelines.interpret.columns import COMPARISON_JOINER, is_comparison
+from pipelines.interpret.columns import COMPARATIVE, COMPARISON_JOINER, is_comparison, table_roles
 from pipelines.interpret.normalize import normalize_guide
 from pipelines.read.guide import parse_guide
 from pipelines.read.guide_html import parse_guide_html
@@ -205,7 +205,13 @@ def as_html(text: str, guide: ParsedGuide, rich: bool = False) -> str:
             level = len(heading.group(1))
             out.append(f"<h{level}>{escape(heading.group(2))}</h{level}>")
         elif lines[index].strip():
-            out.append(f"<p>{escape(lines[index])}</p>")
+            # a paragraph wrapped over lines (a PDF's text) is one <p>, as a page prints it
+            wrapped = out and out[-1].startswith("<p>") and index and lines[index - 1].strip()
+            continues = wrapped and not re.search(r"[.!?:]\W*(?:\[\d+\])*\s*$", lines[index - 1])
+            if continues and index + 1 not in blocks:
+                out[-1] = out[-1][: -len("</p>")] + f"\n{escape(lines[index])}</p>"
+            else:
+                out.append(f"<p>{escape(lines[index])}</p>")
         index += 1
     return "<!DOCTYPE html>\n<html><body><main>\n" + "\n".join(out) + "\n</main></body></html>\n"
 
@@ -484,3 +490,180 @@ def test_every_text_rendering_of_the_tables_gives_the_same_findings(vocab, rende
             assert any("separated by spaces" in issue.message for issue in changed.issues), path
     print(f"robustness {rendering}: {100 * right / total:.1f} % of {total} fields")
     assert 100 * right / total >= MIN_ACCURACY
+
+
+# The layouts: each table's arms moved out of their column (into the caption, into group rows,
+# into the column headers) and results given as the numbers they summarize. Tables are split or
+# pivoted, so findings are paired by what they say (the most fields in common, table by table),
+# not by row number.
+def layouts(vocab) -> dict[str, Callable[[Table, list[dict]], list[Table]]]:
+    def columns(table: Table) -> dict[str, int] | None:
+        roles = table_roles(table, vocab)
+        if roles.kind != COMPARATIVE or any(row.group for row in table.rows):
+            return None
+        return {role: positions[0] for role, positions in roles.by_role.items()}
+
+    def without(cells: tuple, column: int) -> tuple:
+        return cells[:column] + cells[column + 1 :]
+
+    def in_caption(table: Table, _: list[dict]) -> list[Table]:
+        roles = columns(table)
+        if roles is None or "comparison" not in roles:
+            return [table]
+        at = roles["comparison"]
+        runs: list[list[Row]] = []
+        for row in table.rows:
+            if runs and runs[-1][0].cells[at].text == row.cells[at].text:
+                runs[-1].append(row)
+            else:
+                runs.append([row])
+        return [
+            replace(
+                table,
+                title=f"{run[0].cells[at].text}: {table.title}",
+                header=without(table.header, at),
+                rows=tuple(replace(row, cells=without(row.cells, at)) for row in run),
+            )
+            for run in runs
+        ]
+
+    def in_groups(table: Table, _: list[dict]) -> list[Table]:
+        roles = columns(table)
+        if roles is None or "comparison" not in roles:
+            return [table]
+        at = roles["comparison"]
+        rows = tuple(
+            replace(row, cells=without(row.cells, at), group=row.cells[at].text)
+            for row in table.rows
+        )
+        return [replace(table, header=without(table.header, at), rows=rows)]
+
+    def in_headers(table: Table, _: list[dict]) -> list[Table]:
+        roles = columns(table)
+        if roles is None or set(roles) - {"evidence_grade"} != {"comparison", "outcome", "result"}:
+            return [table]
+        text = {role: [row.cells[at].text for row in table.rows] for role, at in roles.items()}
+        pairs = list(zip(text["outcome"], text["comparison"], strict=True))
+        grades = dict(
+            zip(text["comparison"], text.get("evidence_grade", [""] * len(pairs)), strict=True)
+        )
+        uniform = all(
+            grades[c] == g
+            for c, g in zip(
+                text["comparison"], text.get("evidence_grade", [""] * len(pairs)), strict=True
+            )
+        )
+        if len(set(pairs)) != len(pairs) or not uniform:
+            return [table]
+        compared = list(dict.fromkeys(text["comparison"]))
+        results = dict(zip(pairs, text["result"], strict=True))
+        body = [
+            (outcome, *(results.get((outcome, c), "") for c in compared))
+            for outcome in dict.fromkeys(text["outcome"])
+        ]
+        if "evidence_grade" in roles:
+            body.append(("Certainty of evidence", *(grades[c] for c in compared)))
+        rows = tuple(
+            Row(
+                number,
+                table.line_no + number,
+                tuple(Cell(t, table.line_no + number) for t in cells),
+            )
+            for number, cells in enumerate(body, 1)
+        )
+        return [replace(table, header=("Outcome", *compared), rows=rows)]
+
+    def as_numbers(table: Table, found: list[dict]) -> list[Table]:
+        roles = columns(table)
+        if roles is None or "result" not in roles:
+            return [table]
+        at = roles["result"]
+        by_row: dict[int, list[dict]] = {}
+        for finding in found:
+            by_row.setdefault(finding["row_no"], []).append(finding)
+        rows = []
+        for row in table.rows:
+            effect = _summarized(by_row.get(row.row_no, []), row.cells[at].text, vocab)
+            cells = [*row.cells, Cell(effect or "", row.line_no)]
+            if effect:
+                cells[at] = Cell("", row.line_no)
+            rows.append(replace(row, cells=tuple(cells)))
+        return [replace(table, header=(*table.header, "RR (95% CI)"), rows=tuple(rows))]
+
+    return {
+        "arms in the caption": in_caption,
+        "arms in group rows": in_groups,
+        "arms in the column headers": in_headers,
+        "results as numbers": as_numbers,
+    }
+
+
+# A ratio and its interval for each direction, given whether more of the outcome is better.
+EFFECTS = {
+    ("favours_intervention", "higher"): "RR 1.80 (1.34 to 2.42)",
+    ("favours_intervention", "lower"): "RR 0.55 (0.40 to 0.76)",
+    ("favours_comparator", "higher"): "RR 0.55 (0.40 to 0.76)",
+    ("favours_comparator", "lower"): "RR 1.80 (1.34 to 2.42)",
+    ("no_difference", "higher"): "RR 1.05 (0.85 to 1.30)",
+    ("no_difference", "lower"): "RR 1.05 (0.85 to 1.30)",
+}
+
+
+def _summarized(found: list[dict], words: str, vocab) -> str | None:
+    """The effect a row's words summarize, when one statement says it and the words say nothing
+    else a finding reads (who was studied, how severe)."""
+    if len(found) != 1 or found[0]["outcome"] is None:
+        return None
+    finding = found[0]
+    if (
+        vocab.event_terms.find(finding["outcome_text"])
+        or vocab.population_terms.find(words)
+        or vocab.severity_terms.find(words)
+        or re.search(r"\d+\s*(?:years|months)", words)
+    ):
+        return None
+    return EFFECTS.get((finding["direction"], vocab.polarity.get(finding["outcome"])))
+
+
+def paired_accuracy(expected: list[dict], got: list[dict]) -> tuple[int, int]:
+    """Fields right when each expected finding is paired with the unpaired finding of its table
+    that agrees with it on the most fields."""
+    right, free = 0, list(got)
+    for finding in expected:
+        same = [f for f in free if f["table_no"] == finding["table_no"]]
+        if same:
+            best = max(same, key=lambda f: sum(f[field] == finding[field] for field in FIELDS))
+            free.remove(best)
+            right += sum(best[field] == finding[field] for field in FIELDS)
+    return right, len(expected) * len(FIELDS)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "arms in the caption",
+        "arms in group rows",
+        "arms in the column headers",
+        "results as numbers",
+    ],
+)
+def test_every_layout_of_the_tables_gives_the_same_findings(vocab, name):
+    change = layouts(vocab)[name]
+    right = total = 0
+    changed_tables = 0
+    for path in READ_GUIDES:
+        guide = parse_guide(path.read_bytes())
+        rows = normalize_guide(pulled_file(path), guide, vocab)["core.findings"]
+        tables = []
+        for table in guide.tables:
+            found = [r for r in rows if r["table_no"] == table.table_no]
+            laid = change(table, found)
+            changed_tables += laid != [table]
+            tables += laid
+        got = normalize_guide(pulled_file(path), replace(guide, tables=tables), vocab)
+        scored = paired_accuracy(rows, got["core.findings"])
+        right, total = right + scored[0], total + scored[1]
+    print(
+        f"robustness {name}: {100 * right / total:.1f} % of {total} fields ({changed_tables} tables laid out anew)"
+    )
+    assert changed_tables and 100 * right / total >= MIN_ACCURACY

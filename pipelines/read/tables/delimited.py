@@ -5,7 +5,7 @@ A block is tab-separated when its first line holds a tab, a pipe table when it s
 (or has no outer bars but a `---|---` rule under its first line). A line that does not fit the
 block's shape is an issue at its line and the lines after it are still read; a line of a
 tab-separated table whose tabs became spaces is read by its runs of spaces when that gives the
-header's number of cells, and reported either way.
+header's number of cells (a run several tabs long holding empty cells), and reported either way.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pipelines.read.errors import ParseIssue
 from pipelines.read.tables.lines import GAP, RULE_CELL, Lines, is_blank
 from pipelines.read.tables.model import Cell, Grid, GridRow
 
+_SPACES = re.compile(r" {2,}")
 TAB, PIPE = "tab", "pipe"
 
 _PIPE_SPLIT = re.compile(r"(?<!\\)\|")
@@ -86,7 +87,7 @@ def _split(block: Lines, kind: str | None) -> tuple[list[GridRow], list[ParseIss
         else:
             texts = tuple(text.strip() for text in line.split("\t"))
             if len(texts) == 1:
-                spaced = tuple(text.strip() for text in GAP.split(line.strip()))
+                spaced = _spaced(line, width)
                 if width is None or len(spaced) != width:
                     issues.append(_misfit(line_no, line, "a tab-separated table's line has tabs"))
                     continue
@@ -103,6 +104,22 @@ def _split(block: Lines, kind: str | None) -> tuple[list[GridRow], list[ParseIss
     if ruled and rows:
         rows[0] = GridRow(rows[0].line_no, rows[0].cells, header=True)
     return rows, issues, ruled
+
+
+def _spaced(line: str, width: int | None) -> tuple[str, ...]:
+    """A line whose tabs became spaces, cut at its runs of two or more spaces; when that gives
+    fewer cells than the table has, a run as long as several of its shortest runs is as many
+    tabs (the cells between them empty)."""
+    text = line.strip()
+    cells = tuple(cell.strip() for cell in GAP.split(text))
+    runs = [len(run.group(0)) for run in _SPACES.finditer(text)]
+    if width is None or len(cells) >= width or not runs:
+        return cells
+    tab = min(runs)
+    counted: list[str] = []
+    for cell, run in zip(cells, [*runs, tab], strict=True):
+        counted += [cell, *[""] * (round(run / tab) - 1)]
+    return tuple(counted) if len(counted) == width else cells
 
 
 def _pipe_cells(line: str) -> tuple[str, ...] | None:

@@ -79,6 +79,29 @@ def findings(tmp_path, vocab, outcome: str, comparison: str, result: str) -> lis
         ("Lesional and perilesional redness", "Calcipotriol 0.005% vs. Vehicle", "Irritation was reported more often with calcipotriol.", "favours_comparator"),
         # the counted event came later: less of it
         ("Time to first relapse", "Tacrolimus 0.03% vs. Vehicle", "First relapse came substantially later with tacrolimus.", "favours_intervention"),
+        # issue 34: the arm after 'with' is the subject ('steroid days' is no arm) ...
+        ("Topical steroid days", "Pimecrolimus 1% vs. TCS", "Far fewer steroid days were needed with pimecrolimus (7 vs. 178).", "favours_intervention"),
+        # ... but the reference stays the reference: 'than with' is no subject
+        ("Prevention of flares", "Pimecrolimus 1% vs. Vehicle", "Vehicle-treated children flared more often than with pimecrolimus.", "favours_intervention"),
+        # a directional phrase denied says no difference; a denied clause beside a directional one does not change it
+        ("Skin infections", "Pimecrolimus 1% vs. Vehicle", "No statistically significant increase in infections with pimecrolimus.", "no_difference"),
+        ("EASI", "Tacrolimus 0.1% vs. TCS", "Tacrolimus was more effective; no increase in burning was seen.", "favours_intervention"),
+        # benefit or advantage 'over' the reference; an elided subject is the other arm
+        ("IGA success", "Tapinarof 1% vs. Vehicle", "Clear benefit over vehicle with tapinarof.", "favours_intervention"),
+        ("Repigmentation", "Clobetasol propionate 0.05% vs. Placebo", "A clear advantage of clobetasol over placebo.", "favours_intervention"),
+        ("EASI", "Tacrolimus 0.1% vs. Placebo", "Significantly greater reduction than placebo.", "favours_intervention"),
+        # more of an event's absence ('flare-free', 'free of flares') is better
+        ("Flare-free days", "Pimecrolimus 1% vs. Vehicle", "More flare-free days with pimecrolimus than with vehicle.", "favours_intervention"),
+        ("Flares over 6 months", "Pimecrolimus 1% vs. Vehicle", "About 61% vs. 34% of children remained free of flares.", "favours_intervention"),
+        # comparatives of any evaluative word, verbs in any person, 'only with'
+        ("EASI reduction", "Pimecrolimus 1% vs. Betamethasone valerate 0.1%", "The potent steroid cleared lesions faster; pimecrolimus was clearly the weaker treatment.", "favours_comparator"),
+        ("Application-site reactions", "Crisaborole 2% vs. Vehicle", "Crisaborole probably increases application-site pain.", "favours_comparator"),
+        ("Skin atrophy", "Tacrolimus 0.1% vs. Clobetasol propionate 0.05%", "Atrophy and telangiectasia appeared only with clobetasol.", "favours_intervention"),
+        # an arm called by what sets it apart: the combination, a regimen word before its treatment
+        ("Repigmentation", "Tacrolimus 0.1% plus NB-UVB vs. NB-UVB alone", "The combination may increase the proportion reaching this threshold.", "favours_intervention"),
+        ("Time to first relapse", "Weekend potent topical corticosteroids vs. Vehicle", "Longer with weekend therapy in each trial that reported it.", "favours_intervention"),
+        # an arm's value printed as a bound
+        ("Application-site reactions", "Ruxolitinib 1.5% vs. Vehicle", "About 6% vs. under 1%.", "favours_comparator"),
     ],
 )  # fmt: skip
 def test_direction(tmp_path, vocab, outcome, comparison, result, expected):
@@ -98,6 +121,8 @@ def test_direction(tmp_path, vocab, outcome, comparison, result, expected):
         ("EASI", "Tacrolimus 0.1% vs 0.03% were both studied.", "no phrase says which way it went"),
         # a difference whose interval excludes 0 has no known direction of benefit
         ("EASI", "Mean difference -3.1 points (95% CI -4.0 to -2.2)", "no phrase says which way it went"),
+        # words and firm numbers that disagree are reported, not resolved
+        ("IGA success", "Tacrolimus was less effective (RR 1.80, 95% CI 1.34 to 2.42).", "its words say favours_comparator, its numbers (its interval) favours_intervention"),
     ],
 )  # fmt: skip
 def test_what_the_rules_cannot_tell_is_unclassified_with_the_reason(
