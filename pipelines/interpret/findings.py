@@ -93,7 +93,7 @@ def _entry_findings(
     condition, condition_text = where.conditions[read]
     compared = arms(without_qualifiers(comparison), vocab, terms, row.line_no, where.abbreviations)
     masked_title = mask(title, mentions(title, vocab))
-    polarity = _polarity(outcome, outcome_text, vocab)
+    polarity, of_event = _polarity(outcome, outcome_text, vocab)
     columns = _column_numbers(
         replace(entry, favours=expanded(entry.favours, where.abbreviations)), compared, vocab
     )
@@ -106,7 +106,16 @@ def _entry_findings(
         words = read_direction(text, by_arm, polarity, vocab) if entry.result else _NO_WORDS
         printed = merged(read_text(text, by_arm, vocab), columns)
         counts = statement_polarity(text, polarity, vocab)
-        reading = reconciled(words, said(printed, counts, where.negative_favours, vocab))
+        reading = reconciled(
+            words,
+            said(
+                printed,
+                counts,
+                where.negative_favours,
+                vocab,
+                statement_polarity(text, of_event, vocab),
+            ),
+        )
         named = _first(
             vocab.population_terms, terms, row.line_no, masked, *qualifiers, masked_title
         )
@@ -198,16 +207,23 @@ def _aged(stated: list[str], texts: list[str]) -> str | None:
     return next(filter(None, [*ages, *map(population_from_ages, texts)]), None)
 
 
-def _polarity(outcome: str | None, outcome_text: str, vocab: Vocabulary) -> str | None:
-    """Whether more of what the row counts is better: the outcome's polarity, unless its text
-    counts an event the outcome is the complement of ('Relapse' read as flare prevention: fewer
-    is better), or the outcome is unknown and its text counts an event. A time to an event
-    ('Time to first relapse') is counted in time: longer is better, as the outcome says."""
+def _polarity(
+    outcome: str | None, outcome_text: str, vocab: Vocabulary
+) -> tuple[str | None, str | None]:
+    """Whether more of what the row counts is better, and more of the event a ratio of it
+    compares. The event's is the outcome's polarity, unless its text counts an event the outcome
+    is the complement of ('Relapse' read as flare prevention: fewer is better), or the outcome is
+    unknown and its text counts an event. A time to an event runs the other way (a later relapse,
+    a sooner clearance are better), but its hazard ratio still counts the event."""
     counted = vocab.event_terms.find(outcome_text)
     complement = counted and vocab.event_complement.get(counted[0].term_id) == outcome
-    if counted and (outcome is None or complement) and not _TIME_TO.search(outcome_text):
-        return counted_polarity(outcome_text, counted[0], vocab)
-    return vocab.polarity.get(outcome) if outcome is not None else None
+    if counted and (outcome is None or complement):
+        event = counted_polarity(outcome_text, counted[0], vocab)
+    else:
+        event = vocab.polarity.get(outcome) if outcome is not None else None
+    if event is None or not _TIME_TO.search(outcome_text):
+        return event, event
+    return ("lower" if event == "higher" else "higher"), event
 
 
 def _grade(text: str, vocab: Vocabulary) -> str:

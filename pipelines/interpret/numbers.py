@@ -5,8 +5,8 @@ The rules, one line each:
   to 1.58)', 'OR 2.07 (95% CI 1.41-3.04)', '0.56 [0.41, 0.77]' under a header or beside a method
   cell that names the measure.
 - An interval that holds the null (1 for a ratio, 0 for a difference) says no difference; a
-  ratio's interval above 1 means more of what the outcome counts with the first-named arm, and
-  its polarity says whether more is better.
+  ratio's interval above 1 means more of what the outcome counts with the first-named arm (of
+  the event, for a time to an event: a hazard ratio), and its polarity says whether more is better.
 - A difference's sign favours an arm only as the guide says ('negative values favour the
   first-named treatment'); scales run both ways, so unsaid it says nothing.
 - An arm's value is a percentage, a count of participants ('242/304'), a rate per 1000, 'about
@@ -193,13 +193,18 @@ def convention(paragraphs: list[str]) -> str | None:
 
 
 def said(
-    numbers: Numbers, polarity: str | None, negative_favours: str | None, vocab: Vocabulary
+    numbers: Numbers,
+    polarity: str | None,
+    negative_favours: str | None,
+    vocab: Vocabulary,
+    of_event: str | None = None,
 ) -> Said | None:
     """The direction the numbers give, if any: a Favours cell, then an effect's interval, then a
-    p-value of no difference, then the arms' values."""
+    p-value of no difference, then the arms' values. A ratio compares how often an event happens,
+    so a time to an event (of_event when it differs from polarity) counts the event in a ratio."""
     if numbers.favours is not None:
         return Said(f"favours_{numbers.favours}", True, "its Favours cell")
-    readings = [_effect(e, polarity, negative_favours, vocab) for e in numbers.effects]
+    readings = [_effect(e, of_event or polarity, negative_favours, vocab) for e in numbers.effects]
     readings = [r for r in readings if r is not None]
     if readings and len({r for r in readings}) == 1:
         direction = readings[0]

@@ -95,6 +95,25 @@ def test_effect_p_value_and_favours_columns(tmp_path, vocab):
     ]
 
 
+def test_a_time_to_an_event_counts_time_except_in_a_ratio(tmp_path, vocab):
+    text = (
+        "Table 1: Maintenance\n\n"
+        "| Outcome | Comparison | Effect (95% CI) |\n|---|---|---|\n"
+        "| Time to first relapse | Tacrolimus 0.03% vs. vehicle | HR 0.55 (0.40 to 0.75) |\n"
+        "| Time to clearance | Ruxolitinib 1.5% vs. vehicle | HR 1.90 (1.30 to 2.80) |\n"
+        "| Time to first relapse | Tacrolimus 0.03% vs. vehicle | Longer with tacrolimus |\n"
+        "| Time to first relapse | Tacrolimus 0.03% vs. vehicle | Shorter with tacrolimus |\n"
+    )  # fmt: skip
+    # a hazard ratio compares the rate of the event the time runs to: fewer relapses (HR < 1)
+    # and more clearances (HR > 1) are better; words about the time itself say longer is better
+    assert [row[-1] for row in read(tmp_path, vocab, text)] == [
+        "favours_intervention",
+        "favours_intervention",
+        "favours_intervention",
+        "favours_comparator",
+    ]
+
+
 def test_a_table_whose_columns_are_the_comparisons(tmp_path, vocab):
     text = (
         "Table 1: Roflumilast by indication\n\n"
