@@ -11,12 +11,12 @@ The rules, one line each:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 
 from pipelines.interpret.abbreviations import expanded
 from pipelines.interpret.columns import COMPARISON_JOINER
-from pipelines.interpret.terms import TermLog
 from pipelines.interpret.treatments import Treatment, treatment
 from pipelines.interpret.vocab import Vocabulary
 from pipelines.read.text import clean
@@ -40,6 +40,7 @@ class Printed:
     qualifiers: tuple[str, ...] = ()
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def comparison_of(text: str, embedded: bool = False) -> Printed | None:
     """The comparison a text prints, if it prints one (module docstring); `embedded`: in a
     longer text, so the first arm starts after the last separator before the joiner."""
@@ -81,11 +82,7 @@ def _outside_parentheses(text: str) -> str:
 
 
 def arms(
-    comparison: str,
-    vocab: Vocabulary,
-    terms: TermLog,
-    line_no: int,
-    abbreviations: dict[str, str] | None = None,
+    comparison: str, vocab: Vocabulary, abbreviations: dict[str, str] | None = None
 ) -> dict[str, Treatment]:
     """The two arms of 'A vs. B'; a comparison that is not two arms is one unknown arm twice.
     A side that names no compound but a potency shares the class the other side ends with
@@ -105,8 +102,6 @@ def arms(
         intervention = comparator = replace(
             treatment(expanded(comparison, abbreviations or {}), vocab), text=comparison.strip()
         )
-    for arm in (intervention, comparator):
-        terms.record(arm.match, line_no)
     return {"intervention": intervention, "comparator": comparator}
 
 

@@ -26,6 +26,7 @@ in whichever order its columns come. The rules, one line each:
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from dataclasses import dataclass, replace
 
@@ -110,11 +111,13 @@ def table_roles(table: Table, vocab: Vocabulary) -> TableRoles:
     for column in range(width):
         fits = [cell_fits(cell, vocab) for cell in _sample(table, column)]
         for role, (_, synonyms) in comparative.items():
-            share = round(sum(fit[role] for fit in fits) / len(fits), 3) if fits else 0.0
             by_header = max(
                 header_score(header[column], synonyms), _names_arm(header[column], role, vocab)
             )
-            scores[(column, role)] = (by_header, share if by_header or role not in HEADED else 0.0)
+            share = 0.0
+            if fits and (by_header or role not in HEADED):
+                share = round(sum(map(operator.itemgetter(role), fits)) / len(fits), 3)
+            scores[(column, role)] = (by_header, share)
     assigned = _assign(scores, list(comparative))
     for column, role in assigned.items():
         # A column that names a condition in half its rows or more is about the condition, even
@@ -327,12 +330,16 @@ def _sample(table: Table, column: int) -> list[str]:
 def _assign(scores: dict[tuple[int, str], tuple[float, float]], order: list[str]) -> dict[int, str]:
     """Best pairs first: a column takes a role when neither is taken (MULTIPLE roles never are)."""
     ranked = sorted(
-        ((sum(score), column, role) for (column, role), score in scores.items()),
+        (
+            (total, column, role)
+            for (column, role), score in scores.items()
+            if (total := sum(score)) >= MIN_SCORE
+        ),
         key=lambda item: (-item[0], item[1], order.index(item[2])),
     )
     assigned: dict[int, str] = {}
-    for total, column, role in ranked:
-        if total < MIN_SCORE or column in assigned:
+    for _, column, role in ranked:
+        if column in assigned:
             continue
         if role not in MULTIPLE and role in assigned.values():
             continue

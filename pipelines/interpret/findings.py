@@ -19,7 +19,7 @@ from pipelines.interpret.direction import (
 )
 from pipelines.interpret.layout import Entry
 from pipelines.interpret.mentions import arm_mentions, mask, mentions, restated
-from pipelines.interpret.numbers import Numbers, merged, read_text, reconciled, said
+from pipelines.interpret.numbers import Numbers, Said, merged, read_text, reconciled, said
 from pipelines.interpret.statements import statements
 from pipelines.interpret.terms import Match, TermIndex, TermLog, TermMatch
 from pipelines.interpret.timepoints import weeks
@@ -46,10 +46,20 @@ class TableContext:
 
     position: int
     table: Table
-    guide_title: str
+    guide_title: str = ""
     negative_favours: str | None = None  # the arm a guide says a negative difference favours
     abbreviations: dict[str, str] = field(default_factory=dict)  # a guide's: short → long
     conditions: dict[tuple, tuple[str | None, str | None]] = field(default_factory=dict)
+    compared: dict[str, dict[str, Treatment]] = field(default_factory=dict)  # by comparison
+    title: str = ""  # the table's, as stored
+    masked_title: str = ""  # with its treatments masked, for what it says of every row
+
+    @classmethod
+    def of(cls, position: int, table: Table, vocab: Vocabulary, **guide: Any) -> TableContext:
+        title = clean(table.title)
+        return cls(
+            position, table, title=title, masked_title=mask(title, mentions(title, vocab)), **guide
+        )
 
 
 def row_findings(
@@ -77,7 +87,7 @@ def _entry_findings(
     before: int,
 ) -> list[dict[str, Any]]:
     position, table, row = where.position, where.table, entry.row
-    title = clean(table.title)
+    title = where.title
     outcome_text = entry.outcome or _titled_outcome(title, vocab)
     outcome = terms.record(_outcome_match(outcome_text, vocab), row.line_no).term_id
     grade = _grade(entry.grade, vocab) if entry.grade else None
@@ -91,12 +101,15 @@ def _entry_findings(
             vocab, terms, table, where.guide_title, qualifiers, conditions
         )
     condition, condition_text = where.conditions[read]
-    compared = arms(without_qualifiers(comparison), vocab, terms, row.line_no, where.abbreviations)
-    masked_title = mask(title, mentions(title, vocab))
+    arms_printed = without_qualifiers(comparison)
+    if arms_printed not in where.compared:
+        where.compared[arms_printed] = arms(arms_printed, vocab, where.abbreviations)
+    compared = where.compared[arms_printed]
+    for arm in compared.values():
+        terms.record(arm.match, row.line_no)
+    masked_title = where.masked_title
     polarity, of_event = _polarity(outcome, outcome_text, vocab)
-    columns = _column_numbers(
-        replace(entry, favours=expanded(entry.favours, where.abbreviations)), compared, vocab
-    )
+    columns = _column_numbers(entry, compared, vocab, where.abbreviations)
     found: list[dict[str, Any]] = []
     for printed_text in statements(entry.result, vocab) if entry.result else [entry.printed]:
         text = expanded(printed_text, where.abbreviations)
@@ -105,17 +118,7 @@ def _entry_findings(
         by_arm = arm_mentions(text, named_here, compared, vocab)
         words = read_direction(text, by_arm, polarity, vocab) if entry.result else _NO_WORDS
         printed = merged(read_text(text, by_arm, vocab), columns)
-        counts = statement_polarity(text, polarity, vocab)
-        reading = reconciled(
-            words,
-            said(
-                printed,
-                counts,
-                where.negative_favours,
-                vocab,
-                statement_polarity(text, of_event, vocab),
-            ),
-        )
+        reading = reconciled(words, _said(printed, text, (polarity, of_event), where, vocab))
         named = _first(
             vocab.population_terms, terms, row.line_no, masked, *qualifiers, masked_title
         )
@@ -160,16 +163,36 @@ def _entry_findings(
     return found
 
 
-def _column_numbers(entry: Entry, compared: dict[str, Treatment], vocab: Vocabulary) -> Numbers:
+def _said(
+    printed: Numbers,
+    text: str,
+    polarities: tuple[str | None, str | None],
+    where: TableContext,
+    vocab: Vocabulary,
+) -> Said | None:
+    """What a statement's numbers say, each counting what its clause counts, else the row."""
+    if not printed:
+        return None
+    polarity, of_event = polarities
+    counts = statement_polarity(text, polarity, vocab)
+    ratio = counts if of_event == polarity else statement_polarity(text, of_event, vocab)
+    return said(printed, counts, where.negative_favours, vocab, ratio)
+
+
+def _column_numbers(
+    entry: Entry, compared: dict[str, Treatment], vocab: Vocabulary, abbreviations: dict[str, str]
+) -> Numbers:
     """The numbers of an entry's own columns, with the arm each names: a Favours cell that names
     one arm, and the arms' values by the arm their header names (else the column's role)."""
+    if not entry.arm_values and not entry.favours:
+        return entry.numbers
     firsts = [
         v for h, role, v in entry.arm_values if _side(h, role, compared, vocab) == "intervention"
     ]
     seconds = [
         v for h, role, v in entry.arm_values if _side(h, role, compared, vocab) == "comparator"
     ]
-    favoured = _named_arms(entry.favours, compared, vocab)
+    favoured = _named_arms(expanded(entry.favours, abbreviations), compared, vocab)
     return replace(
         entry.numbers,
         arms=tuple(zip(firsts, seconds, strict=False)),
@@ -183,6 +206,8 @@ def _side(header: str, role: str, compared: dict[str, Treatment], vocab: Vocabul
 
 
 def _named_arms(text: str, compared: dict[str, Treatment], vocab: Vocabulary) -> set[str]:
+    if not text:
+        return set()
     return {m.arm for m in arm_mentions(text, mentions(text, vocab), compared, vocab)}
 
 

@@ -149,20 +149,18 @@ def _by_row(table: Table, roles: TableRoles, vocab: Vocabulary) -> list[list[Ent
     numbered: dict[str, str] = {}
     found = []
     for row in table.rows:
-
-        def cells(role: str, row: Row = row) -> list[str]:
-            return [clean(row.cells[i].text) for i in roles.positions(role) if i < len(row.cells)]
-
-        def cell(role: str) -> str:
-            return next(iter(cells(role)), "")
-
+        cells = {
+            role: [clean(row.cells[i].text) for i in at if i < len(row.cells)]
+            for role, at in roles.by_role.items()
+        }
+        cell = {role: texts[0] for role, texts in cells.items() if texts}
         names, values, words = _arms(row, roles, header, vocab)
-        outcome = cell("outcome")
+        outcome = cell.get("outcome", "")
         group = clean(row.group or "")
         grouped = comparison_of(group, embedded=True) if group else None
         printed = None
-        if cell("comparison"):
-            printed = _printed(cell("comparison"))
+        if comparison := cell.get("comparison"):
+            printed = _printed(comparison)
         elif len(names) == 2:
             printed = Printed(f"{names[0]} vs. {names[1]}")
         elif (inside := comparison_of(outcome, embedded=True)) is not None:
@@ -172,25 +170,25 @@ def _by_row(table: Table, roles: TableRoles, vocab: Vocabulary) -> list[list[Ent
             printed = Printed("")  # an empty comparison cell: read as no known arm
         numbered_outcome = _numbered(outcome, numbered)
         outcome = numbered_outcome or outcome or ("" if grouped else group)
-        method = measure_named(cell("method"), vocab)
+        method = measure_named(cell.get("method", ""), vocab)
         effects = [
             effect(row.cells[i].text, vocab, measures[i] or method)
             for i in roles.positions("effect")
             if i < len(row.cells)
         ]
-        p_values = [p_value(text, bare=True) for text in cells("p_value")]
+        p_values = [p_value(text, bare=True) for text in cells.get("p_value", [])]
         numbers = Numbers(
             effects=tuple(e for e in effects if e is not None),
             p=next((p for p, _ in p_values if p is not None), None),
             significant=any(significant for _, significant in p_values),
         )
-        result = cell("result") or "; ".join(words) or "; ".join(cells("comments"))
-        if printed is None or not (result or numbers or values or cell("favours")):
+        result = cell.get("result", "") or "; ".join(words) or "; ".join(cells.get("comments", []))
+        if printed is None or not (result or numbers or values or cell.get("favours", "")):
             found.append([])
             continue
         qualifiers = [
             *printed.qualifiers,
-            *([group] if group and not grouped and cell("outcome") else []),
+            *([group] if group and not grouped and cell.get("outcome", "") else []),
             *(caption.qualifiers if caption and printed is not caption else ()),
             *noted_qualifiers,
         ]
@@ -201,13 +199,13 @@ def _by_row(table: Table, roles: TableRoles, vocab: Vocabulary) -> list[list[Ent
                     printed.comparison,
                     outcome,
                     result,
-                    _numbers_printed(row, roles, header),
+                    "" if result else _numbers_printed(row, roles, header),
                     numbers,
                     tuple(values),
-                    cell("favours"),
-                    cell("evidence_grade"),
-                    tuple(cells("condition")),
-                    tuple(cells("population")),
+                    cell.get("favours", ""),
+                    cell.get("evidence_grade", ""),
+                    tuple(cells.get("condition", [])),
+                    tuple(cells.get("population", [])),
                     tuple(qualifiers),
                     tuple(citation_numbers(" ".join(c.text for c in row.cells))),
                 )

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, replace
 
 from pipelines.interpret.direction import ArmMention
+from pipelines.interpret.memo import remembered
 from pipelines.interpret.strengths import PATTERN, STRENGTH, percent
 from pipelines.interpret.terms import Match
 from pipelines.interpret.treatments import Treatment
@@ -24,7 +25,9 @@ _STRENGTH_AFTER = re.compile(rf"^\s*{PATTERN}", re.IGNORECASE)
 _POTENCY_JOINER = re.compile(r"^[\s/,-]*(?:(?:to|and|or)\b)?[\s/,-]*$", re.IGNORECASE)
 
 # A strength followed by a word that makes it an arm's dose: 'children using the 0.03% strength'.
-_DOSE = re.compile(rf"{PATTERN}(?=\s*(?:strength|concentration)\b)", re.IGNORECASE)
+_DOSE_WORDS = r"(?:strength|concentration)\b"
+_DOSE = re.compile(rf"{PATTERN}(?=\s*{_DOSE_WORDS})", re.IGNORECASE)
+_DOSE_WORD = re.compile(_DOSE_WORDS, re.IGNORECASE)  # a cheap look before _DOSE's
 
 # An unknown arm is looked for by its printed name only when that name is a word or more.
 _MIN_NAME = 4
@@ -94,22 +97,29 @@ def arm_mentions(
 def _called(
     text: str, arm: str, arms: dict[str, Treatment], vocab: Vocabulary
 ) -> list[tuple[int, int]]:
-    """Where a statement calls an arm by what sets it apart: 'the combination' for the one arm
-    printed as a combination ('A plus B'), a regimen word printed before its treatment ('weekend
-    therapy' for 'Weekend (proactive) potent topical corticosteroids')."""
-    given = arms[arm]
+    """Where a statement calls an arm by what sets it apart (_callings)."""
+    key = "\x1f".join(f"{role}={given.text}" for role, given in arms.items())
+    patterns = remembered(vocab.callings, key, lambda _: _callings(arms, vocab))[arm]
+    return [(m.start(), m.end()) for pattern in patterns for m in pattern.finditer(text)]
+
+
+def _callings(arms: dict[str, Treatment], vocab: Vocabulary) -> dict[str, list[re.Pattern[str]]]:
+    """What a statement may call each arm by: 'the combination' for the one arm printed as a
+    combination ('A plus B'), a regimen word printed before its treatment ('weekend therapy'
+    for 'Weekend (proactive) potent topical corticosteroids')."""
     combined = [a for a, t in arms.items() if _COMBINATION.search(t.text)]
-    spans = []
-    if combined == [arm]:
-        spans += [(m.start(), m.end()) for m in _COMBINATION_WORD.finditer(text)]
-    first = vocab.compound_terms.find(given.text)
-    others = {w.lower() for a, t in arms.items() if a != arm for w in _WORD.findall(t.text)}
-    known = {m.text.lower() for m in vocab.potency_terms.find(given.text)}
-    known |= {m.text.lower() for m in vocab.formulation_terms.find(given.text)}
-    for word in _WORD.findall(given.text[: first[0].start] if first else ""):
-        if len(word) >= _MIN_NAME and word.lower() not in others | known:
-            spans += [(m.start(), m.end()) for m in _name_pattern(word).finditer(text)]
-    return spans
+    called = {}
+    for arm, given in arms.items():
+        patterns = [_COMBINATION_WORD] if combined == [arm] else []
+        first = vocab.compound_terms.find(given.text)
+        others = {w.lower() for a, t in arms.items() if a != arm for w in _WORD.findall(t.text)}
+        known = {m.text.lower() for m in vocab.potency_terms.find(given.text)}
+        known |= {m.text.lower() for m in vocab.formulation_terms.find(given.text)}
+        for word in _WORD.findall(given.text[: first[0].start] if first else ""):
+            if len(word) >= _MIN_NAME and word.lower() not in others | known:
+                patterns.append(_name_pattern(word))
+        called[arm] = patterns
+    return called
 
 
 def restated(
@@ -131,11 +141,15 @@ def restated(
         values = list(dict.fromkeys(values))
         if values:
             readings = [
-                {**reading, arm: replace(reading[arm], strength_pct=value)}
+                {**reading, arm: _at_strength(reading[arm], value)}
                 for value in values
                 for reading in readings
             ]
     return [(reading["intervention"], reading["comparator"]) for reading in readings]
+
+
+def _at_strength(arm: Treatment, value: float) -> Treatment:
+    return arm if arm.strength_pct == value else replace(arm, strength_pct=value)
 
 
 def _potency_start(text: str, start: int, potencies: list[Match]) -> int:
@@ -189,7 +203,8 @@ def _bare_strengths(text: str, named_here: list[Mention], vocab: Vocabulary) -> 
     word strength), with no compound named."""
     found = []
     ends = [f.start for f in vocab.formulation_terms.find(text)]
-    ends += [dose.end() for dose in _DOSE.finditer(text)]
+    if _DOSE_WORD.search(text):
+        ends += [dose.end() for dose in _DOSE.finditer(text)]
     for end in sorted(set(ends)):
         strength = _BARE_STRENGTH.search(text[:end].rstrip() if end else "")
         if strength and not any(m.start <= strength.start() < m.end for m in named_here):

@@ -79,8 +79,13 @@ def normalize_guide(pulled: PulledFile, guide: ParsedGuide, vocab: Vocabulary) -
             rows["quality.source_errors"] += [
                 _short_row(context, table, row) for row, mended in shifted if mended is not None
             ]
-            where = TableContext(
-                position, table, guide.title or "", negative_favours, abbreviations
+            where = TableContext.of(
+                position,
+                table,
+                vocab,
+                guide_title=guide.title or "",
+                negative_favours=negative_favours,
+                abbreviations=abbreviations,
             )
             for row_entries in by_row:
                 for finding, cited in row_findings(context, where, row_entries, vocab, terms):

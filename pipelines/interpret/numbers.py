@@ -58,6 +58,8 @@ _PAIR = re.compile(
     rf"(?:vs\.?|versus)\s*(?:under\s+|below\s+|about\s+|approximately\s+|~\s*|<\s*)?{_RANGE}\s*%?",
     re.IGNORECASE,
 )
+_VERSUS = re.compile(r"(?:vs|versus)\b", re.IGNORECASE)  # a cheap look before _PAIR's
+_INTERVAL = re.compile(r"[(\[]|CI\b")  # before _VALUE_INTERVAL's
 # 'negative values favour the first-named treatment', 'a positive SMD favours the comparator'.
 _CONVENTION = re.compile(
     r"\b(?P<sign>negative|positive)\s+(?:\w+\s+){0,2}?(?:values?|differences?|SMDs?|MDs?|estimates?)\s+"
@@ -103,7 +105,7 @@ class Said:
 def effect(text: str, vocab: Vocabulary, measure: str | None = None) -> Effect | None:
     """The first effect a text prints; `measure`: the one a header or method cell names, for a
     value printed bare. An event named between the measure and its value is what it counts."""
-    found = _VALUE_INTERVAL.search(text)
+    found = _VALUE_INTERVAL.search(text) if _INTERVAL.search(text) else None
     if found is None:
         return None
     before = text[max(0, found.start() - _MEASURE_REACH) : found.start()]
@@ -158,6 +160,8 @@ def arm_value(text: str) -> float | None:
 def _ordered_pairs(text: str, by_arm: list[ArmMention]) -> tuple[tuple[float, float], ...]:
     """The first 'X vs Y' that is no arm's strength ('54.5% vs. 23.8%', 'about 6% vs. under 1%',
     a range by its middle), as (intervention, comparator)."""
+    if not _VERSUS.search(text):
+        return ()
     for found in _PAIR.finditer(text):
         if any(m.start <= found.start() < m.end for m in by_arm):
             continue

@@ -7,6 +7,7 @@ skipped.
 
 from __future__ import annotations
 
+import functools
 import re
 
 _DURATION = re.compile(
@@ -18,21 +19,26 @@ _AGE_BEFORE = re.compile(
     r"\b(?:aged?|ages|children|infants|adolescents|adults|patients)\b(?:(?!\b(?:over|for|at|during|after|within|through|by|up)\b)[^,;()]){0,30}$",
     re.IGNORECASE,
 )
+# The longest text _AGE_BEFORE can match: a word for who was studied and 30 characters.
+_AGE_REACH = 60
 _WEEKS = {"day": 1 / 7, "week": 1.0, "month": 52 / 12, "year": 52.0}
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def weeks(text: str | None) -> float | None:
     """The first duration the text prints, in weeks; None without one."""
     text = text or ""
-    match = next(
-        (m for m in _DURATION.finditer(text) if not _AGE_BEFORE.search(text[: m.start()])), None
-    )
+    match = next((m for m in _DURATION.finditer(text) if not _aged(text, m.start())), None)
     if not match:
         return None
     amount, unit = (
         (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
     )
     return round(float(amount) * _WEEKS[unit.lower()], 2)
+
+
+def _aged(text: str, start: int) -> bool:
+    return _AGE_BEFORE.search(text[max(0, start - _AGE_REACH) : start]) is not None
 
 
 def in_words(weeks: float) -> str:

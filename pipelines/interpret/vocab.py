@@ -55,6 +55,8 @@ class Vocabulary:
     treatments: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     # Table cells as printed → how well they read as each column role (interpret.columns).
     cell_fits: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # A row's arms as printed → the words a statement may call each by (interpret.mentions).
+    callings: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     # A compound → the compounds an estimate may name for it (appraise.fit), filled as read.
     related: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
