@@ -110,10 +110,12 @@ def table_roles(table: Table, vocab: Vocabulary) -> TableRoles:
     scores = {}
     for column in range(width):
         fits = [cell_fits(cell, vocab) for cell in _sample(table, column)]
+        head = header[column]
+        arm = _arm_named(head, vocab) if head else None
         for role, (_, synonyms) in comparative.items():
-            by_header = max(
-                header_score(header[column], synonyms), _names_arm(header[column], role, vocab)
-            )
+            by_header = header_score(head, synonyms) if head else 0.0
+            if role == arm:
+                by_header = max(by_header, HEADER_PARTIAL)
             share = 0.0
             if fits and (by_header or role not in HEADED):
                 share = round(sum(map(operator.itemgetter(role), fits)) / len(fits), 3)
@@ -303,15 +305,13 @@ _FITS = {
 }
 
 
-def _names_arm(header: str, role: str, vocab: Vocabulary) -> float:
+def _arm_named(header: str, vocab: Vocabulary) -> str | None:
     """A header that names a treatment names an arm ('Risk with crisaborole'): a control's
     column is the comparator's, another's the intervention's."""
-    if role not in ("intervention", "comparator"):
-        return 0.0
-    named = [vocab.kind_of(m.term_id) == "control" for m in vocab.compound_terms.find(header)]
+    named = vocab.compound_terms.find(header)
     if not named:
-        return 0.0
-    return HEADER_PARTIAL if named[0] == (role == "comparator") else 0.0
+        return None
+    return "comparator" if vocab.kind_of(named[0].term_id) == "control" else "intervention"
 
 
 def _sample(table: Table, column: int) -> list[str]:
