@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 
 from pipelines.interpret.abbreviations import expanded
-from pipelines.interpret.columns import COMPARISON_JOINER
+from pipelines.interpret.columns import COMPARISON_JOINER, outside_parentheses
 from pipelines.interpret.treatments import Treatment, treatment
 from pipelines.interpret.vocab import Vocabulary
 from pipelines.read.text import clean
@@ -48,7 +48,7 @@ def comparison_of(text: str, embedded: bool = False) -> Printed | None:
     joiner = COMPARISON_JOINER.search(text)
     if joiner is None:
         return None
-    blanked = _outside_parentheses(text)
+    blanked = outside_parentheses(text)
     start = 0
     if embedded:
         leads = list(_LEAD.finditer(blanked, 0, joiner.start()))
@@ -70,15 +70,6 @@ def comparison_of(text: str, embedded: bool = False) -> Printed | None:
 
 def _inner(parenthesized: re.Match[str]) -> str:
     return f"; {parenthesized.group(0)[1:-1]};"
-
-
-def _outside_parentheses(text: str) -> str:
-    """The text with what parentheses hold blanked out (same length), so splits skip it."""
-    while True:
-        blanked = _PARENTHESIZED.sub(lambda m: " " * len(m.group(0)), text)
-        if blanked == text:
-            return text
-        text = blanked
 
 
 def arms(

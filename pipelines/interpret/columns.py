@@ -225,6 +225,15 @@ def is_comparison(text: str, vocab: Vocabulary) -> bool:
     ) and not ARM_NUMBERS.search(text)
 
 
+def outside_parentheses(text: str) -> str:
+    """The text with what parentheses hold blanked out (same length), so splits skip it."""
+    while True:
+        blanked = _PARENTHESIZED.sub(lambda m: " " * len(m.group(0)), text)
+        if blanked == text:
+            return text
+        text = blanked
+
+
 def _comparison(text: str, vocab: Vocabulary) -> float:
     return 1.0 if is_comparison(text, vocab) else 0.0
 

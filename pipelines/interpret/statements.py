@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import re
 
-from pipelines.interpret.columns import ARM_NUMBERS
+from pipelines.interpret.columns import ARM_NUMBERS, outside_parentheses
 from pipelines.interpret.vocab import Vocabulary
 from pipelines.read.text import sentences
-
-_PARENTHESIZED = re.compile(r"\([^()]*\)")
 
 # Only a statement with one of these can hold clauses about different subgroups.
 _SUBGROUP_HINT = re.compile(r";|\bwhereas\b|\band\s+in\b", re.IGNORECASE)
@@ -50,7 +48,7 @@ def _subgroups(statement: str, vocab: Vocabulary) -> list[str]:
     one per subgroup, each with the effect."""
     if not _SUBGROUP_HINT.search(statement):
         return [statement]
-    blanked = _outside_parentheses(statement)
+    blanked = outside_parentheses(statement)
     clauses = _restore(statement, blanked, [c for c in _CLAUSE_BREAK.split(blanked) if c.strip()])
     named = [c for c in clauses if _names_effect(c, vocab) or _numbers_effect(c)]
     subgroups = {vocab.population_terms.first(c) for c in named} - {None}
@@ -63,15 +61,6 @@ def _subgroups(statement: str, vocab: Vocabulary) -> list[str]:
             effect = statement[: both.start()].rstrip(" ,")
             return [f"{effect} in {group.strip()}" for group in groups]
     return [statement]
-
-
-def _outside_parentheses(text: str) -> str:
-    """The text with what parentheses hold blanked out (same length), so splits skip it."""
-    while True:
-        blanked = _PARENTHESIZED.sub(lambda m: " " * len(m.group(0)), text)
-        if blanked == text:
-            return text
-        text = blanked
 
 
 def _restore(text: str, blanked: str, clauses: list[str]) -> list[str]:

@@ -42,18 +42,6 @@ _PAGE = re.compile(
     r"\bPage[ \t]+\d+[ \t]+of[ \t]+\d+[ \t]*$|^[ \t]*Page[ \t]+\d+[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
-_LIGATURES = str.maketrans(
-    {
-        "\ufb00": "ff",
-        "\ufb01": "fi",
-        "\ufb02": "fl",
-        "\ufb03": "ffi",
-        "\ufb04": "ffl",
-        "\ufb05": "st",
-        "\ufb06": "st",
-    }
-)
-_HAS_LIGATURE = re.compile("[\ufb00-\ufb06]")
 _FORM_FEED = re.compile("\n?\x0c")
 # What a line must hold to start an uncaptioned table of any shape (a quick test before each
 # reader's own): a border, a bar, a tab, a label's colon, or dashes.
