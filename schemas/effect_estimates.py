@@ -6,6 +6,25 @@ import polars as pl
 from schemas.base import Dataset, Provenance, vocab_field
 from schemas.vocabularies import SCALES
 
+# What an estimate is, wherever its row sits: its id hashes its source file and these fields as
+# printed (spaces and case folded), so inserting, deleting or moving other rows keeps it.
+IDENTITY = (
+    "intervention",
+    "comparator",
+    "condition",
+    "population",
+    "severity",
+    "outcome",
+    "timepoint",
+    "measure",
+    "source_citation",
+)
+_ID = (
+    "Deterministic id from what the estimate is (its source file, comparison, condition, "
+    "population, severity, outcome, timepoint, measure and citation as printed), not from the line "
+    "it sits on; a second row with the same identity gets its own id and is quarantined as a "
+    "duplicate."
+)
 ESTIMATE_DIRECTIONS = [
     "favours_intervention",
     "favours_comparator",
@@ -17,9 +36,7 @@ ESTIMATE_DIRECTIONS = [
 class RawEffectEstimates(Provenance):
     """The columns of an estimates CSV (raw/estimates/), every one kept as printed."""
 
-    estimate_id: str = pa.Field(
-        unique=True, description="Deterministic id (source, position of the row in its file)."
-    )
+    estimate_id: str = pa.Field(unique=True, description=_ID)
     intervention: str | None = pa.Field(nullable=True, description="Intervention as printed.")
     comparator: str | None = pa.Field(nullable=True, description="Comparator as printed.")
     condition: str | None = pa.Field(nullable=True, description="Condition as printed.")
@@ -58,9 +75,7 @@ class RawEffectEstimates(Provenance):
 
 
 class EffectEstimates(Provenance):
-    estimate_id: str = pa.Field(
-        unique=True, description="Deterministic id (source, position of the row in its file)."
-    )
+    estimate_id: str = pa.Field(unique=True, description=_ID)
     intervention: str | None = vocab_field(
         "compounds",
         "Intervention: compound or class (ref.compounds id); null when the vocabulary knows none in the printed text (raw.effect_estimates has it; flagged by the terms_matched check).",

@@ -34,6 +34,7 @@ from pipelines.read.errors import FileError, ParseIssue, decode
 from pipelines.read.text import brief, mentions_retraction, stable_id
 from pipelines.validate import quarantine_row, validate_rows
 from schemas import BY_NAME
+from schemas.effect_estimates import IDENTITY
 
 RAW = BY_NAME["raw.effect_estimates"]
 CORE = BY_NAME["core.effect_estimates"]
@@ -67,6 +68,7 @@ def load_estimates(
     """Every row of every estimates file: kept as printed, then typed, matched and validated."""
     raw_rows: list[dict[str, Any]] = []
     errors: list[SourceError] = []
+    identities: dict[str, str] = {}  # a row's id → the id of what it prints
     for pulled in files:
         try:
             text, decoding = decode(pulled.path.read_bytes(), "CSV of effect estimates")
@@ -75,14 +77,19 @@ def load_estimates(
             errors.append(SourceError.of(pulled, exc))
             continue
         errors += [SourceError.of(pulled, issue) for issue in decoding + issues]
-        for position, (line_no, row) in enumerate(rows, 1):
+        for line_no, row in rows:
+            identity = stable_id("est", pulled.source_id, *map(_folded, _identity(row)))
+            estimate_id = (
+                stable_id("est", identity, line_no) if identity in identities else identity
+            )
+            identities[estimate_id] = identity
             raw_rows.append(
                 {
                     **row,
                     "source_id": pulled.source_id,
                     "file": pulled.file,
                     "line_no": line_no,
-                    "estimate_id": stable_id("est", pulled.source_id, position),
+                    "estimate_id": estimate_id,
                 }
             )
     core_rows, quarantine = [], []
@@ -99,12 +106,53 @@ def load_estimates(
         else:
             core_rows.append(row)
     checked = validate_rows(CORE, CORE.frame(core_rows), dict(vocab.ids))
+    counted, duplicates = _counted_once(checked.frame, raw_rows, identities)
     frames = {
         RAW.name: RAW.frame(raw_rows),
-        CORE.name: checked.frame,
+        CORE.name: counted,
         TERMS.name: TERMS.frame([row for log in logs.values() for row in log.rows()]),
     }
-    return frames, quarantine + checked.quarantine, errors
+    return frames, quarantine + checked.quarantine + duplicates, errors
+
+
+def _counted_once(
+    frame: pl.DataFrame, raw_rows: list[dict[str, Any]], identities: dict[str, str]
+) -> tuple[pl.DataFrame, list[dict[str, Any]]]:
+    """The valid rows with each estimate once, as the first valid line prints it; the others
+    quarantined as duplicates of that line."""
+    by_id = {raw["estimate_id"]: raw for raw in raw_rows}
+    first: dict[str, int] = {}
+    kept, duplicates = [], []
+    for estimate_id in frame["estimate_id"]:
+        raw = by_id[estimate_id]
+        line = first.setdefault(identities[estimate_id], raw["line_no"])
+        kept.append(line == raw["line_no"])
+        if line != raw["line_no"]:
+            duplicates.append(_duplicate(raw, line))
+    return frame.filter(pl.Series(kept, dtype=pl.Boolean)), duplicates
+
+
+def _identity(row: Row) -> list[str]:
+    return [row.get(name) or "" for name in IDENTITY]
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _duplicate(raw: dict[str, Any], first: int) -> dict[str, Any]:
+    """A row that prints an estimate an earlier row of its file already printed: counted once,
+    as that line prints it."""
+    return quarantine_row(
+        CORE,
+        raw,
+        {},
+        "estimate_id",
+        "duplicate",
+        raw["estimate_id"],
+        f"the same estimate as line {first} (same comparison, condition, population, severity, "
+        "outcome, timepoint, measure and citation); only that line counts",
+    )
 
 
 def read_estimates_csv(text: str) -> tuple[list[tuple[int, Row]], list[ParseIssue]]:

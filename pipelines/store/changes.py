@@ -69,7 +69,7 @@ def compare_with_release(
 
 
 def headline(con: duckdb.DuckDBPyConnection) -> str:
-    """'findings: 3 added; verdicts: 1 changed (supported → mixed)' — or that nothing changed."""
+    """'findings: 3 added; verdicts: 1 flipped (supported → mixed)' — or that nothing changed."""
     counts = Counter(
         con.sql(
             f"SELECT dataset, change FROM (SELECT DISTINCT dataset, key, change FROM {TABLE})"
@@ -84,17 +84,25 @@ def headline(con: duckdb.DuckDBPyConnection) -> str:
     )
     parts = []
     for (dataset, change), n in sorted(counts.items()):
+        if dataset == "core.evidence_checks" and change == "changed":
+            parts.append(f"verdicts: {_verdicts_changed(n, flips)}")
+            continue
         name = "verdicts" if dataset == "core.evidence_checks" else dataset.removeprefix("core.")
-        flipped = ", ".join(
-            f"{flip}: {k}" if len(flips) > 1 else flip for flip, k in sorted(flips.items())
-        )
-        detail = (
-            f" ({flipped})"
-            if dataset == "core.evidence_checks" and change == "changed" and flips
-            else ""
-        )
-        parts.append(f"{name}: {n} {change}{detail}")
+        parts.append(f"{name}: {n} {change}")
     return "; ".join(parts) if parts else "nothing changed since the previous release"
+
+
+def _verdicts_changed(changed: int, flips: Counter[str]) -> str:
+    """'1 flipped (supported → mixed), 2 changed with the same verdict': a verdict that now counts
+    other estimates or has another certainty is no flip."""
+    flipped = sum(flips.values())
+    listed = ", ".join(
+        f"{flip}: {k}" if len(flips) > 1 else flip for flip, k in sorted(flips.items())
+    )
+    words = [f"{flipped} flipped ({listed})"] if flipped else []
+    if changed > flipped:
+        words.append(f"{changed - flipped} changed with the same verdict")
+    return ", ".join(words)
 
 
 # What a changed row is, in words, per dataset: (key, SQL over its rows `r`, joins).

@@ -8,8 +8,14 @@ from typer.testing import CliRunner
 from pipelines.cli import app
 from pipelines.flows import build_warehouse
 
-ESTIMATE = "est_f18eb55720f1d43f"  # effect_estimates.csv:19, RR 0.56 [0.41, 0.77], tacrolimus 0.1%
+ESTIMATE = "est_8882fcf658bae1e0"  # effect_estimates.csv:19, RR 0.56 [0.41, 0.77], tacrolimus 0.1%
 EDITED = ',"RR (M-H, random)",0.96,0.81,1.13,'
+# An estimate no finding of the seed bears on, and the id its content gives it.
+NEW_ROW = (
+    "ruxolitinib 1.5% cream,vehicle,vitiligo,adolescents and adults,,F-VASI75,week 24,RR,3.1,"
+    '1.9,5.0,2,674,ruxolitinib,"Rosmarin D 2022, N Engl J Med 387:1445-55 (TRuE-V1 and TRuE-V2)",,,'
+)
+NEW_ID = "est_a5719656df784fa9"
 
 
 def run(project):
@@ -46,7 +52,7 @@ def test_an_edited_estimate_lists_exactly_its_change_and_the_verdicts_it_flipped
     # Lines 19/20 pool an adult trial: they bear on the adults' row (1.1.1), not the children's;
     # line 19 (3 weeks) counts for the two, so the edit leaves the row with no difference.
     assert second.changes == (
-        "effect_estimates: 1 changed; verdicts: 1 changed (supported → not_supported)"
+        "effect_estimates: 1 changed; verdicts: 1 flipped (supported → not_supported)"
     )
     assert changes(project) == [
         ("core.effect_estimates", ESTIMATE, "changed", "benefit_estimate", "0.56", "0.96"),
@@ -92,3 +98,42 @@ def test_an_edited_estimate_lists_exactly_its_change_and_the_verdicts_it_flipped
     assert shown.output.strip() == str(
         (project / "warehouse" / "exports" / "report" / "index.html").absolute()
     )
+
+
+def test_an_estimate_is_what_it_says_not_where_it_sits(prefect_api, project):
+    """Inserting, moving and deleting rows changes exactly those rows; a row printed twice is
+    counted once, the second quarantined as a duplicate."""
+    estimates = project / "raw" / "estimates" / "effect_estimates.csv"
+    header, *rows = estimates.read_text(encoding="utf-8").split("\n")
+    run(project)
+    # a new estimate on top, and the last row moved to the middle: every other row's line moves
+    moved = [NEW_ROW, *rows[:30], rows[-2], *rows[30:-2], rows[-1]]
+    estimates.write_text("\n".join([header, *moved]), encoding="utf-8")
+    assert run(project).changes == "effect_estimates: 1 added"
+    assert changes(project) == [("core.effect_estimates", NEW_ID, "added", None, None, None)]
+    estimates.write_text("\n".join([header, *rows]), encoding="utf-8")
+    assert run(project).changes == "effect_estimates: 1 removed"
+    estimates.write_text("\n".join([header, *rows[:-1], rows[17], rows[-1]]), encoding="utf-8")
+    summary = run(project)
+    assert summary.changes == "nothing changed since the previous release"
+    con = duckdb.connect(str(project / "warehouse" / "evidence.duckdb"), read_only=True)
+    try:
+        quarantined = con.execute(
+            'SELECT line_no, "check", message FROM quality.quarantine '
+            "WHERE dataset = 'core.effect_estimates'"
+        ).fetchall()
+        counted = con.execute(
+            "SELECT count(*) FROM core.effect_estimates WHERE estimate_id = $id", {"id": ESTIMATE}
+        ).fetchone()
+    finally:
+        con.close()
+    assert quarantined == [
+        (
+            len(rows) + 1,
+            "duplicate",
+            f"estimates/effect_estimates.csv:{len(rows) + 1}: the same estimate as line 19 (same "
+            "comparison, condition, population, severity, outcome, timepoint, measure and "
+            "citation); only that line counts",
+        )
+    ]
+    assert counted == (1,)
