@@ -19,6 +19,8 @@ IDENTITY = (
     "measure",
     "source_citation",
 )
+# Columns of raw.effect_estimates an estimates CSV may leave out.
+OPTIONAL = ("trials",)
 _ID = (
     "Deterministic id from what the estimate is (its source file, comparison, condition, "
     "population, severity, outcome, timepoint, measure and citation as printed), not from the line "
@@ -71,6 +73,10 @@ class RawEffectEstimates(Provenance):
     note: str | None = pa.Field(
         nullable=True,
         description="Notes of the person who read it (comparator arm values, caveats, retraction).",
+    )
+    trials: str | None = pa.Field(
+        nullable=True,
+        description="The trials the estimate rests on, as listed (names or registry numbers, separated by ';'); a column a CSV may leave out.",
     )
 
 
@@ -202,6 +208,10 @@ class EffectEstimates(Provenance):
     doi: str | None = pa.Field(nullable=True, str_matches=r"^10\.\d{4,9}/\S+$", description="DOI.")
     pmcid: str | None = pa.Field(nullable=True, str_matches=r"^PMC\d+$", description="PMC id.")
     url: str | None = pa.Field(nullable=True, description="Page the number was read from.")
+    trials: pl.List(pl.Utf8) = pa.Field(
+        nullable=True,
+        description="The trials the estimate rests on, as its source lists them (raw trials, split at ';', spaces and case folded); null when none are listed. Two estimates that both list theirs share trials exactly when the lists meet; otherwise NCT numbers in the citations and the presumption that reviews of one comparison overlap decide.",
+    )
     retracted: bool = pa.Field(
         description="The source is retracted (marked in the citation or note); never counts in a verdict."
     )

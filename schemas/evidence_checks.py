@@ -151,7 +151,7 @@ class VerdictEstimates(Model):
         description="Its share of the pooled estimate's random-effects weight.",
     )
     shares_trials_with: pl.List(pl.Utf8) = pa.Field(
-        description="Other counted estimates naming one of its trials (NCT numbers): never pooled together."
+        description="Other counted estimates that share one of its trials (listed trials that meet, the same NCT number, or overlapping reviews of the comparison when not both list their trials): never pooled together."
     )
 
 

@@ -14,7 +14,8 @@ the other way round are turned round. Then, one rule at a time:
    estimate another source prints with the same value and interval is the same result twice.
 3. pooling (appraise.pooling): of the counted direct estimates of one comparison and quantity,
    the largest set that share no trials is pooled by random effects when it has two or more.
-   Estimates share trials when they name the same NCT number, or come from different sources and
+   Estimates share trials when their listed trials meet (the estimates' `trials` column), or,
+   unless both list theirs, when they name the same NCT number or come from different sources and
    one of them pools several trials (reviews of one comparison overlap); they are marked, and a
    network meta-analysis's estimate is never pooled (it already combines the trials).
 4. verdict: the pooled estimate and each counted estimate outside it are read as the finding
@@ -108,7 +109,9 @@ class _Candidate:
         self.role = "counted"
         self.why = ""
         self.weight: float | None = None
-        self.trials = _trials(estimate.get("citation") or "")
+        listed = estimate.get("trials")
+        self.listed = bool(listed)
+        self.trials = frozenset(listed) if listed else _trials(estimate.get("citation") or "")
         self.source = (
             estimate["pmid"]
             or estimate["doi"]
@@ -132,6 +135,8 @@ class _Candidate:
     def shares_trials(self, other: _Candidate) -> bool:
         if self.trials & other.trials:
             return True
+        if self.listed and other.listed:
+            return False
         several = (self.estimate["n_trials"] or 1) > 1 or (other.estimate["n_trials"] or 1) > 1
         return self.source != other.source and self.comparison == other.comparison and several
 

@@ -34,7 +34,7 @@ from pipelines.read.errors import FileError, ParseIssue, decode
 from pipelines.read.text import brief, mentions_retraction, stable_id
 from pipelines.validate import quarantine_row, validate_rows
 from schemas import BY_NAME
-from schemas.effect_estimates import IDENTITY
+from schemas.effect_estimates import IDENTITY, OPTIONAL
 
 RAW = BY_NAME["raw.effect_estimates"]
 CORE = BY_NAME["core.effect_estimates"]
@@ -140,6 +140,11 @@ def _folded(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def _listed(trials: str | None) -> list[str] | None:
+    names = [_folded(name) for name in (trials or "").split(";") if name.strip()]
+    return sorted(set(names)) or None
+
+
 def _duplicate(raw: dict[str, Any], first: int) -> dict[str, Any]:
     """A row that prints an estimate an earlier row of its file already printed: counted once,
     as that line prints it."""
@@ -157,7 +162,7 @@ def _duplicate(raw: dict[str, Any], first: int) -> dict[str, Any]:
 
 def read_estimates_csv(text: str) -> tuple[list[tuple[int, Row]], list[ParseIssue]]:
     header, rows, issues = read_csv_rows(text)
-    missing = [name for name in RAW_COLUMNS if name not in header]
+    missing = [name for name in RAW_COLUMNS if name not in header and name not in OPTIONAL]
     unknown = [name for name in header if name not in RAW_COLUMNS]
     if missing or unknown:
         raise FileError(
@@ -262,6 +267,7 @@ def normalize_estimate(
         "doi": _first(_DOI, identifiers),
         "pmcid": _first(_PMCID, identifiers),
         "url": raw.get("url"),
+        "trials": _listed(raw.get("trials")),
         "retracted": mentions_retraction(citation_text),
     }
     row["uncounted_reason"] = _uncounted(row, vocab)

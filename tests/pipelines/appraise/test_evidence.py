@@ -172,7 +172,7 @@ def estimate(estimate_id: str, direction: str, reversed_arms: bool = False, **ch
         "timepoint_weeks": 6.0, "n_trials": 1, "n_participants": 300, "pmid": None, "doi": None,
         "pmcid": None, "citation": f"Author{estimate_id.upper()} AB 2001, J Trial", "file": "x.csv",
         "line_no": int(estimate_id[1:]) if estimate_id[1:].isdigit() else 0,
-        "uncounted_reason": None if direction != "not_testable" else "no interval",
+        "uncounted_reason": None if direction != "not_testable" else "no interval", "trials": None,
     }  # fmt: skip
     return row | changes
 
@@ -251,6 +251,29 @@ def test_reviews_of_one_comparison_share_trials_and_are_not_pooled(vocab):
         FINDING | {"direction": "favours_intervention"}, [named, fourth], vocab
     )
     assert (check.get("pooled_k"), considered["e3"]["shares_trials_with"]) == (None, ["e4"])
+
+
+def test_listed_trials_decide_whether_reviews_share_trials(vocab):
+    first = estimate("e1", "favours_intervention", n_trials=2, trials=["trial a", "trial b"])
+    other = {"benefit_estimate": 2.5, "benefit_ci_low": 1.8, "benefit_ci_high": 3.4}
+    second = estimate(
+        "e2", "favours_intervention", n_trials=2, citation="Other CD 2003", trials=["trial c"]
+    )
+    finding = FINDING | {"direction": "favours_intervention"}
+    # two reviews whose lists do not meet are independent, whatever they pool: pooled
+    check, considered = judge(finding, [first, second | other], vocab)
+    assert (check.get("pooled_k"), considered["e1"]["shares_trials_with"]) == (2, [])
+    # lists that meet share trials: read one by one
+    third = estimate(
+        "e3", "favours_intervention", n_trials=2, citation="Third 2004", trials=["trial b"]
+    )
+    check, considered = judge(finding, [first, third | other], vocab)
+    assert (check.get("pooled_k"), considered["e1"]["shares_trials_with"]) == (None, ["e3"])
+    # one review without a list: the presumption that reviews of one comparison overlap holds
+    check, considered = judge(
+        finding, [first, estimate("e4", "favours_intervention") | other], vocab
+    )
+    assert check.get("pooled_k") is None
 
 
 def test_one_result_printed_by_two_sources_counts_once(vocab):

@@ -339,3 +339,27 @@ def test_every_row_is_loaded_or_quarantined_and_unknown_terms_are_kept(tmp_path,
     unmatched = frames["quality.term_matches"].filter(method="unmatched")
     assert sorted(unmatched["text"].to_list()) == ["Quality of life", "oatmeal"]
     assert frames["raw.effect_estimates"].height == 2
+
+
+def test_an_optional_trials_column_lists_the_trials_an_estimate_rests_on(tmp_path, vocab):
+    arms = "tacrolimus 0.1% ointment,pimecrolimus 1% cream,atopic dermatitis,adults,,IGA success"
+    lines = [
+        f"{HEADER},trials",
+        f"{arms},3 weeks,RR,1.5,1.1,2.0,2,100,,Review A 2005,,,, Trial One ;NCT00000001; trial one",
+        f"{arms},6 weeks,RR,1.5,1.1,2.0,2,100,,Review A 2005,,,,",
+    ]
+    path = tmp_path / "estimates.csv"
+    path.write_text("\n".join(lines) + "\n")
+    pulled = describe_file(
+        path, source_id="estimates.csv", registry_id="t", kind="estimates", file="estimates.csv"
+    )
+    frames, quarantine, errors = load_estimates([pulled], vocab)
+    assert (quarantine, errors) == ([], [])
+    assert frames["raw.effect_estimates"]["trials"].to_list() == [
+        "Trial One ;NCT00000001; trial one",
+        None,
+    ]
+    assert frames["core.effect_estimates"]["trials"].to_list() == [
+        ["nct00000001", "trial one"],
+        None,
+    ]
