@@ -29,6 +29,7 @@ from pipelines.cli.common import (
     printable,
     read_only,
 )
+from pipelines.runtime.threads import started
 
 # Rows shown as a table at most (a table is for a person); csv and json stream every row.
 TABLE_ROWS = 10_000
@@ -148,21 +149,12 @@ def _in_a_thread(work: Callable[[], None], interrupted: _Interrupt) -> None:
     bytecodes of the main thread, which a query in the engine would hold until it ended."""
     import duckdb
 
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            work()
-        except BaseException as exc:
-            failure.append(exc)
-
-    worker = threading.Thread(target=run, name="query", daemon=True)
-    worker.start()
+    worker, outcome = started(work, "query")
     while worker.is_alive():
         worker.join(0.2)
-    if not failure or interrupted.pressed.is_set():
+    exc = outcome[0]
+    if not isinstance(exc, BaseException) or interrupted.pressed.is_set():
         return
-    exc = failure[0]
     if isinstance(exc, duckdb.OutOfMemoryException) or "max_temp_directory_size" in str(exc):
         fail(
             Exit.ERROR,

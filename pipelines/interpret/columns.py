@@ -104,8 +104,8 @@ class TableRoles:
 
 def table_roles(table: Table, vocab: Vocabulary) -> TableRoles:
     """The kind of a table and the role of each of its columns."""
-    width = max([len(table.header), *(len(row.cells) for row in table.rows)], default=0)
-    header = [*table.header, *[""] * (width - len(table.header))]
+    header = table.labels
+    width = len(header)
     comparative = vocab.columns.get(COMPARATIVE, {})
     scores = {}
     for column in range(width):
@@ -356,7 +356,7 @@ def _assign(scores: dict[tuple[int, str], tuple[float, float]], order: list[str]
     return assigned
 
 
-def _preclinical(header: list[str], vocab: Vocabulary) -> tuple[ColumnRole, ...] | None:
+def _preclinical(header: tuple[str, ...], vocab: Vocabulary) -> tuple[ColumnRole, ...] | None:
     """A profile table is told by its header alone: a parameter and a finding column."""
     roles = vocab.columns.get(PRECLINICAL, {})
     taken: dict[int, str] = {}

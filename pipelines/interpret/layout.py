@@ -144,7 +144,7 @@ def _row_role(row: Row, vocab: Vocabulary) -> str | None:
 def _by_row(table: Table, roles: TableRoles, vocab: Vocabulary) -> list[list[Entry]]:
     caption = comparison_of(clean(table.title), embedded=True)
     noted, noted_qualifiers = _notes(table, vocab)
-    header = [*table.header, *[""] * max(0, _width(table) - len(table.header))]
+    header = table.labels
     measures = {i: measure_named(header[i], vocab) for i in roles.positions("effect")}
     numbered: dict[str, str] = {}
     found = []
@@ -214,10 +214,6 @@ def _by_row(table: Table, roles: TableRoles, vocab: Vocabulary) -> list[list[Ent
     return found
 
 
-def _width(table: Table) -> int:
-    return max([len(table.header), *(len(row.cells) for row in table.rows)], default=0)
-
-
 def _printed(text: str) -> Printed:
     """A comparison cell as printed: 'A vs. B' with its qualifiers, or as it is when it is not
     two arms (read as one unknown arm twice)."""
@@ -225,7 +221,7 @@ def _printed(text: str) -> Printed:
 
 
 def _arms(
-    row: Row, roles: TableRoles, header: list[str], vocab: Vocabulary
+    row: Row, roles: TableRoles, header: tuple[str, ...], vocab: Vocabulary
 ) -> tuple[list[str], list[tuple[str, str, float]], list[str]]:
     """The arms' cells of a row: the treatments they name (intervention first), the values they
     print (with their headers), and the words they say of the result."""
@@ -285,7 +281,7 @@ def _notes(table: Table, vocab: Vocabulary) -> tuple[Printed | None, list[str]]:
     return None, qualifiers
 
 
-def _numbers_printed(row: Row, roles: TableRoles, header: list[str]) -> str:
+def _numbers_printed(row: Row, roles: TableRoles, header: tuple[str, ...]) -> str:
     """The result of a row that has no words, as printed: each number cell with its header, in
     the order of the columns."""
     shown = []

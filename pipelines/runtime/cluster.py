@@ -4,8 +4,9 @@ line naming what is wrong, not a traceback from deep inside a task."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
+
+from pipelines.runtime.threads import started
 
 
 class ClusterError(Exception):
@@ -18,16 +19,7 @@ def check_cluster(address: str, code_version: Callable[[], str], timeout: float 
     check has a deadline of three times `timeout`: a port that accepts a connection and never
     answers as a scheduler (not Dask at all) would otherwise hold the run, and its warehouse
     lock, for ever."""
-    outcome: list[int | BaseException] = []
-
-    def attempt() -> None:
-        try:
-            outcome.append(_check(address, code_version, timeout))
-        except BaseException as exc:
-            outcome.append(exc)
-
-    checking = threading.Thread(target=attempt, name="dask-preflight", daemon=True)
-    checking.start()
+    checking, outcome = started(lambda: _check(address, code_version, timeout), "dask-preflight")
     checking.join(3 * timeout)
     if not outcome:
         raise ClusterError(

@@ -162,24 +162,9 @@ def _padded(
     """A row of a rendering that places every cell in its column: too many cells is an issue,
     too few are padded (an issue), and leading empty cells continue the row above."""
     if len(cells) > len(header):
-        issues.append(
-            ParseIssue(
-                line_no,
-                "table_shape",
-                f"row has {len(cells)} cells but the header has {len(header)} columns",
-            )
-        )
+        issues.append(_misfit(line_no, len(cells), len(header)))
         return None
-    if len(cells) < len(header):
-        issues.append(
-            ParseIssue(
-                line_no,
-                "table_shape",
-                f"row has {len(cells)} cells but the header has {len(header)} columns; the missing cells are read as empty",
-            )
-        )
-    padding = tuple(Cell("", line_no) for _ in range(len(header) - len(cells)))
-    return continue_leading(Row(row_no, line_no, tuple(cells) + padding), above)
+    return _filled_out(cells, header, above, row_no, line_no, issues)
 
 
 def _fit_row(
@@ -200,13 +185,7 @@ def _fit_row(
     while filled and not filled[-1].text:
         filled.pop()
     if len(filled) > len(header):
-        issues.append(
-            ParseIssue(
-                line_no,
-                "table_shape",
-                f"row has {len(filled)} cells but the header has {len(header)} columns",
-            )
-        )
+        issues.append(_misfit(line_no, len(filled), len(header)))
         return None
     carried = len(header) - len(filled)
     if carried and len(cells) > len(filled):
@@ -221,13 +200,27 @@ def _fit_row(
             return None
         cells = [*continued(above, carried, line_no), *filled]
         return Row(row_no, line_no, tuple(cells), shifted=carried)
-    if carried:
-        issues.append(
-            ParseIssue(
-                line_no,
-                "table_shape",
-                f"row has {len(filled)} cells but the header has {len(header)} columns; the missing cells are read as empty",
-            )
-        )
-    padding = tuple(Cell("", line_no) for _ in range(carried))
-    return continue_leading(Row(row_no, line_no, tuple(filled) + padding), above)
+    return _filled_out(filled, header, above, row_no, line_no, issues)
+
+
+def _filled_out(
+    cells: list[Cell],
+    header: tuple[str, ...],
+    above: Row | None,
+    row_no: int,
+    line_no: int,
+    issues: list[ParseIssue],
+) -> Row:
+    """A row no wider than its header, padded with empty cells (an issue) and its leading empty
+    cells continuing the row above."""
+    if len(cells) < len(header):
+        issues.append(_misfit(line_no, len(cells), len(header), padded=True))
+    padding = tuple(Cell("", line_no) for _ in range(len(header) - len(cells)))
+    return continue_leading(Row(row_no, line_no, tuple(cells) + padding), above)
+
+
+def _misfit(line_no: int, cells: int, columns: int, padded: bool = False) -> ParseIssue:
+    read = "; the missing cells are read as empty" if padded else ""
+    return ParseIssue(
+        line_no, "table_shape", f"row has {cells} cells but the header has {columns} columns{read}"
+    )

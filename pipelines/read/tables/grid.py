@@ -13,7 +13,7 @@ from docutils.statemachine import StringList
 
 from pipelines.read.errors import ParseIssue
 from pipelines.read.tables.lines import Lines, joined
-from pipelines.read.tables.model import Cell, Grid, GridRow
+from pipelines.read.tables.model import Cell, Grid, GridRow, carried_down
 
 _BORDER = re.compile(r"^\s*\+[-=+:]+\+\s*$")
 _BODY = re.compile(r"^\s*[|+]")
@@ -55,11 +55,8 @@ def _expanded(parsed: list, line_of: list[int], *, header: bool) -> list[GridRow
         line_no = 0
         for column, entry in enumerate(parsed_row):
             if entry is None:
-                if column in carried:
-                    cell, left = carried.pop(column)
-                    if left > 1:
-                        carried[column] = (cell, left - 1)
-                    cells.append(cell)
+                if (above := carried_down(carried, column)) is not None:
+                    cells.append(above)
                 elif cells:
                     cells.append(cells[-1])
                 continue

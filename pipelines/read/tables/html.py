@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from lxml import html
 
-from pipelines.read.tables.model import Cell, Grid, GridRow
+from pipelines.read.tables.model import Cell, Grid, GridRow, carried_down
 
 _MAX_SPAN = 1000
 
@@ -54,12 +54,9 @@ def _expanded(rows: list[html.HtmlElement]) -> list[tuple[int, list[Cell]]]:
         written = iter(_cells(row))
         while True:
             column = len(cells)
-            if column in carried:
-                cell, remaining = carried.pop(column)
-                if remaining > 1:
-                    carried[column] = (cell, remaining - 1)
-                origin = cell.continued_from_line or cell.line_no
-                cells.append(Cell(cell.text, line_no, origin))
+            if (above := carried_down(carried, column)) is not None:
+                origin = above.continued_from_line or above.line_no
+                cells.append(Cell(above.text, line_no, origin))
                 continue
             element = next(written, None)
             if element is None:

@@ -3,6 +3,7 @@ notes; and the `Grid` a rendering's reader hands to `assemble` to become one."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from pipelines.read.errors import ParseIssue
@@ -48,6 +49,12 @@ class Table:
     notes: tuple[str, ...] = ()
     span: tuple[int, int] = (0, 0)
 
+    @functools.cached_property
+    def labels(self) -> tuple[str, ...]:
+        """One header label per column of the widest row ('' where the header has none)."""
+        width = max([len(self.header), *(len(row.cells) for row in self.rows)], default=0)
+        return (*self.header, *[""] * (width - len(self.header)))
+
 
 @dataclass(frozen=True)
 class GridRow:
@@ -81,3 +88,14 @@ class Caption:
     number: int | None
     title: str
     line_no: int
+
+
+def carried_down(carried: dict[int, tuple[Cell, int]], column: int) -> Cell | None:
+    """The cell a row above spans into `column` (readers keep them as {column: (cell, rows
+    left)}), with one row fewer left; None when nothing spans into it."""
+    if column not in carried:
+        return None
+    cell, left = carried.pop(column)
+    if left > 1:
+        carried[column] = (cell, left - 1)
+    return cell
