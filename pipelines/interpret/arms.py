@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 
 from pipelines.interpret.abbreviations import expanded
-from pipelines.interpret.columns import COMPARISON_JOINER, outside_parentheses
+from pipelines.interpret.columns import COMPARISON_JOINER, PARENTHESIZED, outside_parentheses
 from pipelines.interpret.treatments import Treatment, treatment
 from pipelines.interpret.vocab import Vocabulary
 from pipelines.read.text import clean
@@ -28,7 +28,6 @@ _SAME = re.compile(r"^\s*the same\b", re.IGNORECASE)
 _QUALIFIER = re.compile(r"\s*[;,:]\s*|\s+(?:for|in|among|at|over)\s+(?=\S)", re.IGNORECASE)
 _SPLIT_QUALIFIERS = re.compile(r"\s*[;,]\s*")
 _LEAD = re.compile(r"[,;:.]\s+")
-_PARENTHESIZED = re.compile(r"\([^()]*\)")
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,7 @@ def comparison_of(text: str, embedded: bool = False) -> Printed | None:
         return None
     rest = text[tail.end() :] if tail else ""
     qualifiers = [*_PARENS.findall(text[start:end])]
-    qualifiers += [q for q in _SPLIT_QUALIFIERS.split(_PARENTHESIZED.sub(_inner, rest)) if q]
+    qualifiers += [q for q in _SPLIT_QUALIFIERS.split(PARENTHESIZED.sub(_inner, rest)) if q]
     return Printed(
         f"{first}{joiner.group(0)}{second}",
         text[:start].strip(" ,;:"),

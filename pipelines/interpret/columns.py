@@ -63,7 +63,7 @@ _ESTIMATE = re.compile(
     re.IGNORECASE,
 )
 _LETTER_START = re.compile(r"^\W*[^\W\d_]")
-_PARENTHESIZED = re.compile(r"\([^()]*\)")
+PARENTHESIZED = re.compile(r"\([^()]*\)")
 _P_CELL = re.compile(r"^\s*(?:p\s*)?(?:[<>=\u2264\u2265]\s*)?0?\.\d+\s*$|^\s*NS\s*$", re.IGNORECASE)
 ARM_WORDS = 8
 
@@ -220,7 +220,7 @@ def is_comparison(text: str, vocab: Vocabulary) -> bool:
         return False
     return all(
         (vocab.compound_terms.find(side) or _LETTER_START.match(side))
-        and len(_PARENTHESIZED.sub(" ", side).split()) <= SHORT_WORDS
+        and len(PARENTHESIZED.sub(" ", side).split()) <= SHORT_WORDS
         for side in sides
     ) and not ARM_NUMBERS.search(text)
 
@@ -228,7 +228,7 @@ def is_comparison(text: str, vocab: Vocabulary) -> bool:
 def outside_parentheses(text: str) -> str:
     """The text with what parentheses hold blanked out (same length), so splits skip it."""
     while True:
-        blanked = _PARENTHESIZED.sub(lambda m: " " * len(m.group(0)), text)
+        blanked = PARENTHESIZED.sub(lambda m: " " * len(m.group(0)), text)
         if blanked == text:
             return text
         text = blanked

@@ -128,7 +128,7 @@ def _clause(
     elif named:
         subject = named[0]
     elif len(references) == 1:
-        subject = _other(references.pop())
+        subject = other_arm(references.pop())
     else:
         return None, None, f"'{directional[0].text}' names no compared treatment"
     votes = set()
@@ -136,7 +136,7 @@ def _clause(
         better = _better(phrase, clause, polarity, vocab)
         if better is None:
             return None, None, f"'{phrase.text}' needs the outcome's polarity, which is unknown"
-        votes.add(subject if better else _other(subject))
+        votes.add(subject if better else other_arm(subject))
     if len(votes) > 1:
         return None, None, "its phrases favour different arms"
     return None, votes.pop(), None
@@ -166,7 +166,7 @@ def counted_polarity(text: str, event: Match, vocab: Vocabulary) -> str:
     'flare-free' days, patients 'free of flares' or with 'no flare' are too (its absence)."""
     polarity = vocab.event_polarity[event.term_id]
     absent = _FREE_AFTER.match(text[event.end :]) or _FREE_BEFORE.search(text[: event.start])
-    return ("higher" if polarity == "lower" else "lower") if absent else polarity
+    return opposite(polarity) if absent else polarity
 
 
 def statement_polarity(text: str, polarity: str | None, vocab: Vocabulary) -> str | None:
@@ -177,5 +177,10 @@ def statement_polarity(text: str, polarity: str | None, vocab: Vocabulary) -> st
     return counted_polarity(clause, counted[0], vocab) if counted else polarity
 
 
-def _other(arm: str) -> str:
+def other_arm(arm: str) -> str:
     return "comparator" if arm == "intervention" else "intervention"
+
+
+def opposite(polarity: str) -> str:
+    """The other polarity: what fewer of something is, when more of it is `polarity`."""
+    return "higher" if polarity == "lower" else "lower"

@@ -24,7 +24,8 @@ from typing import Any
 import polars as pl
 
 from pipelines.interpret.ages import population_from_ages
-from pipelines.interpret.terms import TermLog
+from pipelines.interpret.direction import opposite
+from pipelines.interpret.terms import TermLog, fold
 from pipelines.interpret.timepoints import weeks
 from pipelines.interpret.treatments import Treatment, treatment, treatment_columns
 from pipelines.interpret.vocab import Vocabulary
@@ -78,7 +79,7 @@ def load_estimates(
             continue
         errors += [SourceError.of(pulled, issue) for issue in decoding + issues]
         for line_no, row in rows:
-            identity = stable_id("est", pulled.source_id, *map(_folded, _identity(row)))
+            identity = stable_id("est", pulled.source_id, *map(fold, _identity(row)))
             estimate_id = (
                 stable_id("est", identity, line_no) if identity in identities else identity
             )
@@ -136,12 +137,8 @@ def _identity(row: Row) -> list[str]:
     return [row.get(name) or "" for name in IDENTITY]
 
 
-def _folded(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
 def _listed(trials: str | None) -> list[str] | None:
-    names = [_folded(name) for name in (trials or "").split(";") if name.strip()]
+    names = [fold(name) for name in (trials or "").split(";") if name.strip()]
     return sorted(set(names)) or None
 
 
@@ -329,7 +326,7 @@ def _measure_polarity(
     polarity = vocab.polarity.get(outcome_id or "")
     if polarity is None:
         return None, None
-    turned = {"higher": "lower", "lower": "higher"}[polarity] if inverted else polarity
+    turned = opposite(polarity) if inverted else polarity
     return turned, "outcome"
 
 

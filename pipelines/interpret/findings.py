@@ -14,6 +14,7 @@ from pipelines.interpret.columns import GRADE_SYMBOL
 from pipelines.interpret.direction import (
     Reading,
     counted_polarity,
+    opposite,
     read_direction,
     statement_polarity,
 )
@@ -248,7 +249,7 @@ def _polarity(
         event = vocab.polarity.get(outcome) if outcome is not None else None
     if event is None or not _TIME_TO.search(outcome_text):
         return event, event
-    return ("lower" if event == "higher" else "higher"), event
+    return opposite(event), event
 
 
 def _grade(text: str, vocab: Vocabulary) -> str:

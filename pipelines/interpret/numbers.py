@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipelines.interpret.direction import NEUTRAL, ArmMention, Reading
+from pipelines.interpret.direction import NEUTRAL, ArmMention, Reading, other_arm
 from pipelines.interpret.vocab import Vocabulary
 
 _SIGNIFICANCE = 0.05
@@ -221,7 +221,7 @@ def said(
     if len(more) != 1 or polarity is None:
         return None
     higher = "intervention" if more.pop() else "comparator"
-    arm = higher if polarity == "higher" else _other(higher)
+    arm = higher if polarity == "higher" else other_arm(higher)
     return Said(f"favours_{arm}", numbers.significant, "the arms' values")
 
 
@@ -238,12 +238,12 @@ def _effect(
     if scale == "difference":
         if negative_favours is None:
             return None
-        return negative_favours if found.value < null else _other(negative_favours)
+        return negative_favours if found.value < null else other_arm(negative_favours)
     polarity = found.counts or polarity
     if polarity is None:
         return None
     more = "intervention" if found.value > null else "comparator"
-    return more if polarity == "higher" else _other(more)
+    return more if polarity == "higher" else other_arm(more)
 
 
 def _middle(low: str, high: str | None) -> float:
@@ -252,10 +252,6 @@ def _middle(low: str, high: str | None) -> float:
 
 def _number(text: str) -> float:
     return float(text.replace("\u2212", "-"))
-
-
-def _other(arm: str) -> str:
-    return "comparator" if arm == "intervention" else "intervention"
 
 
 def reconciled(words: Reading, numbers: Said | None) -> Reading:
