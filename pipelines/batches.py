@@ -11,7 +11,6 @@ import io
 import logging
 import os
 import shutil
-import traceback
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -25,7 +24,7 @@ from pipelines.interpret.normalize import Rows, normalize_guide
 from pipelines.interpret.resolve import RecordIndex
 from pipelines.interpret.vocab import Vocabulary, read_vocabulary
 from pipelines.pull.sources import PulledFile, SourceError
-from pipelines.read.errors import FileError
+from pipelines.read.errors import FileError, defect
 from pipelines.read.guide import parse_guide
 from pipelines.runtime import failpoints
 from pipelines.store.layout import remove_folder, visible_folders
@@ -107,7 +106,7 @@ def process_batch(
                 finding["file"],
                 finding["line_no"],
                 "unjudged",
-                f"this finding could not be judged against the estimates ({_defect(exc)}); it "
+                f"this finding could not be judged against the estimates ({defect(exc)}); it "
                 "is kept without a verdict",
             )
             for finding, exc in unjudged
@@ -135,7 +134,7 @@ def normalize_batch(
             continue
         except Exception as exc:  # one document's defect costs that document, never the run
             _log.exception("%s could not be read", pulled.file)
-            message = f"could not be read ({_defect(exc)}); the other documents carry on"
+            message = f"could not be read ({defect(exc)}); the other documents carry on"
             error = SourceError(pulled.source_id, pulled.file, None, "internal", message)
             rows["quality.source_errors"].append(asdict(error))
             continue
@@ -144,15 +143,6 @@ def normalize_batch(
     for reference in rows["core.references"]:
         reference.update(records.resolve(reference["title"]).columns())
     return rows
-
-
-def _defect(exc: Exception) -> str:
-    """An exception in one line a person can report: its type, message and where it was raised."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    ours = [f for f in frames if "/pipelines/" in f.filename] or frames
-    where = f" at {Path(ours[-1].filename).name}:{ours[-1].lineno}" if ours else ""
-    text = str(exc).splitlines()[0][:120] if str(exc) else ""
-    return f"{type(exc).__name__}{': ' + text if text else ''}{where}"
 
 
 def shard_complete(directory: Path) -> bool:

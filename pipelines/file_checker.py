@@ -1,8 +1,9 @@
 """`dermevidence validate`: the parse, normalize and validate stages on given files, nothing loaded.
 
 What a file is comes from its content: a vocabulary CSV by its name, a bibliographic file by its
-first bytes, an estimates CSV by its header (most of the estimates columns), anything else is read
-as a guide (text or HTML). A file that is none of these (read as a guide, it yields no finding)
+first bytes, an estimates CSV by its header (most of the estimates columns); a page the registry
+lists under an estimates entry is read as published analysis tables; anything else is read as a
+guide (text or HTML). A file that is none of these (read as a guide, it yields no finding)
 is not checked, and said so.
 """
 
@@ -30,8 +31,15 @@ class Checked:
 def check_files(paths: list[Path], registry: Path) -> Checked:
     """Problems as 'file:line: message' lines and the files not checked; vocabularies and
     records taken from the registry."""
-    entries = [e for e in load_registry(registry).local if e.kind in ("vocab", "references")]
-    registered, _ = pull(entries, registry.parent)
+    kinds = ("vocab", "references", "estimates")
+    registered, _ = pull(
+        [e for e in load_registry(registry).local if e.kind in kinds], registry.parent
+    )
+    tables = {
+        Path(pulled.path).resolve()
+        for pulled in records(of_kind(registered, "estimates"))
+        if Path(pulled.name).suffix.lower() != ".csv"
+    }
     frames, _, _ = load_vocabularies(records(of_kind(registered, "vocab")))
     vocab = build_vocabulary(frames)
     bibliographic, _, _ = load_bibliography(records(of_kind(registered, "references")))
@@ -48,7 +56,7 @@ def check_files(paths: list[Path], registry: Path) -> Checked:
             _, quarantine, errors = load_vocabularies([_as_pulled(path, "vocab")])
         elif bibliography.sniff(data) is not None:
             _, quarantine, errors = load_bibliography([_as_pulled(path, "references")])
-        elif _estimates_header(data):
+        elif _estimates_header(data) or path.resolve() in tables:
             _, quarantine, errors = load_estimates([_as_pulled(path, "estimates")], vocab)
         else:
             shard = process_batch([_as_pulled(path, "guide")], vocab, index)

@@ -96,6 +96,15 @@ class ColumnRoles(Provenance):
     )
 
 
+class RowsWithoutEstimate(Provenance):
+    table_no: int = pa.Field(ge=1, description="Number of the table on its page, as printed.")
+    label: str = pa.Field(description="The row's first cell as printed (outcome or subgroup).")
+    printed: str = pa.Field(
+        description="What the row prints where an estimate belongs ('Subtotals only', 'Not estimable', '0.0 [0.0, 0.0]')."
+    )
+    reason: str = pa.Field(description="Why the row gives no estimate, in words.")
+
+
 DATASETS = (
     Dataset(
         name="quality.quarantine",
@@ -120,6 +129,12 @@ DATASETS = (
         model=ColumnRoles,
         description="How each column of each table was read: the role it was given and the header and cell scores that decided it, for a person to review.",
         key=("source_id", "table_id", "column_no"),
+    ),
+    Dataset(
+        name="quality.rows_without_estimate",
+        model=RowsWithoutEstimate,
+        description="Rows of published analysis tables (an estimates source that is not a CSV) that print no estimate, each with why: never read as an estimate of zero.",
+        key=("source_id", "file", "line_no"),
     ),
     Dataset(
         name="quality.checks",

@@ -239,6 +239,24 @@ def test_validate_reads_estimates_csvs_and_names_the_files_it_did_not_check(tmp_
     assert out[-1] == "1 file(s) checked, 1 problem(s), 1 not checked."
 
 
+def test_validate_reads_a_page_the_registry_lists_as_estimates_as_published_tables(project):
+    tables = project / "raw" / "tables"
+    shutil.copytree(DATA / "estimate_tables", tables)
+    (tables / "notes.txt").write_text("Topical tacrolimus\n\nNo table, only words.\n")
+    registry = project / "raw" / "sources.toml"
+    entry = '\n[[source]]\nid = "review-tables"\nkind = "estimates"\npath = "tables/*"\n'
+    registry.write_text(registry.read_text(encoding="utf-8") + entry, encoding="utf-8")
+    pages = sorted(tables.iterdir())
+    result = runner.invoke(app, ["validate", *map(str, pages), "--sources", str(registry)])
+    assert result.exit_code == Exit.ISSUES
+    assert result.output.splitlines() == [
+        f"{tables / 'notes.txt'}:1: no table of this page prints an estimate with its interval "
+        "(an effect column, or a result read as one); an estimates source that is not a CSV is "
+        "read as published analysis tables (README: 'Estimates from published tables')",
+        "5 file(s) checked, 1 problem(s).",
+    ]
+
+
 def test_run_exit_codes_for_config_errors_and_no_sources(prefect_api, project, monkeypatch):
     registry = project / "raw" / "sources.toml"
     arguments = ["run", "--sources", str(registry), "--warehouse", str(project / "warehouse")]

@@ -45,7 +45,16 @@ QUALIFIERS = ("population", "condition")
 # The arms' columns (one per trial, 'First trial Active'), effects and comments: any number too.
 MULTIPLE = (*QUALIFIERS, "intervention", "comparator", "effect", "comments")
 # Roles a column plays only when its header says so: their cells alone look like other roles'.
-HEADED = ("intervention", "comparator", "method", "p_value", "favours", "comments")
+HEADED = (
+    "intervention",
+    "comparator",
+    "method",
+    "p_value",
+    "favours",
+    "comments",
+    "studies",
+    "participants",
+)
 MIN_SCORE = 0.5
 HEADER_PARTIAL = 0.8
 HEADER_FUZZY = 88.0
@@ -311,6 +320,8 @@ _FITS = {
     "p_value": _p_value,
     "favours": _header_only,
     "comments": _header_only,
+    "studies": _header_only,
+    "participants": _header_only,
 }
 
 

@@ -19,19 +19,23 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import asdict
+from pathlib import PurePosixPath
 from typing import Any
 
 import polars as pl
 
 from pipelines.interpret.ages import population_from_ages
 from pipelines.interpret.direction import opposite
+from pipelines.interpret.published_estimates import published_rows
 from pipelines.interpret.terms import TermLog, fold
 from pipelines.interpret.timepoints import weeks
 from pipelines.interpret.treatments import Treatment, treatment, treatment_columns
 from pipelines.interpret.vocab import Vocabulary
 from pipelines.pull.sources import PulledFile, SourceError
 from pipelines.read.csv_rows import Row, read_csv_rows
-from pipelines.read.errors import FileError, ParseIssue, decode
+from pipelines.read.errors import FileError, ParseIssue, decode, defect
+from pipelines.read.guide import parse_guide
 from pipelines.read.text import brief, mentions_retraction, stable_id
 from pipelines.validate import quarantine_row, validate_rows
 from schemas import BY_NAME
@@ -40,10 +44,16 @@ from schemas.effect_estimates import IDENTITY, OPTIONAL
 RAW = BY_NAME["raw.effect_estimates"]
 CORE = BY_NAME["core.effect_estimates"]
 TERMS = BY_NAME["quality.term_matches"]
+UNESTIMATED = BY_NAME["quality.rows_without_estimate"]
 # The CSV's columns are raw.effect_estimates' columns after its provenance and key.
 RAW_COLUMNS = [
     name for name in RAW.columns() if name not in ("source_id", "file", "line_no", "estimate_id")
 ]
+_NO_TABLES = (
+    "no table of this page prints an estimate with its interval (an effect column, or a result "
+    "read as one); an estimates source that is not a CSV is read as published analysis tables "
+    "(README: 'Estimates from published tables')"
+)
 _PMID = re.compile(r"\bPMID:?\s*(\d+)", re.IGNORECASE)
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s;]+?)(?=[;,\s]|\.?$)")
 _PMCID = re.compile(r"\b(PMC\d+)\b")
@@ -69,13 +79,23 @@ def load_estimates(
     """Every row of every estimates file: kept as printed, then typed, matched and validated."""
     raw_rows: list[dict[str, Any]] = []
     errors: list[SourceError] = []
+    unestimated: list[dict[str, Any]] = []
     identities: dict[str, str] = {}  # a row's id → the id of what it prints
     for pulled in files:
         try:
-            text, decoding = decode(pulled.path.read_bytes(), "CSV of effect estimates")
-            rows, issues = read_estimates_csv(text)
+            if PurePosixPath(pulled.name).suffix.lower() == ".csv":
+                text, decoding = decode(pulled.path.read_bytes(), "CSV of effect estimates")
+                rows, issues = read_estimates_csv(text)
+            else:
+                rows, issues, none = _published(pulled, vocab)
+                decoding = []
+                unestimated += none
         except FileError as exc:
             errors.append(SourceError.of(pulled, exc))
+            continue
+        except Exception as exc:  # one page's defect costs that page, never the run
+            message = f"could not be read ({defect(exc)}); the other files carry on"
+            errors.append(SourceError(pulled.source_id, pulled.file, None, "internal", message))
             continue
         errors += [SourceError.of(pulled, issue) for issue in decoding + issues]
         for line_no, row in rows:
@@ -112,8 +132,27 @@ def load_estimates(
         RAW.name: RAW.frame(raw_rows),
         CORE.name: counted,
         TERMS.name: TERMS.frame([row for log in logs.values() for row in log.rows()]),
+        UNESTIMATED.name: UNESTIMATED.frame(unestimated),
     }
     return frames, quarantine + checked.quarantine + duplicates, errors
+
+
+def _published(
+    pulled: PulledFile, vocab: Vocabulary
+) -> tuple[list[tuple[int, Row]], list[ParseIssue], list[dict[str, Any]]]:
+    """A published analysis page's estimates, the reader's issues, and its rows that print no
+    estimate (as quality.rows_without_estimate rows)."""
+    try:
+        guide = parse_guide(pulled.path.read_bytes())
+    except FileError as exc:
+        if exc.error != "not_a_guide":
+            raise
+        raise FileError("no_estimates", _NO_TABLES) from exc
+    rows, none = published_rows(guide, vocab)
+    if not rows and not none:
+        raise FileError("no_estimates", _NO_TABLES)
+    context = {"source_id": pulled.source_id, "file": pulled.file}
+    return rows, guide.issues, [{**context, **asdict(row)} for row in none]
 
 
 def _counted_once(

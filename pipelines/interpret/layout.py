@@ -66,6 +66,7 @@ class Entry:
     populations: tuple[str, ...] = ()
     qualifiers: tuple[str, ...] = ()
     cited: tuple[int, ...] = ()
+    subgroup: str = ""  # a numbered subgroup's own label ('3 weeks'); `outcome` ends with it
 
 
 def entries(table: Table, roles: TableRoles, vocab: Vocabulary) -> list[list[Entry]]:
@@ -168,7 +169,7 @@ def _by_row(table: Table, roles: TableRoles, vocab: Vocabulary) -> list[list[Ent
         printed = printed or grouped or caption or noted
         if printed is None and roles.positions("comparison"):
             printed = Printed("")  # an empty comparison cell: read as no known arm
-        numbered_outcome = _numbered(outcome, numbered)
+        numbered_outcome, subgroup = _numbered(outcome, numbered)
         outcome = numbered_outcome or outcome or ("" if grouped else group)
         method = measure_named(cell.get("method", ""), vocab)
         effects = [
@@ -208,6 +209,7 @@ def _by_row(table: Table, roles: TableRoles, vocab: Vocabulary) -> list[list[Ent
                     tuple(cells.get("population", [])),
                     tuple(qualifiers),
                     tuple(citation_numbers(" ".join(c.text for c in row.cells))),
+                    subgroup,
                 )
             ]
         )
@@ -243,16 +245,16 @@ def _arms(
     return [names[role] for role in ARMS if role in names], values, words
 
 
-def _numbered(outcome: str, numbered: dict[str, str]) -> str:
+def _numbered(outcome: str, numbered: dict[str, str]) -> tuple[str, str]:
     """A numbered outcome ('5.1 IGA response') without its number; a subgroup ('5.1.1 3 weeks')
-    as its parent's outcome and its own label. Remembers each for the rows below."""
+    as its parent's outcome and its own label, and the label. Remembers each for the rows below."""
     found = _NUMBERED.match(outcome)
     if found is None:
-        return ""
+        return "", ""
     number, label = found.group("number"), found.group("label")
     parent = numbered.get(number.rsplit(".", 1)[0])
     numbered[number] = f"{parent}, {label}" if parent else label
-    return numbered[number]
+    return numbered[number], label if parent else ""
 
 
 def _notes(table: Table, vocab: Vocabulary) -> tuple[Printed | None, list[str]]:

@@ -27,14 +27,23 @@ _WEEKS = {"day": 1 / 7, "week": 1.0, "month": 52 / 12, "year": 52.0}
 @functools.lru_cache(maxsize=1 << 12)
 def weeks(text: str | None) -> float | None:
     """The first duration the text prints, in weeks; None without one."""
-    text = text or ""
-    match = next((m for m in _DURATION.finditer(text) if not _aged(text, m.start())), None)
+    match = _first_duration(text or "")
     if not match:
         return None
     amount, unit = (
         (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
     )
     return round(float(amount) * _WEEKS[unit.lower()], 2)
+
+
+def duration(text: str | None) -> str | None:
+    """The first duration the text prints, as printed ('4 weeks' of 'after 4 weeks of use')."""
+    match = _first_duration(text or "")
+    return match.group(0) if match else None
+
+
+def _first_duration(text: str) -> re.Match[str] | None:
+    return next((m for m in _DURATION.finditer(text) if not _aged(text, m.start())), None)
 
 
 def _aged(text: str, start: int) -> bool:

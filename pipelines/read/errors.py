@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import traceback
 from dataclasses import dataclass
+from pathlib import Path
 
 
 class FileError(ValueError):
@@ -172,3 +174,12 @@ def _not_utf8_file(encoding: str) -> ParseIssue:
         "encoding",
         f"not UTF-8; read as {encoding} (its byte-order mark), so re-save the file as UTF-8",
     )
+
+
+def defect(exc: Exception) -> str:
+    """An exception in one line a person can report: its type, message and where it was raised."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in frames if "/pipelines/" in f.filename] or frames
+    where = f" at {Path(ours[-1].filename).name}:{ours[-1].lineno}" if ours else ""
+    text = str(exc).splitlines()[0][:120] if str(exc) else ""
+    return f"{type(exc).__name__}{': ' + text if text else ''}{where}"

@@ -113,7 +113,7 @@ def test_release_matches_manifest_and_reads_back_everywhere(seed_run):
     exports = warehouse / "exports"
     assert exports.is_symlink()
     manifest = json.loads((exports / "manifest.json").read_text())
-    assert manifest["schema_version"] == "2.3.0" and manifest["run_id"]
+    assert manifest["schema_version"] == "2.4.0" and manifest["run_id"]
     assert verify_release(exports) == []
     by_dataset = {entry["dataset"]: entry for entry in manifest["files"]}
     assert set(by_dataset) >= {

@@ -179,7 +179,8 @@ def _fit_row(
 
     Merged cells are written two ways: a row that ends in empty cells has its filled cells
     shifted right, the leading ones carried down from the row above; a row of full width whose
-    first cells are empty continues those cells of the row above.
+    first cells are empty continues those cells of the row above. The first row has nothing
+    above it to continue: its empty last cells are empty cells.
     """
     filled = list(cells)
     while filled and not filled[-1].text:
@@ -188,19 +189,11 @@ def _fit_row(
         issues.append(_misfit(line_no, len(filled), len(header)))
         return None
     carried = len(header) - len(filled)
-    if carried and len(cells) > len(filled):
-        if above is None:
-            issues.append(
-                ParseIssue(
-                    line_no,
-                    "table_shape",
-                    "row ends in an empty cell (a merged cell) but there is no row above to continue",
-                )
-            )
-            return None
+    if carried and len(cells) > len(filled) and above is not None:
         cells = [*continued(above, carried, line_no), *filled]
         return Row(row_no, line_no, tuple(cells), shifted=carried)
-    return _filled_out(filled, header, above, row_no, line_no, issues)
+    fitted = cells if len(cells) <= len(header) else filled
+    return _filled_out(list(fitted), header, above, row_no, line_no, issues)
 
 
 def _filled_out(

@@ -6,8 +6,11 @@ rules, one line each:
   participants ('2 (639)'), a fraction, a percentage, a number, a dash, or a word that ends at
   least two thirds of the lines (a grade) is a cell; what is left at the start is the first cell.
 - It is a table when at least three lines give the same types in the same order, a typed cell
-  among them; those lines are its rows. The line above them is its header, told by no types, kept
-  as a note; the columns have no labels.
+  among them; those lines are its rows. A line that gives more cells of those types is read
+  with no more typed cells than they have (the first cell may end in a number: 'EASI 75'). A
+  line of text alone among the rows is a group row ('Crisaborole 2% vs vehicle').
+- The line above the rows is its header, told by no types, kept as a note; the columns have no
+  labels.
 """
 
 from __future__ import annotations
@@ -50,11 +53,14 @@ def read(lines: Lines, index: int) -> tuple[Grid, int] | None:
     types, count = signatures.most_common(1)[0]
     if count < MIN_ROWS or len(types) < 2 or set(types) <= {"text", "word"}:
         return None
-    rows = [
-        GridRow(line_no, tuple(Cell(text, line_no) for text in cells))
-        for line_no, (row_types, cells) in split[1:]
-        if row_types == types
-    ]
+    rows = []
+    for (line_no, text), (_, (row_types, cells)) in zip(block[1:], split[1:], strict=True):
+        if row_types != types and len(row_types) > len(types):
+            row_types, cells = _cells(text, grade, limit=len(types) - 1)
+        if row_types == types:
+            rows.append(GridRow(line_no, tuple(Cell(cell, line_no) for cell in cells)))
+        elif row_types == ("text",):
+            rows.append(_group_row(line_no, text, len(types)))
     header = GridRow(block[0][0], tuple(Cell("", block[0][0]) for _ in types), header=True)
     return Grid([header, *rows], marks_header=True), end
 
@@ -71,14 +77,21 @@ def _grade_word(texts: list[str]) -> str | None:
     )
 
 
-def _cells(text: str, grade: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(types, cells) of a line read from its end."""
+def _group_row(line_no: int, text: str, width: int) -> GridRow:
+    cells = (Cell(text.strip(), line_no), *[Cell("", line_no)] * (width - 1))
+    return GridRow(line_no, cells, spans=True)
+
+
+def _cells(
+    text: str, grade: str | None, limit: int | None = None
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(types, cells) of a line read from its end, at most `limit` typed cells."""
     rest, types, cells = text.strip(), [], []
     if grade and (found := re.search(rf"(?:^|\s)({grade})\s*$", rest)):
         types.append("word")
         cells.append(found.group(1))
         rest = rest[: found.start()].rstrip()
-    while rest:
+    while rest and (limit is None or len(types) < limit):
         for name, pattern in _AT_END:
             found = pattern.search(rest)
             if found and found.start(1) > 0:
