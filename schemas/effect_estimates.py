@@ -178,12 +178,22 @@ class EffectEstimates(Provenance):
     intervention_n: int | None = pa.Field(
         nullable=True,
         ge=1,
-        description="Intervention arm size, for arm-level rows where the note prints it.",
+        description="Intervention arm size, where the note prints it (both arms' sizes of an arm-level row, or both arms' events and totals, '20/28 vs 6/29').",
     )
     comparator_n: int | None = pa.Field(
         nullable=True,
         ge=1,
-        description="Comparator arm size, for arm-level rows where the note prints it.",
+        description="Comparator arm size, where the note prints it (as intervention_n).",
+    )
+    intervention_events: int | None = pa.Field(
+        nullable=True,
+        ge=0,
+        description="Participants with the event in the intervention arm, where both arms' events and totals are printed (the note of a CSV row, the arms' n/N cells of a published table).",
+    )
+    comparator_events: int | None = pa.Field(
+        nullable=True,
+        ge=0,
+        description="Participants with the event in the comparator arm (as intervention_events).",
     )
     derivation: str | None = pa.Field(
         nullable=True,

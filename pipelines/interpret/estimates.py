@@ -247,8 +247,8 @@ def normalize_estimate(
     source = None
     if derived is not None and sizes is not None:
         source = f"{estimate:g}% of {sizes[0]} vs {comparator_value:g}% of {sizes[1]}"
-    counts = _arm_counts(note) if derived is None and ci_low is None else None
-    if counts is not None:
+    counts = _arm_counts(note)
+    if counts is not None and derived is None and ci_low is None:
         (events, n1), (comparator_events, n2) = counts
         derived = _katz(100 * events / n1, 100 * comparator_events / n2, (n1, n2))
         source = f"{events}/{n1} vs {comparator_events}/{n2}" if derived else None
@@ -291,8 +291,10 @@ def normalize_estimate(
         "n_trials": n_trials,
         "n_participants": n_participants,
         "comparator_value": comparator_value,
-        "intervention_n": sizes[0] if sizes else None,
-        "comparator_n": sizes[1] if sizes else None,
+        "intervention_n": sizes[0] if sizes else counts[0][1] if counts else None,
+        "comparator_n": sizes[1] if sizes else counts[1][1] if counts else None,
+        "intervention_events": counts[0][0] if counts else None,
+        "comparator_events": counts[1][0] if counts else None,
         "derivation": _derivation(derived, source),
         "benefit_estimate": benefit[0],
         "benefit_ci_low": benefit[1],

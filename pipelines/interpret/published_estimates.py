@@ -189,7 +189,7 @@ def _row(
         "n_participants": participants,
         "favours": entry.favours or None,
         "url": None,
-        "note": _note(entry, table, roles),
+        "note": _note(entry, table, roles, vocab),
     }
 
 
@@ -240,21 +240,36 @@ def _counts(row: Row, roles: TableRoles) -> tuple[str | None, str | None]:
     return said["studies"], said["participants"]
 
 
-def _note(entry: Entry, table: Table, roles: TableRoles) -> str:
-    """Where the number was read, and the arms' events where the row prints them ('40/69 vs
-    28/72': what estimates.normalize_estimate derives a ratio from when there is no interval)."""
+def _note(entry: Entry, table: Table, roles: TableRoles, vocab: Vocabulary) -> str:
+    """Where the number was read, and both arms' events and totals where the row prints them
+    ('events 40/69 vs 28/72', intervention first: what estimates.normalize_estimate reads)."""
     where = f"read from table {table.table_no}"
     if title := clean(table.title):
         where += f" ('{title}')"
     label = clean(entry.row.cells[0].text) if entry.row.cells else ""
     where += f", row '{label}'"
-    counts = [
-        found.group(0)
-        for role in ("intervention", "comparator")
-        for i in roles.positions(role)
-        if i < len(entry.row.cells) and (found := _COUNTS.search(entry.row.cells[i].text))
-    ]
-    return f"{where}; events {counts[0]} vs {counts[1]}" if len(counts) == 2 else where
+    events = _events(entry, table, roles, vocab)
+    return f"{where}; events {events[0]} vs {events[1]}" if events else where
+
+
+def _events(
+    entry: Entry, table: Table, roles: TableRoles, vocab: Vocabulary
+) -> tuple[str, str] | None:
+    """Each arm's 'n/N', intervention first: an arm column is the arm its header names
+    ('Vehicle n/N'), else the arm its role says."""
+    compared = COMPARISON_JOINER.split(without_qualifiers(clean(entry.comparison)))
+    named = [treatment(side, vocab).compound for side in compared] if len(compared) == 2 else []
+    found: dict[str, str] = {}
+    for role in ("intervention", "comparator"):
+        for i in roles.positions(role):
+            cells = entry.row.cells
+            count = _COUNTS.search(cells[i].text) if i < len(cells) else None
+            if count is None:
+                continue
+            header = treatment(table.labels[i], vocab).compound
+            arm = ("intervention", "comparator")[named.index(header)] if header in named else role
+            found.setdefault(arm, count.group(0))
+    return (found["intervention"], found["comparator"]) if len(found) == 2 else None
 
 
 def _citation(guide: ParsedGuide) -> tuple[str | None, str | None]:

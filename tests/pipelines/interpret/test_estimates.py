@@ -289,6 +289,8 @@ def test_both_arms_counts_in_a_note_give_a_katz_risk_ratio(estimates):
         "favours_intervention",
         None,
     )
+    arms = ("intervention_events", "intervention_n", "comparator_events", "comparator_n")
+    assert tuple(row[column] for column in arms) == (20, 28, 6, 29)
 
 
 def test_arm_percentages_without_both_sizes_stay_uncounted_and_say_why(estimates):

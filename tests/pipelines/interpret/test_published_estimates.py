@@ -292,3 +292,32 @@ def test_a_page_with_no_estimate_is_a_source_error_naming_the_file(vocab, tmp_pa
     assert [(e.file, e.error) for e in errors] == [("tables/notes.txt", "no_estimates")]
     assert "published analysis tables" in errors[0].message
     assert frames["core.effect_estimates"].height == 0 and quarantine == []
+
+
+def test_each_arms_events_are_read_from_the_column_its_header_names(vocab, tmp_path):
+    # A worked table for the rule (its counts are not a source's): the vehicle's column first.
+    page = tmp_path / "events.md"
+    page.write_text(
+        "# Crisaborole trials\n\n"
+        "Table 2. Crisaborole 2% ointment versus vehicle in mild to moderate atopic dermatitis, "
+        "day 29\n\n"
+        "| Outcome | Vehicle n/N | Crisaborole n/N | Risk ratio (95% CI) |\n|---|---|---|---|\n"
+        "| ISGA success | 40/200 | 70/210 | 1.67 (1.18 to 2.35) |\n",
+        encoding="utf-8",
+    )
+    frames, quarantine, errors = load(vocab, page)
+    assert (quarantine, errors) == ([], [])
+    core = frames["core.effect_estimates"]
+    assert core.select(
+        "intervention_events",
+        "intervention_n",
+        "comparator_events",
+        "comparator_n",
+        "timepoint_weeks",
+        "severity",
+        "direction",
+    ).rows() == [(70, 210, 40, 200, 4.14, "mild_to_moderate", "favours_intervention")]
+    assert frames["raw.effect_estimates"]["note"].to_list() == [
+        "read from table 2 ('Crisaborole 2% ointment versus vehicle in mild to moderate atopic "
+        "dermatitis, day 29'), row 'ISGA success'; events 70/210 vs 40/200"
+    ]
