@@ -5,8 +5,9 @@ caption, the reference list, and prose. A table is claimed by the first reader w
 first line shows (read.tables: grid, delimited, aligned, cards) and assembled the same way
 whatever the reader. Around the tables, the rules, one line each:
 
-- Page furniture of a PDF's text ('Page 2 of 4', and the lines beside it that repeat on other
-  pages) is left out with the blank lines around it, so a table broken by a page reads whole.
+- Page furniture of a PDF's text ('Page 2 of 4', the lines beside it that repeat on other pages
+  and hardly anywhere else, and the lines between it and a table's header printed again) is
+  left out with the blank lines around it, so a table broken by a page reads whole.
 - Ligatures (ﬁ, ﬂ, ﬀ …) are read as their letters.
 - A caption may run on over the lines below it up to a blank line or the table.
 - `Label: value` lines between a caption and its table (a summary of findings' population,
@@ -37,6 +38,10 @@ _RULE = re.compile(r"^\s*(-{3,}|\*{3,})\s*$")
 _BULLET = re.compile(r"^\s*[-*+]\s|^\s*\d+\.\s")
 # A references heading printed without '#' (a PDF's text): the word alone on its line.
 _BARE_REFERENCES = re.compile(r"^()\s*(References|Bibliography)\s*:?\s*$", re.IGNORECASE)
+# How far above a page's number a table's header may be printed, and how many lines of running
+# title may stand between the page's number and that header printed again.
+_HEADER_REACH = 80
+_FURNITURE_LINES = 3
 # A page's number as a PDF's footer or header prints it: 'Page 2 of 4' ending a line, or alone.
 _PAGE = re.compile(
     r"\bPage[ \t]+\d+[ \t]+of[ \t]+\d+[ \t]*$|^[ \t]*Page[ \t]+\d+[ \t]*$",
@@ -260,12 +265,15 @@ def _without_page_furniture(raw: list[str]) -> Lines:
         return list(enumerate(raw, 1))
     neighbours = {page: [_nearest(raw, page, step) for step in (-1, 1)] for page in pages}
     seen = Counter(raw[i].strip() for found in neighbours.values() for i in found if i is not None)
+    anywhere = Counter(line.strip() for line in raw if line.strip() in seen)
     furniture = {
         i
         for page, found in neighbours.items()
         for i in [page, *found]
-        if i is not None and (i == page or seen[raw[i].strip()] > 1)
+        if i is not None and (i == page or _running(raw[i].strip(), seen, anywhere))
     }
+    for page in pages:
+        furniture.update(_before_repeated_header(raw, page))
     kept: list[tuple[int, str]] = []
     index = 0
     while index < len(raw):
@@ -280,6 +288,23 @@ def _without_page_furniture(raw: list[str]) -> Lines:
             kept.append((index + 1, ""))  # blank lines around the furniture: one is kept
         index = max(end, index + 1)
     return kept
+
+
+def _before_repeated_header(raw: list[str], page: int) -> range:
+    """The lines after a page's number and before a line the page above printed (a table's
+    header printed again where the table goes on): that page's running title."""
+    above = {line.strip() for line in raw[max(0, page - _HEADER_REACH) : page] if line.strip()}
+    for ahead in range(page + 1, min(page + 1 + _FURNITURE_LINES, len(raw))):
+        if raw[ahead].strip() in above:
+            return range(page + 1, ahead)
+    return range(0)
+
+
+def _running(line: str, seen: Counter[str], anywhere: Counter[str]) -> bool:
+    """A running title or footer: beside the numbers of two pages or more, and elsewhere at most
+    once (the title on the first page); a table's line that happens to stand beside two page
+    numbers ('Random, 95% CI)') stands in many other places too."""
+    return seen[line] > 1 and anywhere[line] - seen[line] <= 1
 
 
 def _nearest(raw: list[str], index: int, step: int) -> int | None:

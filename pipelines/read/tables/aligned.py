@@ -15,6 +15,8 @@ line above and below, rows separated by blank lines). The rules, one line each:
   first row; a line about as full as the first row whose first cell starts with a capital
   starts a row too (a row may leave the anchor's cell empty: a merged cell).
 - A cell's lines are joined by `lines.joined` (a word broken by a hyphen is mended).
+- A line that repeats the header's first line (a page broken inside the table prints it again)
+  is no row.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from pipelines.read.tables.lines import DASHES, GAP, Lines, is_blank, joined
 from pipelines.read.tables.model import Cell, Grid, GridRow
 
 _SEGMENT = re.compile(r"-{3,}")
+# '1.3 Quality of life', '10.1.1 3 weeks': an analysis' number starts a row's label.
+_NUMBERED_LABEL = re.compile(r"\d+(?:\.\d+)+\.?\s+[^\W_a-z]")
 _FULL_RULE = re.compile(r"^\s*-{10,}\s*$")
 # How far off its column a cell may start and still be cut at its own run of spaces.
 OFF_BY = 2
@@ -113,6 +117,8 @@ def _plain(block: Lines, words: Callable[[], frozenset[str]]) -> Grid:
         columns = _column_starts(block[0][1])
         header_rows = [_row([block[0]], columns, words)]
         body = block[1:]
+    printed = block[0][1].strip()
+    body = [(line_no, text) for line_no, text in body if text.strip() != printed]
     rows = [*header_rows, *_wrapped_rows(body, columns, words)]
     return Grid(rows, marks_header=rule is not None, merged_at_end=rule is None)
 
@@ -184,10 +190,12 @@ def _anchor(rows: list[tuple[str, ...]]) -> int:
 
 def _starts_row(cells: tuple[str, ...], anchor: int, full: float) -> bool:
     """A line starts a row when it fills the anchor column, or when it is about as full as the
-    first row and its first cell starts as a label does (a capital, not a wrapped word)."""
+    first row and its first cell starts as a label does (a capital or an analysis' number such
+    as '1.3 ', not a wrapped word)."""
     if cells[anchor]:
         return True
-    return sum(map(bool, cells)) >= full and cells[0][:1].isupper()
+    label = cells[0][:1].isupper() or _NUMBERED_LABEL.match(cells[0]) is not None
+    return sum(map(bool, cells)) >= full and label
 
 
 def _spanning(line: str, columns: list[int]) -> bool:

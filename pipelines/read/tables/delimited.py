@@ -109,9 +109,11 @@ def _split(block: Lines, kind: str | None) -> tuple[list[GridRow], list[ParseIss
 def _spaced(line: str, width: int | None) -> tuple[str, ...]:
     """A line whose tabs became spaces, cut at its runs of two or more spaces; when that gives
     fewer cells than the table has, a run as long as several of its shortest runs is as many
-    tabs (the cells between them empty)."""
+    tabs (the cells between them empty), and a line ending in a run ends in empty cells."""
     text = line.strip()
     cells = tuple(cell.strip() for cell in GAP.split(text))
+    if width is not None and len(cells) < width and GAP.match(line[len(line.rstrip()) :]):
+        return (*cells, *[""] * (width - len(cells)))
     runs = [len(run.group(0)) for run in _SPACES.finditer(text)]
     if width is None or len(cells) >= width or not runs:
         return cells

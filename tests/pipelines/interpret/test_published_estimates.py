@@ -3,12 +3,18 @@ analyses' in Markdown and HTML, summaries of findings as tab-separated text, a j
 pooled estimates as aligned text) agree number for number with the hand-copied CSV rows of the
 same reviews; rows that print no estimate are kept with their reason."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from pipelines.interpret.columns import aligned, table_roles
 from pipelines.interpret.estimates import load_estimates
+from pipelines.interpret.published_estimates import published_rows
 from pipelines.pull.sources import describe_file
+from pipelines.read.guide import parse_guide
+from pipelines.read.guide_text import parse_guide_text
+from tests.pipelines.test_robustness import TEXT_RENDERINGS, as_html, rendered
 
 TABLES = Path(__file__).parents[2] / "data" / "estimate_tables"
 ANALYSES = "cochrane-pimecrolimus-data-and-analyses"
@@ -321,3 +327,36 @@ def test_each_arms_events_are_read_from_the_column_its_header_names(vocab, tmp_p
         "read from table 2 ('Crisaborole 2% ointment versus vehicle in mild to moderate atopic "
         "dermatitis, day 29'), row 'ISGA success'; events 70/210 vs 40/200"
     ]
+
+
+def estimates_of(guide, vocab) -> tuple[list[dict], list[tuple]]:
+    """A page's estimates (where each was read aside) and the rows without one."""
+    found, none = published_rows(guide, vocab)
+    return (
+        [{k: v for k, v in row.items() if k != "note"} for _, row in found],
+        [(row.label, row.printed, row.reason) for row in none],
+    )
+
+
+def as_seen(guide, vocab):
+    """The page as a person sees it: a row the reader shifted under a merged cell put back."""
+    tables = []
+    for table in guide.tables:
+        roles = table_roles(table, vocab)
+        rows = tuple(aligned(row, roles, vocab) or row for row in table.rows)
+        tables.append(replace(table, rows=rows))
+    return replace(guide, tables=tables)
+
+
+@pytest.mark.parametrize("rendering", [*TEXT_RENDERINGS, "HTML"])
+def test_every_rendering_of_the_tables_gives_the_same_estimates(vocab, rendering):
+    for name in (f"{ANALYSES}.md", SUMMARY, POOLED):
+        text = (TABLES / name).read_text(encoding="utf-8")
+        guide = as_seen(parse_guide_text(text), vocab)
+        expected = estimates_of(guide, vocab)
+        spaced = "spaced" in rendering
+        if rendering == "HTML":
+            changed = as_html(text, guide)
+        else:
+            changed = rendered(text, guide, "tab" if spaced else rendering, spaced)
+        assert estimates_of(parse_guide(changed.encode()), vocab) == expected, name
