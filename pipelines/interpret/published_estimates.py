@@ -7,11 +7,12 @@ qualifiers come from wherever layout finds them. The rules, one line each:
 - A row whose effect column prints a value with its interval is an estimate.
 - Condition, population and severity are the first that the row's own cells, its qualifiers, the
   caption, the lines printed with the table or the page's title name.
-- The timepoint is a numbered subgroup ('10.1.1 3 weeks') or the outcome's last part after a
-  comma that reads as a duration, else the duration the caption prints; a subgroup that names a
-  population is the population; any other subgroup stays part of the outcome.
-- The measure (and its model) is the method cell's ('Risk Ratio (M-H, Random, 95% CI)'), else the
-  measure printed with the number or over its column.
+- The timepoint is a numbered subgroup ('10.1.1 3 weeks'), an outcome cell that is only a
+  duration (a row per timepoint: the outcome is then the caption's), or the outcome's last part
+  after a comma that reads as a duration, else the duration the caption prints; a subgroup that
+  names a population is the population; any other subgroup stays part of the outcome.
+- The measure (and its model) is the method cell's ('Risk Ratio (M-H, Random, 95% CI)', also
+  without its header), else the measure printed with the number or over its column.
 - Studies and participants are their columns' numbers; a number in brackets is the other one
   ('1522 (2 RCTs)' under participants, '1 (413)' under studies).
 - An estimate's trials are the page's included studies ('Characteristics of included studies':
@@ -53,6 +54,8 @@ _IDENTIFIER = re.compile(
 )
 _WHOLE = re.compile(r"\d[\d,]*")
 _BRACKETED = re.compile(r"[(\[]\s*(\d[\d,]*)")
+# A method cell without its header: 'Risk Ratio (M-H, Random, 95% CI)'.
+_METHOD = re.compile(r"\([^()]*95\s*%\s*CI\s*\)\s*$", re.IGNORECASE)
 # '(M-H, Random, 95% CI)' → '(M-H, Random)'; 'RR (95% CI)' → 'RR'.
 _CONFIDENCE = re.compile(r"\s*,\s*95\s*%\s*CI\b|\s*\(\s*95\s*%\s*CI\s*\)", re.IGNORECASE)
 _COUNTS = re.compile(r"\b\d+\s*/\s*\d+\b")
@@ -154,6 +157,8 @@ def _row(
     arms = COMPARISON_JOINER.split(without_qualifiers(clean(entry.comparison)))
     intervention, comparator = arms if len(arms) == 2 else (arms[0], None)
     outcome, subgroup = _outcome(entry)
+    if outcome and duration(outcome) == outcome.strip():  # a row per timepoint: '3 weeks'
+        outcome, subgroup = "", outcome
     timepoint = subgroup if subgroup and _duration(subgroup) else None
     if timepoint is None and "," in outcome and _duration(tail := outcome.rsplit(",", 1)[1]):
         outcome, timepoint = outcome.rsplit(",", 1)[0].strip(), tail.strip()
@@ -216,7 +221,8 @@ def _measure(
     """The measure as printed: the method cell (its '95% CI' aside dropped), else the measure's
     words printed with the number or over its column."""
     cells = entry.row.cells
-    for i in roles.positions("method"):
+    methods = [i for i, cell in enumerate(cells) if _METHOD.search(cell.text)]
+    for i in roles.positions("method") or methods:
         if i < len(cells) and measure_named(text := clean(cells[i].text), vocab):
             return _CONFIDENCE.sub("", text).strip()
     for i in roles.positions("effect") or roles.positions("result"):

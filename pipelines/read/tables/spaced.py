@@ -2,13 +2,16 @@
 the columns are told apart by what their cells are, when the types line up row after row. The
 rules, one line each:
 
-- Each line is read from its end: an effect with its interval, a p-value, a count with its
-  participants ('2 (639)'), a fraction, a percentage, a number, a dash, or a word that ends at
-  least two thirds of the lines (a grade) is a cell; what is left at the start is the first cell.
-- It is a table when at least three lines give the same types in the same order, a typed cell
-  among them; those lines are its rows. A line that gives more cells of those types is read
-  with no more typed cells than they have (the first cell may end in a number: 'EASI 75'). A
-  line of text alone among the rows is a group row ('Crisaborole 2% vs vehicle').
+- Each line is read from its end: an effect with its interval, a review's statistical method
+  ('Risk Ratio (M-H, Random, 95% CI)'), a p-value, a count with its participants ('2 (639)'), a
+  fraction, a percentage, a number, a dash, or a word that ends at least two thirds of the lines
+  (a grade) is a cell; what is left at the start is the first cell.
+- It is a table when at least three lines read as the same types in the same order, a typed
+  cell among them (of the commonest shapes, the one the most lines read as); those lines are
+  its rows. A line that gives more cells of those types is read with no more typed cells than
+  they have (the first cell may end in a number: 'EASI 75'); a line whose last words stand
+  where the others print their last cell gives them as that cell ('… Not estimable'). A line of
+  text alone, no number standing apart in it, is a group row ('Crisaborole 2% vs vehicle').
 - The line above the rows is its header, told by no types, kept as a note; the columns have no
   labels.
 """
@@ -27,6 +30,8 @@ _TYPES = (
         "effect",
         rf"(?:(?:RR|OR|HR|IRR|RD|MD|SMD)\s+)?{_NUMBER}\s*[(\[]\s*{_NUMBER}\s*(?:to|,|;|\u2013|-)\s*{_NUMBER}\s*[)\]]",
     ),
+    # A review's statistical method: 'Risk Ratio (M-H, Random, 95% CI)'.
+    ("method", r"[A-Z][\w.-]*(?:\s[A-Z][\w.-]*)*\s*\([^()]*95\s*%\s*CI\)"),
     ("p", r"[pP]\s*[<=>\u2264\u2265]\s*0?\.\d+|[<>\u2264\u2265]\s*0?\.\d+"),
     ("participants", r"\d+\s*\(\s*\d[\d,]*\s*\)"),
     ("fraction", r"\d+\s*/\s*\d+"),
@@ -36,6 +41,11 @@ _TYPES = (
 )
 _AT_END = [(name, re.compile(rf"(?:^|\s)({pattern})\s*$")) for name, pattern in _TYPES]
 MIN_ROWS = 3
+# The most common shapes of a block's lines tried as the table's (a long block of prose has many).
+_CANDIDATES = 3
+# The most words a row's last cell may print instead of its column's type ('Totals not selected').
+_LAST_WORDS = 4
+_STANDALONE_NUMBER = re.compile(rf"(?:^|\s){_NUMBER}(?:\s|$)")
 
 
 def read(lines: Lines, index: int) -> tuple[Grid, int] | None:
@@ -48,18 +58,25 @@ def read(lines: Lines, index: int) -> tuple[Grid, int] | None:
     if len(block) < MIN_ROWS + 1:
         return None
     grade = _grade_word([text for _, text in block[1:]])
-    split = [(line_no, _cells(text, grade)) for line_no, text in block]
-    signatures = Counter(types for _, (types, _) in split[1:])
-    types, count = signatures.most_common(1)[0]
-    if count < MIN_ROWS or len(types) < 2 or set(types) <= {"text", "word"}:
+    body = block[1:]
+    candidates = Counter(_cells(text, grade)[0] for _, text in body)
+    read_as = {
+        types: [_read(text, grade, types) for _, text in body]
+        for types, _ in candidates.most_common(_CANDIDATES)
+        if len(types) >= 2 and not set(types) <= {"text", "word"}
+    }
+    if not read_as:
+        return None
+    types, lines = max(
+        read_as.items(), key=lambda item: (sum(map(bool, item[1])), candidates[item[0]])
+    )
+    if sum(map(bool, lines)) < MIN_ROWS:
         return None
     rows = []
-    for (line_no, text), (_, (row_types, cells)) in zip(block[1:], split[1:], strict=True):
-        if row_types != types and len(row_types) > len(types):
-            row_types, cells = _cells(text, grade, limit=len(types) - 1)
-        if row_types == types:
+    for (line_no, text), cells in zip(body, lines, strict=True):
+        if cells is not None:
             rows.append(GridRow(line_no, tuple(Cell(cell, line_no) for cell in cells)))
-        elif row_types == ("text",):
+        elif _cells(text, grade)[0] == ("text",) and not _STANDALONE_NUMBER.search(text):
             rows.append(_group_row(line_no, text, len(types)))
     header = GridRow(block[0][0], tuple(Cell("", block[0][0]) for _ in types), header=True)
     return Grid([header, *rows], marks_header=True), end
@@ -75,6 +92,31 @@ def _grade_word(texts: list[str]) -> str | None:
         if values and len(values) <= 5 and covered * 3 >= 2 * len(texts)
         else None
     )
+
+
+def _read(text: str, grade: str | None, types: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The line's cells when it reads as `types`: as it is, with no more typed cells than they
+    have, or with words for its last cell."""
+    found, cells = _cells(text, grade)
+    if found != types and len(found) > len(types):
+        found, cells = _cells(text, grade, limit=len(types) - 1)
+    if found != types:
+        found, cells = _ending_in_words(text, grade, types) or (found, cells)
+    return cells if found == types else None
+
+
+def _ending_in_words(
+    text: str, grade: str | None, types: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """A line whose last cell is words where the others print a typed one ('… Not estimable'):
+    the fewest last words after which the rest gives the other cells."""
+    words = text.split()
+    for count in range(1, min(_LAST_WORDS, len(words) - 1) + 1):
+        rest, last = " ".join(words[:-count]), " ".join(words[-count:])
+        rest_types, cells = _cells(rest, grade, limit=len(types) - 2)
+        if rest_types == types[:-1]:
+            return types, (*cells, last)
+    return None
 
 
 def _group_row(line_no: int, text: str, width: int) -> GridRow:

@@ -360,3 +360,32 @@ def test_every_rendering_of_the_tables_gives_the_same_estimates(vocab, rendering
         else:
             changed = rendered(text, guide, "tab" if spaced else rendering, spaced)
         assert estimates_of(parse_guide(changed.encode()), vocab) == expected, name
+
+
+def test_a_single_spaced_data_and_analyses_table_keeps_its_numbers_and_its_measure(vocab, tmp_path):
+    """Copied with one space between cells: an empty cell leaves no trace, so what the reader
+    cannot place is said, never guessed."""
+    text = (TABLES / f"{ANALYSES}.md").read_text(encoding="utf-8")
+    lines = [
+        " ".join(line.replace("|", " ").split()) if line.startswith("|") else line
+        for line in text.split("\n")
+        if not line.startswith("|---")
+    ]
+    page = tmp_path / f"{ANALYSES}.txt"
+    page.write_text("\n".join(lines), encoding="utf-8")
+    frames, quarantine, errors = load(vocab, page)
+    core = frames["core.effect_estimates"]
+    columns = ("outcome", "timepoint_weeks", "measure", "model", "estimate", "n_trials")
+    assert rows(core, page.name, columns)[:3] == [
+        # the analysis '10.1' over its subgroups prints no participants: its row is lost, so
+        # they have no outcome (and never count); the numbers of studies are not told apart
+        (18, None, 3.0, "rr", "M-H, Random", 0.56, None),
+        (19, None, 6.0, "rr", "M-H, Random", 0.58, None),
+        (20, "withdrawal_any", None, "rr", "M-H, Random", 1.18, None),
+    ]
+    assert core.height == 8 and quarantine == []
+    # comparison 1's three rows print three shapes: no table is read there, and it is said
+    assert [(e.line_no, e.error) for e in errors] == [(7, "table_shape")]
+    assert rows(frames["quality.rows_without_estimate"], page.name, ("label", "printed")) == [
+        (26, "10.8 Skin atrophy", "Not estimable")
+    ]

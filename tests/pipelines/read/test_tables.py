@@ -235,3 +235,53 @@ After.
     assert parsed.issues == []
     prose = "# T\n\nTable 1: X\n\nA sentence that goes on.\nAnother one follows it.\nAnd a third.\n"
     assert [issue.error for issue in parse_guide_text(prose).issues] == ["table_shape"]
+
+
+def test_single_spaced_rows_with_a_method_words_at_the_end_and_a_group_row():
+    """A review's analyses as a browser's text gives them: the statistical method is a cell, a
+    row that prints words where the others print an effect keeps them as that cell, a first cell
+    may end in a number ('EASI 75'), and a line of text with no number apart is a group row."""
+    text = """# T
+
+Table 3 Crisaborole versus vehicle
+
+Outcome Studies Participants Method Effect
+Crisaborole 2% twice daily vs vehicle
+ISGA success 8 2266 Risk Ratio (M-H, Random, 95% CI) 1.45 [1.28, 1.63]
+EASI 75 8 2266 Risk Ratio (M-H, Random, 95% CI) 1.71 [1.43, 2.04]
+Skin atrophy 2 790 Risk Ratio (M-H, Random, 95% CI) Not estimable
+Itch 8 2266 Mean Difference (IV, Random, 95% CI) -0.70 [-0.94, -0.47]
+
+After.
+"""
+    [table] = parse_guide_text(text).tables
+    assert [(row.group, [c.text for c in row.cells]) for row in table.rows] == [
+        (group := "Crisaborole 2% twice daily vs vehicle", ["ISGA success", "8", "2266", "Risk Ratio (M-H, Random, 95% CI)", "1.45 [1.28, 1.63]"]),
+        (group, ["EASI 75", "8", "2266", "Risk Ratio (M-H, Random, 95% CI)", "1.71 [1.43, 2.04]"]),
+        (group, ["Skin atrophy", "2", "790", "Risk Ratio (M-H, Random, 95% CI)", "Not estimable"]),
+        (group, ["Itch", "8", "2266", "Mean Difference (IV, Random, 95% CI)", "-0.70 [-0.94, -0.47]"]),
+    ]  # fmt: skip
+
+
+def test_a_page_break_inside_an_aligned_table_leaves_no_furniture_and_no_header_row():
+    """The header printed again after the page's number and running title is no row; a line of
+    the table that stands beside two page numbers but in other places too ('Random, 95% CI)')
+    is the table's, not the page's."""
+    header = "Outcome                   Studies  Method                 Effect"
+    method = "                                   Random, 95% CI)"
+    analyses = [("1.1 Flares", "9", "1.47 [1.32, 1.64]"), ("1.2 Withdrawals", "2", "1.18 [0.91, 1.52]"), ("1.3 Burning", "2", "0.76 [0.36, 1.62]"), ("1.4 Itch", "3", "1.25 [1.05, 1.48]")]  # fmt: skip
+    rows = [[f"{label:<26}{studies:<9}{'Risk Ratio (M-H,':<23}{effect}", method] for label, studies, effect in analyses]  # fmt: skip
+    footer = "Guide X · For research use only                         Page {} of 3"
+    title = "\fA running title                                   Journal"
+    lines = [header, *rows[0], *rows[1], footer.format(1), title, header, *rows[2]]
+    lines += [footer.format(2), title, header, *rows[3]]
+    [table] = parse_guide_text(guide("\n".join(lines) + "\n")).tables
+    assert [[c.text for c in row.cells] for row in table.rows] == [
+        [label, studies, "Risk Ratio (M-H, Random, 95% CI)", effect]
+        for label, studies, effect in analyses
+    ]
+
+
+def test_the_first_row_ending_in_an_empty_cell_keeps_its_cells_where_they_are():
+    block = "\t".join(HEADER) + "\n" + "\t".join((*ROWS[0][:3], "")) + "\n"
+    assert cells(guide(block))[1] == (*ROWS[0][:3], "")
