@@ -389,3 +389,25 @@ def test_a_single_spaced_data_and_analyses_table_keeps_its_numbers_and_its_measu
     assert rows(frames["quality.rows_without_estimate"], page.name, ("label", "printed")) == [
         (26, "10.8 Skin atrophy", "Not estimable")
     ]
+
+
+def test_a_reviews_method_names_its_measure_as_review_software_prints_it(vocab, tmp_path):
+    """RevMan's labels: 'Std. Mean Difference' is a standardised mean difference, not a mean
+    difference; 'Peto Odds Ratio' an odds ratio (worked rows, not a source's numbers)."""
+    page = tmp_path / "methods.md"
+    page.write_text(
+        "# Topical tacrolimus for atopic dermatitis\n\n"
+        "Comparison 2. Tacrolimus 0.1% ointment versus vehicle\n\n"
+        "| Outcome or subgroup title | No. of studies | No. of participants | Statistical method | Effect size |\n"
+        "|---|---|---|---|---|\n"
+        "| 2.1 EASI change | 3 | 900 | Std. Mean Difference (IV, Random, 95% CI) | -0.52 [-0.70, -0.34] |\n"
+        "| 2.2 Skin infections | 3 | 900 | Peto Odds Ratio (Peto, Fixed, 95% CI) | 1.10 [0.70, 1.73] |\n",
+        encoding="utf-8",
+    )
+    frames, quarantine, errors = load(vocab, page)
+    assert (quarantine, errors) == ([], [])
+    core = frames["core.effect_estimates"]
+    assert core.select("measure", "scale", "model").rows() == [
+        ("smd", "difference", "IV, Random"),
+        ("or", "ratio", "Peto, Fixed"),
+    ]
