@@ -195,6 +195,11 @@ class EffectEstimates(Provenance):
         ge=0,
         description="Participants with the event in the comparator arm (as intervention_events).",
     )
+    n_events: int | None = pa.Field(
+        nullable=True,
+        ge=0,
+        description="Participants with the event in both arms together, where printed: the arms' events added, or a note's count ('eight cases in 2068 participants'). The certainty check's information size for a dichotomous outcome.",
+    )
     derivation: str | None = pa.Field(
         nullable=True,
         description="For an arm-level row with both arms' proportions and sizes: the risk ratio and its 95% interval derived by the Katz log method, with its inputs (benefit_* then hold it, oriented).",

@@ -13,6 +13,7 @@ GRADE_CHECKS = [
     "printed_may_be_too_high",
     "printed_may_be_too_low",
     "no_printed_grade",
+    "printed_grade_unknown",
 ]
 VERDICTS = ["supported", "contradicted", "not_supported", "mixed", "no_estimates", "unclassified"]
 
@@ -102,7 +103,7 @@ class EvidenceChecks(Model):
     grade_check: str | None = pa.Field(
         nullable=True,
         isin=GRADE_CHECKS,
-        description="The printed evidence grade against the check: consistent, printed_may_be_too_high, printed_may_be_too_low, or no_printed_grade.",
+        description="The printed evidence grade against the check: consistent, printed_may_be_too_high, printed_may_be_too_low, no_printed_grade, or printed_grade_unknown (a grade the vocabulary does not know is printed: core.findings evidence_grade_text).",
     )
     certainty_reason: str | None = pa.Field(
         nullable=True, description="Each domain and why, in words, and the grade it gives."

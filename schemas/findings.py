@@ -95,8 +95,12 @@ class Findings(Provenance):
     )
     evidence_grade: str | None = vocab_field(
         "evidence_grades",
-        "Strength of evidence (ref.evidence_grades id); null when the table prints no grade.",
+        "Strength of evidence (ref.evidence_grades id): the grade printed in any common wording ('Low certainty', 'moderate-quality evidence', '⊕⊕◯◯', 'Grade B'); null when the table prints none or one the vocabulary does not know (evidence_grade_text has it).",
         nullable=True,
+    )
+    evidence_grade_text: str | None = pa.Field(
+        nullable=True,
+        description="The grade as printed; kept when the vocabulary does not know it, never a reason to set the finding aside.",
     )
 
 

@@ -1,28 +1,47 @@
 """A certainty check beside a verdict, by GRADE's own domains, against the grade the guide prints.
 
 Randomised evidence starts at ref.certainty_rules starting_grade (high) and is rated down one
-grade for each serious domain:
-- imprecision: the interval the verdict reads (the pooled one, else the estimate with the most
-  participants) includes the null for a finding of a difference, or reaches past an appreciable
-  ratio (appreciable_ratio, or its inverse) for a finding of no difference; or the participants
-  counted are fewer than optimal_information_size;
+grade for each serious domain, two for a very serious one (thresholds in
+raw/vocab/certainty_rules.csv, the rules one line each):
+- imprecision, from the interval the verdict reads (the pooled one, else the estimate with the
+  most participants): serious when it includes the null for a finding of a difference, or
+  reaches past an appreciable ratio (appreciable_ratio, or its inverse) for a finding of no
+  difference; very serious when it reaches as far again (very_appreciable_ratio), or, for a
+  difference, reaches an appreciable ratio on the other side of the null;
+- imprecision, from the information of the best-informed counted estimate: its events where
+  printed (optimal_information_events), else its participants (optimal_information_size), else,
+  for a ratio, the events its interval's width implies (4 / SE²); serious under the size, very
+  serious under very_serious_share of it, serious when nothing says how much there is;
+- the two imprecision readings are one domain: the graver counts;
 - inconsistency: I² above inconsistency_i2, or counted estimates on both sides of the null;
-- indirectness: a counted estimate whose fit is indirect (ref.estimate_fits) or a network
-  meta-analysis's indirect comparison.
+- indirectness, by the best evidence counted: serious only when every counted estimate is
+  indirect — a fit ref.estimate_fits calls indirect, a network meta-analysis's comparison of two
+  treatments (against a control it rests on the trials against that control), or a pool of
+  several trials of a population not stated for a finding about one age group.
 Risk of bias and publication bias cannot be read from a printed guide: they are not rated, so
 the check can only say a printed grade may be too high or too low, never that it is right.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from pipelines.interpret.vocab import Vocabulary
 
 NULL_CLAIMS = ("no_difference", "comparable")
+Z95 = 1.959964
 # The ref.certainty_rules ids the check reads.
-RULES = ("starting_grade", "inconsistency_i2", "appreciable_ratio", "optimal_information_size")
+RULES = (
+    "starting_grade",
+    "inconsistency_i2",
+    "appreciable_ratio",
+    "very_appreciable_ratio",
+    "optimal_information_size",
+    "optimal_information_events",
+    "very_serious_share",
+)
 
 
 @dataclass(frozen=True)
@@ -44,10 +63,12 @@ def check(
     indirect: list[str],
     printed_grade: str | None,
     vocab: Vocabulary,
+    printed_text: str | None = None,
 ) -> dict[str, Any]:
     """The certainty columns of core.evidence_checks. `counted`: the counted estimates (their
-    direction as the finding reads, n_trials, n_participants); `indirect`: why each indirect one
-    is, in words."""
+    direction as the finding reads, n_trials, n_participants, n_events, ratio, read); `indirect`:
+    why each indirect one is, in words, empty when the best evidence counted is direct;
+    `printed_text`: the grade as printed, when the vocabulary does not know it."""
     rules = vocab.certainty
     lacking = [rule for rule in RULES if rule not in rules]
     ranks = set(vocab.grade_rank)
@@ -57,7 +78,7 @@ def check(
         or ranks != set(range(1, len(ranks) + 1))
     ):
         return _not_checked(lacking)
-    imprecise = _imprecision(claim, main, counted, rules)
+    imprecise, very = _imprecision(claim, main, counted, rules)
     sides = {e["direction"] for e in counted} & {"favours_intervention", "favours_comparator"}
     inconsistent = []
     if i2 is not None and i2 > rules["inconsistency_i2"]:
@@ -71,13 +92,13 @@ def check(
     }
     serious = [name for name, why in domains.items() if why]
     start = int(rules["starting_grade"])
-    rank = max(1, start - len(serious))
+    rank = max(1, start - len(serious) - very)
     certainty = vocab.grade_rank[rank]
     trials = _total(counted, "n_trials")
     participants = _total(counted, "n_participants")
     printed_rank = next((r for r, g in vocab.grade_rank.items() if g == printed_grade), None)
     if printed_rank is None:
-        grade_check = "no_printed_grade"
+        grade_check = "printed_grade_unknown" if printed_text else "no_printed_grade"
     elif printed_rank > rank:
         grade_check = "printed_may_be_too_high"
     elif printed_rank < rank:
@@ -85,7 +106,9 @@ def check(
     else:
         grade_check = "consistent"
     words = [
-        f"{name}: {'; '.join(why)}" if why else f"{name}: not serious"
+        f"{name}: {'very serious' if name == 'imprecision' and very else 'serious'}, {'; '.join(why)}"
+        if why
+        else f"{name}: not serious"
         for name, why in domains.items()
     ]
     words.append(
@@ -94,10 +117,13 @@ def check(
         + (" participants" if participants is not None else "")
     )
     verdict = (
-        f"{len(serious)} serious domain(s) of 3 rated, from {vocab.grade_rank[start]}: {certainty}"
+        f"{len(serious)} serious domain(s) of 3 rated{' (imprecision very serious)' if very else ''}, "
+        f"from {vocab.grade_rank[start]}: {certainty}"
     )
     if printed_rank is not None:
         verdict += f"; the guide prints {printed_grade}"
+    elif printed_text:
+        verdict += f"; the guide prints '{printed_text}', which ref.evidence_grades does not know"
     return {
         "certainty": certainty,
         "imprecision": bool(imprecise),
@@ -132,23 +158,67 @@ def _not_checked(lacking: list[str]) -> dict[str, Any]:
 
 def _imprecision(
     claim: str, main: Reading, counted: list[dict[str, Any]], rules: dict[str, float]
-) -> list[str]:
-    null = 1.0 if main.ratio else 0.0
-    interval = f"{main.label} [{main.low:.2g}, {main.high:.2g}]"
-    why = []
+) -> tuple[list[str], int]:
+    """Why the body is imprecise, and 1 when that is very serious (else 0)."""
+    crossing, wide = _crossing(claim, main, rules)
+    information, scarce = _information(main, counted, rules)
+    why = [reason for reason in (crossing, information) if reason]
+    return why, int(bool(why) and (wide or scarce))
+
+
+def _crossing(claim: str, main: Reading, rules: dict[str, float]) -> tuple[str, bool]:
+    """Where the interval reaches (a reason, '' for none) and whether it reaches far."""
+    interval = f"{main.label} [{main.low:.3g}, {main.high:.3g}]"
+    limit, far = rules["appreciable_ratio"], rules["very_appreciable_ratio"]
     if claim in NULL_CLAIMS:
-        limit = rules["appreciable_ratio"]
-        if main.ratio and (main.low < 1 / limit or main.high > limit):
-            why.append(
-                f"the interval {interval} reaches past an appreciable {1 / limit:.2g} or {limit:.3g}"
-            )
-    elif main.low <= null <= main.high:
-        why.append(f"the interval {interval} includes {null:g}")
-    participants = _total(counted, "n_participants")
-    size = rules["optimal_information_size"]
-    if participants is not None and participants < size:
-        why.append(f"{participants} participants, under {size:g}")
-    return why
+        if not main.ratio or (1 / limit <= main.low and main.high <= limit):
+            return "", False
+        wide = main.low < 1 / far or main.high > far
+        reach = "far past" if wide else "past"
+        return (
+            f"the interval {interval} reaches {reach} an appreciable {1 / limit:.2g} or {limit:.3g}",
+            wide,
+        )
+    null = 1.0 if main.ratio else 0.0
+    if not main.low <= null <= main.high:
+        return "", False
+    wide = main.ratio and (main.low < 1 / limit and main.high > limit)
+    other_side = "; it reaches an appreciable effect on both sides" if wide else ""
+    return f"the interval {interval} includes {null:g}{other_side}", wide
+
+
+def _information(
+    main: Reading, counted: list[dict[str, Any]], rules: dict[str, float]
+) -> tuple[str, bool]:
+    """How much information the best-informed counted estimate holds against the optimal
+    information size (a reason when short, '' when met), and whether it is far short."""
+    share = rules["very_serious_share"]
+    sizes = [_size(estimate, main, rules) for estimate in counted]
+    known = [size for size in sizes if size is not None]
+    if not known:
+        return (
+            "neither events nor participants are printed, so the information cannot be weighed",
+            False,
+        )
+    amount, optimal, what = max(known, key=lambda size: size[0] / size[1])
+    if amount >= optimal:
+        return "", False
+    return f"{amount:.0f} {what}, under {optimal:g}", amount < share * optimal
+
+
+def _size(
+    estimate: dict[str, Any], main: Reading, rules: dict[str, float]
+) -> tuple[float, float, str] | None:
+    """(information, its optimal size, what it counts) of one estimate, if anything says."""
+    if estimate.get("n_events") is not None:
+        return estimate["n_events"], rules["optimal_information_events"], "events"
+    if estimate.get("n_participants") is not None:
+        return estimate["n_participants"], rules["optimal_information_size"], "participants"
+    read = estimate.get("read")
+    if estimate.get("ratio") and read is not None and 0 < read[1] < read[2]:
+        error = (math.log(read[2]) - math.log(read[1])) / (2 * Z95)
+        return 4 / error**2, rules["optimal_information_events"], "events implied by the interval"
+    return None
 
 
 def _total(counted: list[dict[str, Any]], column: str) -> int | None:

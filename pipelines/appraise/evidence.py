@@ -455,10 +455,20 @@ def _certainty(
             "direction": c.direction,
             "n_trials": c.estimate["n_trials"],
             "n_participants": c.estimate["n_participants"],
+            "n_events": c.estimate.get("n_events"),
+            "ratio": c.ratio,
+            "read": c.read,
         }
         for c in used
     ]
-    indirect = [f"{source_label(c.estimate)}: {', '.join(c.indirect)}" for c in used if c.indirect]
+    stand_in = claim not in NULL_CLAIMS and _bands_covered(finding, used)
+    why = [
+        (source_label(c.estimate), _indirect_for_certainty(c, finding, stand_in, vocab))
+        for c in used
+    ]
+    indirect = [f"{label}: {', '.join(reasons)}" for label, reasons in why]
+    if any(not reasons for _, reasons in why):
+        indirect = []  # the best evidence counted is direct
     return check(
         claim,
         main,
@@ -467,7 +477,49 @@ def _certainty(
         indirect,
         finding.get("evidence_grade"),
         vocab,
+        finding.get("evidence_grade_text"),
     )
+
+
+def _indirect_for_certainty(
+    c: _Candidate, finding: dict[str, Any], stand_in: bool, vocab: Vocabulary
+) -> list[str]:
+    """Why an estimate is indirect evidence for the finding (certainty module docstring): its
+    fit's indirect dimensions (not members standing in for the bands they cover, `stand_in`), a
+    network's comparison of two treatments, a pool of several trials of a population not stated
+    for a finding about one age group."""
+    why = [
+        f"{dimension} {c.fit.of(dimension)}"
+        for dimension in c.fit.indirect(vocab)
+        if not (stand_in and dimension == "arms" and c.fit.arms == "narrower")
+    ]
+    if c.is_network and vocab.kind_of(c.estimate["comparator"]) != "control":
+        why.append("a network meta-analysis's indirect comparison")
+    several = (c.estimate["n_trials"] or 0) > 1
+    aged = finding.get("population") not in (None, "unspecified", "mixed")
+    if several and aged and c.estimate["population"] == "unspecified":
+        why.append(
+            f"population: a pool of {c.estimate['n_trials']} trials of a population not stated "
+            f"for a finding about {finding['population']}"
+        )
+    return why
+
+
+def _bands_covered(finding: dict[str, Any], used: list[_Candidate]) -> bool:
+    """Whether the counted estimates' members cover every potency band a side of the finding
+    names ('moderate/potent TCS': a moderate and a potent steroid), so that together they stand
+    for it."""
+    for side, other in (("intervention", "comparator"), ("comparator", "intervention")):
+        bands = set((finding.get(f"{side}_potency") or "").split("/")) - {""}
+        if not bands:
+            continue
+        covered: set[str] = set()
+        for c in used:
+            arm = side if c.orientation == "same" else other
+            covered |= set((c.estimate.get(f"{arm}_potency") or "").split("/")) - {""}
+        if bands <= covered:
+            return True
+    return False
 
 
 def _unknown_terms(finding: dict[str, Any]) -> str:

@@ -27,6 +27,7 @@ import polars as pl
 
 from pipelines.interpret.ages import population_from_ages
 from pipelines.interpret.direction import opposite
+from pipelines.interpret.numbers import NUMBER_WORDS
 from pipelines.interpret.published_estimates import published_rows
 from pipelines.interpret.terms import TermLog, fold
 from pipelines.interpret.timepoints import weeks
@@ -59,6 +60,11 @@ _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s;]+?)(?=[;,\s]|\.?$)")
 _PMCID = re.compile(r"\b(PMC\d+)\b")
 _COUNTS = re.compile(
     r"\b(\d+)\s*/\s*(\d+)\b(?:\s*\([^()]*\))?\s*(?:vs\.?|versus)\s*(\d+)\s*/\s*(\d+)\b",
+    re.IGNORECASE,
+)
+_EVENTS = re.compile(
+    rf"\b(?P<events>\d+|{'|'.join(NUMBER_WORDS)})\s+(?:cases|events)\s+(?:in|among)\s+"
+    r"[\d,]+\s+(?:participants|patients|people)\b",
     re.IGNORECASE,
 )
 _ARM_VALUE = re.compile(r"\barm:\s*(\d+(?:\.\d+)?)")
@@ -295,6 +301,7 @@ def normalize_estimate(
         "comparator_n": sizes[1] if sizes else counts[1][1] if counts else None,
         "intervention_events": counts[0][0] if counts else None,
         "comparator_events": counts[1][0] if counts else None,
+        "n_events": counts[0][0] + counts[1][0] if counts else _events_noted(note),
         "derivation": _derivation(derived, source),
         "benefit_estimate": benefit[0],
         "benefit_ci_low": benefit[1],
@@ -439,6 +446,16 @@ def _derivation(derived: tuple[float, float, float] | None, source: str | None) 
         return None
     ratio, low, high = derived
     return f"risk ratio {ratio:.2f} [{low:.2f}, {high:.2f}] derived by the Katz log method from {source}"
+
+
+def _events_noted(note: str) -> int | None:
+    """The participants with the event a note counts across the arms ('eight cases in 2068
+    participants', '26 events among 57 patients')."""
+    found = _EVENTS.search(note)
+    if found is None:
+        return None
+    count = found.group("events").lower()
+    return NUMBER_WORDS[count] if count in NUMBER_WORDS else int(count)
 
 
 def _arm_counts(note: str) -> tuple[tuple[int, int], tuple[int, int]] | None:

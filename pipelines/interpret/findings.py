@@ -91,7 +91,7 @@ def _entry_findings(
     title = where.title
     outcome_text = entry.outcome or _titled_outcome(title, vocab)
     outcome = terms.record(_outcome_match(outcome_text, vocab), row.line_no).term_id
-    grade = _grade(entry.grade, vocab) if entry.grade else None
+    grade = _grade(entry.grade, vocab, terms, row.line_no) if entry.grade else None
     comparison = clean(entry.comparison)
     conditions = list(entry.conditions)
     stated = [*conditions, *entry.populations]
@@ -159,6 +159,7 @@ def _entry_findings(
                     "direction_reason": reading.reason,
                     "result_text": clean(printed_text),
                     "evidence_grade": grade,
+                    "evidence_grade_text": clean(entry.grade) or None,
                 }
             )
     return found
@@ -252,12 +253,17 @@ def _polarity(
     return opposite(event), event
 
 
-def _grade(text: str, vocab: Vocabulary) -> str:
-    """A closed scale: the grade as printed, or written as GRADE symbols ('⊕⊕⊕◯' is moderate);
-    anything else is kept as printed, so validation quarantines it."""
+def _grade(text: str, vocab: Vocabulary, terms: TermLog, line_no: int) -> str | None:
+    """A closed scale: the grade as printed, a grade word in a longer wording ('Low certainty',
+    'moderate-quality evidence'), or GRADE symbols ('⊕⊕⊕◯' is moderate); else None, the text
+    kept with the finding and flagged as an unmatched term (never a reason to set it aside)."""
     match = vocab.grade_terms.match(text)
+    if match.term_id is None and (found := vocab.grade_terms.find(text)):
+        match = vocab.grade_terms.found(found[0])
     symbols = len(GRADE_SYMBOL.findall(text))
-    return match.term_id or vocab.grade_rank.get(symbols) or text
+    if match.term_id is None and symbols in vocab.grade_rank:
+        return vocab.grade_rank[symbols]
+    return terms.record(match, line_no).term_id
 
 
 def _of_disease(statement: str, vocab: Vocabulary) -> str:

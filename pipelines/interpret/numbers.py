@@ -51,7 +51,12 @@ _PERCENT = re.compile(
 _COUNT = re.compile(r"(?P<n>\d+)\s*/\s*(?P<total>\d+)")
 _PER = re.compile(r"(?P<v>\d+(?:\.\d+)?)\s*(?:per|/)\s*(?P<base>1[, ]?000|100)\b")
 _ONE_IN = re.compile(r"\b(?P<n>\d+|one)\s+in\s+(?P<total>\d+)\b", re.IGNORECASE)
-_NUMBER_WORD = {"one": 1}
+_WORDS = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty",
+)  # fmt: skip
+NUMBER_WORDS = {word: n for n, word in enumerate(_WORDS)}
 _RANGE = r"(\d+(?:\.\d+)?)(?:\s*[\u2013-]\s*(\d+(?:\.\d+)?))?"
 _PAIR = re.compile(
     rf"(?:under\s+|below\s+|about\s+|approximately\s+|~\s*|<\s*)?{_RANGE}\s*%?\s*"
@@ -150,7 +155,7 @@ def arm_value(text: str) -> float | None:
         return 100 * float(found.group("v")) / float(re.sub(r"\D", "", found.group("base")))
     if found := _ONE_IN.search(text):
         n = found.group("n").lower()
-        count = _NUMBER_WORD.get(n) or float(n)
+        count = NUMBER_WORDS.get(n) or float(n)
         return 100 * count / float(found.group("total"))
     if found := _PERCENT.search(text):
         return _number(found.group("v"))

@@ -239,3 +239,37 @@ def test_verdicts_agree_with_the_methodologists_judgement(devset_run):
         if got[(j["guide"], j["table_no"], j["row_no"], j["statement_no"])] != j["your_verdict"]
     ]
     assert differ == [("benchchem-ruxolitinib-cream-b8100301.html", 1, 2, 1, "no_estimates")]
+
+
+def test_certainty_agrees_with_the_methodologists_ratings(devset_run):
+    """key/certainty-judged.jsonl: 23 bodies of evidence rated domain by domain on GRADE. The two
+    differences are argued in docs/verdicts-method.md: ascomycin 1.1.1, where the review's own
+    'moderate' sits in the note of a row of another outcome id (physician's assessment, not
+    counted for IGA success); crisaborole 1.3.1, where 'improved earlier' is read as the same
+    outcome as the size of the itch change at 4 weeks."""
+    _, warehouse = devset_run
+    judged = [
+        json.loads(line)
+        for line in (DEVSET / "key" / "certainty-judged.jsonl").read_text().splitlines()
+    ]
+    con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
+    try:
+        got = {
+            (file.rsplit("/", 1)[-1], t, r, s): certainty
+            for file, t, r, s, certainty in con.sql(
+                "SELECT f.file, f.table_no, f.row_no, f.statement_no, e.certainty "
+                "FROM core.findings f JOIN core.evidence_checks e USING (finding_id)"
+            ).fetchall()
+        }
+    finally:
+        con.close()
+    differ = [
+        (j["guide"], (j["table_no"], j["row_no"], j["statement_no"]), j["judged_certainty"])
+        for j in judged
+        if got[(j["guide"], j["table_no"], j["row_no"], j["statement_no"])] != j["judged_certainty"]
+    ]
+    assert len(judged) == 23
+    assert differ == [
+        ("benchchem-ascomycin-clinical-validation-b7888174.txt", (1, 1, 1), "moderate"),
+        ("benchchem-crisaborole-atopic-dermatitis-b8100201.txt", (1, 3, 1), "moderate"),
+    ]

@@ -12,15 +12,17 @@ from tests.conftest import registered
 # certainty the check gives and how the printed grade compares
 SEED_VERDICTS = [
     ((1, 1, 1), "supported", [19], "high", "consistent"),
-    ((1, 2, 1), "supported", [12], "moderate", "consistent"),
+    # RR 1.41 [0.89, 2.22] for no difference: far past 1.25, about 74 events (certainty-judged)
+    ((1, 2, 1), "supported", [12], "low", "printed_may_be_too_high"),
     # children: lines 19/20 pool two trials, one of them of adults ('one adult trial N=413')
     ((1, 2, 2), "no_estimates", [], None, None),
     ((1, 3, 1), "no_estimates", [], None, None),
     ((1, 4, 1), "no_estimates", [], None, None),
     ((2, 1, 1), "supported", [10], "low", "printed_may_be_too_high"),
     ((2, 2, 1), "supported", [7], "moderate", "printed_may_be_too_high"),
-    ((2, 3, 1), "supported", [3, 28], "moderate", "printed_may_be_too_high"),
-    ((2, 4, 1), "supported", [48], "high", "consistent"),
+    ((2, 3, 1), "supported", [3, 28], "high", "consistent"),
+    # eight cases in 2068 participants: far under 300 events (certainty-judged: low)
+    ((2, 4, 1), "supported", [48], "low", "printed_may_be_too_high"),
     ((2, 5, 1), "supported", [47], "high", "consistent"),
 ]
 
@@ -73,7 +75,11 @@ def test_one_source_at_two_timepoints_counts_once_and_the_reason_reads_as_the_fi
     assert "est_" not in check["reason"]
 
 
-def test_members_stand_in_for_a_class_as_indirect_evidence(seed, vocab):
+def test_members_covering_each_band_of_a_class_stand_in_for_it(seed, vocab):
+    """Each estimate is of a member (indirect, in core.verdict_estimates); together a potent and
+    a moderate steroid cover 'moderate/potent TCS', and for a claim of a difference a stronger
+    member could only widen it: the body is not rated down for indirectness (certainty-judged
+    ascomycin 2.3.1: high)."""
     findings, rows, lines = seed
     _, used, check, considered = verdicts(findings, rows, vocab, lines)[(2, 3, 1)]
     assert used == [3, 28]  # betamethasone valerate 0.1% (potent), triamcinolone 0.1% (moderate)
@@ -83,8 +89,9 @@ def test_members_stand_in_for_a_class_as_indirect_evidence(seed, vocab):
         "Ashcroft 2005 (3 weeks; population not stated; 1 trial): RR 0.22 [0.09, 0.54], "
         "pimecrolimus 1% vs betamethasone valerate 0.1% — favours moderate/potent topical corticosteroids."
     )
+    assert [considered[n]["indirect"] for n in used] == [True, True]
     assert (check["indirectness"], check["imprecision"], check["inconsistency"]) == (
-        True,
+        False,
         False,
         False,
     )
@@ -305,10 +312,12 @@ def test_a_network_estimate_is_never_pooled(vocab):
         estimate("e2", "favours_intervention", citation="Other CD 2003, Lancet") | other,
     ]
     check, considered = judge(FINDING | {"direction": "favours_intervention"}, rows, vocab)
+    # counted, indirect, never pooled; the direct e2 beside it is the best evidence, so the body
+    # is not rated down for indirectness
     assert (check.get("pooled_k"), check["counted_indirect"], check["indirectness"]) == (
         None,
         1,
-        True,
+        False,
     )
     assert considered["e1"]["indirect"] is True
 
@@ -402,3 +411,29 @@ def test_an_estimate_of_another_timepoint_band_is_named_not_counted(vocab):
     twelve_weeks = three_weeks | {"timepoint_weeks": 12.0}
     eight = FINDING | {"direction": "favours_comparator", "timepoint_weeks": 8.0}
     assert judge(eight, [twelve_weeks], vocab)[0]["verdict"] == "supported"
+
+
+def test_indirectness_is_judged_by_the_best_evidence_counted(vocab):
+    """A network meta-analysis's estimate against the control rests on the trials against it
+    (certainty-judged ruxolitinib 1.1.1: high); a pool of several trials of a population not
+    stated stands in for a finding about one age group (infants 2.1.1: moderate), one trial does
+    not say it is of another population; a direct estimate beside an indirect one is the best
+    evidence (topical-corticosteroid 2.2.1: high)."""
+    vehicle = {"comparator": "vehicle", "comparator_strength_pct": None}
+    claim = FINDING | {"direction": "favours_intervention"} | vehicle
+    network = estimate("n", "favours_intervention", evidence="indirect") | vehicle
+    check, considered = judge(claim, [network], vocab)
+    assert (considered["n"]["indirect"], check["indirectness"]) == (True, False)
+    between = estimate("b", "favours_intervention", evidence="indirect")
+    assert judge(FINDING | {"direction": "favours_intervention"}, [between], vocab)[0][
+        "indirectness"
+    ]
+    infants = FINDING | {"direction": "favours_intervention", "population": "pediatric"}
+    check, _ = judge(infants, [estimate("p", "favours_intervention", n_trials=9)], vocab)
+    assert check["indirectness"] is True
+    assert (
+        "a pool of 9 trials of a population not stated for a finding about pediatric"
+        in (check["certainty_reason"])
+    )
+    one = estimate("p", "favours_intervention", n_trials=1)
+    assert judge(infants, [one], vocab)[0]["indirectness"] is False

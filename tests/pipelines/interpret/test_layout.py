@@ -208,3 +208,33 @@ def test_abbreviations_a_guide_defines(vocab):
     assert expanded("BMV 0.1% vs. HC 1% (BMVs)", found) == (
         "betamethasone valerate 0.1% vs. Hydrocortisone 1% (BMVs)"
     )
+
+
+def test_a_printed_grade_in_any_common_wording_and_one_the_vocabulary_does_not_know(
+    tmp_path, vocab
+):
+    """'Low certainty', 'moderate-quality evidence', 'Grade B' and ⊕ symbols are grades; 'Level
+    1b' is kept as printed with its finding, the grade null and the term flagged."""
+    rows = [
+        ("IGA success", "Low certainty"),
+        ("Itch", "moderate-quality evidence"),
+        ("Skin atrophy", "Grade B"),
+        ("Burning", "⊕⊕◯◯"),
+        ("Skin infections", "Level 1b"),
+    ]
+    text = "Table 1: Tacrolimus 0.1% vs pimecrolimus 1%\n\n| Outcome | Result | Certainty |\n|---|---|---|\n"
+    text += "".join(f"| {o} | Tacrolimus 0.1% was more effective | {g} |\n" for o, g in rows)
+    guide = tmp_path / "guide.txt"
+    guide.write_text(f"# A guide\n\n{text}", encoding="utf-8")
+    read = normalize_guide(pulled_file(guide), parse_guide(guide.read_bytes()), vocab)
+    assert [(f["evidence_grade"], f["evidence_grade_text"]) for f in read["core.findings"]] == [
+        ("low", "Low certainty"),
+        ("moderate", "moderate-quality evidence"),
+        ("moderate", "Grade B"),
+        ("low", "⊕⊕◯◯"),
+        (None, "Level 1b"),
+    ]
+    grades = [r for r in read["quality.term_matches"] if r["vocabulary"] == "evidence_grades"]
+    assert [(r["text"], r["term_id"]) for r in grades if r["method"] == "unmatched"] == [
+        ("Level 1b", None)
+    ]
