@@ -151,6 +151,22 @@ class EffectEstimates(Provenance):
         isin=["direct", "indirect", "single_arm"],
         description="Kind of evidence: direct (the arms compared in trials), indirect (a network meta-analysis), single_arm (one arm, no comparator: never counted in a verdict). From ref.evidence_kinds phrases in the measure, comparator and note.",
     )
+    design: str = pa.Field(
+        isin=["randomised", "observational"],
+        description="Study design: observational when ref.study_designs phrases in the citation, measure or note name an observational design (a cohort, a registry) and none a randomised one; else randomised. The certainty check starts observational evidence low.",
+    )
+    i2_pct: float | None = pa.Field(
+        nullable=True,
+        ge=0,
+        le=100,
+        description="I² (per cent) the note prints ('I² 54%'): the certainty check's inconsistency.",
+    )
+    heterogeneity_p: float | None = pa.Field(
+        nullable=True,
+        ge=0,
+        le=1,
+        description="The heterogeneity test's p-value the note prints ('heterogeneity p = 0.02').",
+    )
     measure_polarity: str | None = pa.Field(
         nullable=True,
         isin=["higher", "lower"],

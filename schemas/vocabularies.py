@@ -125,6 +125,11 @@ class EvidenceKinds(Term):
     """Phrases that say what kind of evidence an estimate is (network meta-analysis, single arm)."""
 
 
+class StudyDesigns(Term):
+    """Phrases that name a study design (observational: a cohort, a registry), so that the
+    certainty check starts observational evidence low."""
+
+
 class OutcomeInversions(Term):
     """Phrases that turn an outcome into its complement ('risk of NOT improving')."""
 
@@ -207,6 +212,11 @@ DATASETS = (
         "evidence_kinds",
         EvidenceKinds,
         "Kinds of evidence an estimate can be (direct, indirect, single arm) and the phrases that say so.",
+    ),
+    _vocabulary(
+        "study_designs",
+        StudyDesigns,
+        "Study designs an estimate's citation or note may name (randomised, observational) and the phrases that say so.",
     ),
     _vocabulary(
         "outcome_inversions",

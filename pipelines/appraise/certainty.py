@@ -1,7 +1,9 @@
 """A certainty check beside a verdict, by GRADE's own domains, against the grade the guide prints.
 
-Randomised evidence starts at ref.certainty_rules starting_grade (high) and is rated down one
-grade for each serious domain, two for a very serious one (thresholds in
+Randomised evidence starts at ref.certainty_rules starting_grade (high), observational evidence
+(when no counted estimate is randomised: core.effect_estimates design) at
+observational_starting_grade (low), and is rated down one grade for each serious domain, two for
+a very serious one (thresholds in
 raw/vocab/certainty_rules.csv, the rules one line each):
 - imprecision, from the interval the verdict reads (the pooled one, else the estimate with the
   most participants): serious when it includes the null for a finding of a difference, or
@@ -13,13 +15,16 @@ raw/vocab/certainty_rules.csv, the rules one line each):
   for a ratio, the events its interval's width implies (4 / SE²); serious under the size, very
   serious under very_serious_share of it, serious when nothing says how much there is;
 - the two imprecision readings are one domain: the graver counts;
-- inconsistency: I² above inconsistency_i2, or counted estimates on both sides of the null;
+- inconsistency: the pooled I², or one a counted estimate's note prints, above inconsistency_i2; a
+  heterogeneity p-value printed below inconsistency_p; or counted estimates on both sides of the
+  null;
 - indirectness, by the best evidence counted: serious only when every counted estimate is
   indirect — a fit ref.estimate_fits calls indirect, a network meta-analysis's comparison of two
   treatments (against a control it rests on the trials against that control), or a pool of
   several trials of a population not stated for a finding about one age group.
-Risk of bias and publication bias cannot be read from a printed guide: they are not rated, so
-the check can only say a printed grade may be too high or too low, never that it is right.
+Risk of bias and publication bias cannot be read from a printed guide: they are stated as not
+assessed, so the check can only say a printed grade may be too high or too low, never that it is
+right.
 """
 
 from __future__ import annotations
@@ -31,6 +36,9 @@ from typing import Any
 from pipelines.interpret.vocab import Vocabulary
 
 NULL_CLAIMS = ("no_difference", "comparable")
+NOT_ASSESSED = (
+    "risk of bias and publication bias: not assessed (a printed table does not show them)"
+)
 Z95 = 1.959964
 # The ref.certainty_rules ids the check reads.
 RULES = (
@@ -41,6 +49,8 @@ RULES = (
     "optimal_information_size",
     "optimal_information_events",
     "very_serious_share",
+    "observational_starting_grade",
+    "inconsistency_p",
 )
 
 
@@ -83,6 +93,7 @@ def check(
     inconsistent = []
     if i2 is not None and i2 > rules["inconsistency_i2"]:
         inconsistent.append(f"I² {i2:.0f}% is above {rules['inconsistency_i2']:g}%")
+    inconsistent += _printed_heterogeneity(counted, rules)
     if len(sides) == 2:
         inconsistent.append("counted estimates lie on both sides of the null")
     domains = {
@@ -91,7 +102,8 @@ def check(
         "indirectness": indirect,
     }
     serious = [name for name, why in domains.items() if why]
-    start = int(rules["starting_grade"])
+    randomised = any(e.get("design", "randomised") == "randomised" for e in counted)
+    start = int(rules["starting_grade" if randomised else "observational_starting_grade"])
     rank = max(1, start - len(serious) - very)
     certainty = vocab.grade_rank[rank]
     trials = _total(counted, "n_trials")
@@ -111,14 +123,16 @@ def check(
         else f"{name}: not serious"
         for name, why in domains.items()
     ]
+    words.append(NOT_ASSESSED)
     words.append(
         f"{trials if trials is not None else 'unknown number of'} trial(s), "
         f"{participants if participants is not None else 'participants not printed'}"
         + (" participants" if participants is not None else "")
     )
+    design = "randomised" if randomised else "observational"
     verdict = (
         f"{len(serious)} serious domain(s) of 3 rated{' (imprecision very serious)' if very else ''}, "
-        f"from {vocab.grade_rank[start]}: {certainty}"
+        f"from {vocab.grade_rank[start]} ({design}): {certainty}"
     )
     if printed_rank is not None:
         verdict += f"; the guide prints {printed_grade}"
@@ -154,6 +168,18 @@ def _not_checked(lacking: list[str]) -> dict[str, Any]:
         "grade_check": None,
         "certainty_reason": f"not checked: {missing}",
     }
+
+
+def _printed_heterogeneity(counted: list[dict[str, Any]], rules: dict[str, float]) -> list[str]:
+    """Inconsistency printed with a counted estimate: its I², its heterogeneity p-value."""
+    found = []
+    for e in counted:
+        if e.get("i2_pct") is not None and e["i2_pct"] > rules["inconsistency_i2"]:
+            found.append(f"{e['label']} prints I² {e['i2_pct']:g}%")
+        p = e.get("heterogeneity_p")
+        if p is not None and p < rules["inconsistency_p"]:
+            found.append(f"{e['label']} prints heterogeneity p = {p:g}")
+    return found
 
 
 def _imprecision(

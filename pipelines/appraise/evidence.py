@@ -458,6 +458,10 @@ def _certainty(
             "n_events": c.estimate.get("n_events"),
             "ratio": c.ratio,
             "read": c.read,
+            "design": c.estimate.get("design", "randomised"),
+            "i2_pct": c.estimate.get("i2_pct"),
+            "heterogeneity_p": c.estimate.get("heterogeneity_p"),
+            "label": source_label(c.estimate),
         }
         for c in used
     ]

@@ -67,6 +67,12 @@ _EVENTS = re.compile(
     r"[\d,]+\s+(?:participants|patients|people)\b",
     re.IGNORECASE,
 )
+_I2 = re.compile(r"\bI(?:\u00b2|2|\^2)\s*(?:=|:|of)?\s*(\d+(?:\.\d+)?)\s*%")
+_HETEROGENEITY_P = re.compile(
+    r"\bheterogeneity[^;.]{0,20}?\bp\s*(?:=|<|:)?\s*(0?\.\d+)|\bp\s*(?:for|of)\s*"
+    r"heterogeneity\s*(?:=|<|:)?\s*(0?\.\d+)",
+    re.IGNORECASE,
+)
 _ARM_VALUE = re.compile(r"\barm:\s*(\d+(?:\.\d+)?)")
 _MODEL = re.compile(r"\(([^()]+)\)")
 # 'relative risk … expressed as 'times less likely'': the ratio of the comparator to the intervention.
@@ -268,6 +274,8 @@ def normalize_estimate(
     identifiers = raw.get("pmid_doi") or ""
     citation_text = f"{raw.get('source_citation') or ''} {note}"
     evidence = _evidence(f"{measure_text} {raw.get('comparator') or ''} {note}", vocab)
+    design = _design(f"{measure_text} {citation_text}", vocab)
+    i2, heterogeneity_p = _heterogeneity(note)
     row = {
         "source_id": raw["source_id"],
         "file": raw["file"],
@@ -288,6 +296,9 @@ def normalize_estimate(
         "scale": scale,
         "model": model.group(1).strip() if model else None,
         "evidence": evidence,
+        "design": design,
+        "i2_pct": i2,
+        "heterogeneity_p": heterogeneity_p,
         "measure_polarity": polarity,
         "polarity_basis": basis,
         "reciprocal": reciprocal,
@@ -351,6 +362,20 @@ def _evidence(text: str, vocab: Vocabulary) -> str:
     """Single arm or indirect when raw/vocab/evidence_kinds.csv phrases say so, else direct."""
     kinds = {match.term_id for match in vocab.evidence_terms.find(text)}
     return next((kind for kind in ("single_arm", "indirect") if kind in kinds), "direct")
+
+
+def _design(text: str, vocab: Vocabulary) -> str:
+    """Observational when raw/vocab/study_designs.csv phrases name an observational design and
+    none a randomised one (a cohort, a registry); else randomised, as reviews of trials are."""
+    named = {match.term_id for match in vocab.design_terms.find(text)}
+    return "observational" if named == {"observational"} else "randomised"
+
+
+def _heterogeneity(note: str) -> tuple[float | None, float | None]:
+    """The I² and the heterogeneity p-value a note prints ('I² 54%', 'heterogeneity p = 0.02')."""
+    i2 = _I2.search(note)
+    p = _HETEROGENEITY_P.search(note)
+    return (float(i2.group(1)) if i2 else None), (float(p.group(1) or p.group(2)) if p else None)
 
 
 def _measure_polarity(

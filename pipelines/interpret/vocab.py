@@ -48,6 +48,7 @@ class Vocabulary:
     phrase_terms: TermFinder
     event_terms: TermFinder
     evidence_terms: TermFinder
+    design_terms: TermFinder
     measure_terms: TermFinder
     inversion_terms: TermFinder
     ids: dict[str, frozenset[str]]
@@ -193,6 +194,7 @@ def build_vocabulary(frames: dict[str, pl.DataFrame]) -> Vocabulary:
         phrase_terms=TermFinder(phrases),
         event_terms=TermFinder(_synonyms(frame("ref.events"))),
         evidence_terms=TermFinder(_synonyms(frame("ref.evidence_kinds"))),
+        design_terms=TermFinder(_synonyms(frame("ref.study_designs"))),
         measure_terms=TermFinder(_synonyms(frame("ref.measures"))),
         inversion_terms=TermFinder(_synonyms(frame("ref.outcome_inversions"))),
         ids={

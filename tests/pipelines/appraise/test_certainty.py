@@ -145,3 +145,28 @@ def test_a_printed_grade_the_vocabulary_does_not_know_is_said_not_dropped(vocab)
         "the guide prints 'Level 1b', which ref.evidence_grades does not know"
         in (result["certainty_reason"])
     )
+
+
+def test_observational_evidence_starts_low_and_printed_heterogeneity_is_inconsistency(vocab):
+    """A registry cohort's SIR 1.01 [0.37, 2.20] (line 57) starts low and, far from precise for
+    'no increased risk', ends very low; 'I2 = 77%' in a note (more line 11) is inconsistency."""
+    cohort = counted("no_difference", participants=7954)
+    cohort[0]["design"] = "observational"
+    reading = Reading(1.01, 0.37, 2.20, True, "SIR")
+    result = check("no_difference", reading, cohort, None, [], "low", vocab)
+    assert result["certainty"] == "very_low"
+    assert "from low (observational): very_low" in result["certainty_reason"]
+    assert "risk of bias and publication bias: not assessed" in result["certainty_reason"]
+    heterogeneous = counted("favours_intervention")
+    heterogeneous[0] |= {"i2_pct": 77.0, "label": "You 2025"}
+    result = check(
+        "favours_intervention",
+        Reading(1.56, 1.24, 1.96, True, "OR"),
+        heterogeneous,
+        None,
+        [],
+        None,
+        vocab,
+    )
+    assert (result["inconsistency"], result["certainty"]) == (True, "moderate")
+    assert "You 2025 prints I² 77%" in result["certainty_reason"]

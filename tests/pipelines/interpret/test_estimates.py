@@ -365,3 +365,22 @@ def test_an_optional_trials_column_lists_the_trials_an_estimate_rests_on(tmp_pat
         ["nct00000001", "trial one"],
         None,
     ]
+
+
+def test_the_design_and_the_heterogeneity_a_row_prints(estimates):
+    """Cohorts and a registry (lines 57-60: 'observational', 'prospective cohort') are
+    observational; an open-label RCT (line 61) randomised; a note's 'heterogeneity p=0.02' (line
+    36) and 'I2 = 77%' (more line 11) are read."""
+    core = estimates["core.effect_estimates"]
+    designs = {n: by_line(core, n)["design"] for n in (19, 57, 58, 59, 60, 61)}
+    assert designs == {
+        19: "randomised",
+        57: "observational",
+        58: "observational",
+        59: "observational",
+        60: "observational",
+        61: "randomised",
+    }
+    assert (by_line(core, 36)["heterogeneity_p"], by_line(core, 36)["i2_pct"]) == (0.02, None)
+    assert by_line(core, 11, MORE)["i2_pct"] == 77.0
+    assert by_line(core, 48, MORE)["n_events"] == 8  # 'eight cases in 2068 participants'
