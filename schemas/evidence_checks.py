@@ -79,26 +79,40 @@ class EvidenceChecks(Model):
     )
     certainty: str | None = vocab_field(
         "evidence_grades",
-        "Certainty the check gives (ref.evidence_grades id): randomised evidence starts high and is rated down one grade per serious domain; null without a counted estimate.",
+        "Certainty the check gives (ref.evidence_grades id): randomised evidence starts high, observational low, and is rated down one grade per serious domain, two for a very serious one (appraise/certainty.py); null without a counted estimate.",
         nullable=True,
     )
     imprecision: bool | None = pa.Field(
         nullable=True,
-        description="Serious imprecision: the interval read includes the null (or, for a no-difference finding, an appreciable effect), or fewer participants than the optimal information size (ref.certainty_rules).",
+        description="Serious imprecision: the interval read includes the null (or, for a no-difference finding, an appreciable effect), or the best-informed estimate's events, participants or the events its interval implies fall short of the optimal information size (ref.certainty_rules).",
+    )
+    imprecision_reason: str | None = pa.Field(
+        nullable=True,
+        description="Why imprecision rates the evidence down ('very serious, 8 events, under 300'); null when it does not: a summary of findings' footnote.",
     )
     inconsistency: bool | None = pa.Field(
         nullable=True,
-        description="Serious inconsistency: I² above the threshold, or counted estimates on both sides of the null.",
+        description="Serious inconsistency: I² above the threshold (pooled, or printed with an estimate), a printed heterogeneity p under its threshold, or counted estimates on both sides of the null.",
+    )
+    inconsistency_reason: str | None = pa.Field(
+        nullable=True,
+        description="Why inconsistency rates the evidence down; null when it does not.",
     )
     indirectness: bool | None = pa.Field(
         nullable=True,
-        description="Serious indirectness: a counted estimate whose fit is indirect (ref.estimate_fits) or a network meta-analysis's indirect comparison.",
+        description="Serious indirectness: every counted estimate is indirect (a fit ref.estimate_fits marks indirect, a network meta-analysis's comparison of two treatments, a multi-trial pool of an unstated population for an age-specific finding); a direct one beside them is the best evidence.",
+    )
+    indirectness_reason: str | None = pa.Field(
+        nullable=True,
+        description="Why indirectness rates the evidence down; null when it does not.",
     )
     n_trials: int | None = pa.Field(
-        nullable=True, ge=0, description="Trials behind the counted estimates, where printed."
+        nullable=True,
+        ge=0,
+        description="Trials behind the evidence read, where printed: the pooled estimates' added (they share no trials), else those of the counted estimate with the most participants (estimates that may share trials are never added).",
     )
     n_participants: int | None = pa.Field(
-        nullable=True, ge=0, description="Participants behind the counted estimates, where printed."
+        nullable=True, ge=0, description="Participants behind the evidence read, as n_trials."
     )
     grade_check: str | None = pa.Field(
         nullable=True,

@@ -118,7 +118,17 @@ def test_the_seed_report_shows_the_map_the_plots_and_nothing_leaves_file(
             clip={"x": 0, "y": top, "width": 1400, "height": bottom - top},
         )
         print(f"screenshot of the first three forest plots: {plots}")
-        assert page.locator("#summary-of-findings tr").count() == 8  # a header and 7 findings
+        # a table per comparison (7), each with its header block and column headers, and a row
+        # for every finding of the seed (10), those with no usable estimate too
+        assert page.locator("table.sof").count() == 7
+        assert page.locator("table.sof tr").count() == 7 * 2 + 10
+        second = page.locator("#summary-of-findings-2 tr").nth(2).locator("td")
+        assert [second.nth(i).text_content() for i in (1, 4, 5)] == [
+            "RR 1.41 (0.89 to 2.22)",
+            "not printed (1 study)",
+            "⊕⊕◯◯ lowa",
+        ]
+        assert page.locator("ol.footnotes li").count() == 5
         assert all(u.startswith("file://") for u in seen["requests"]), seen["requests"]
         assert seen["errors"] == []
     finally:

@@ -106,8 +106,7 @@ def check(
     start = int(rules["starting_grade" if randomised else "observational_starting_grade"])
     rank = max(1, start - len(serious) - very)
     certainty = vocab.grade_rank[rank]
-    trials = _total(counted, "n_trials")
-    participants = _total(counted, "n_participants")
+    trials, participants = _behind(counted)
     printed_rank = next((r for r, g in vocab.grade_rank.items() if g == printed_grade), None)
     if printed_rank is None:
         grade_check = "printed_grade_unknown" if printed_text else "no_printed_grade"
@@ -143,6 +142,9 @@ def check(
         "imprecision": bool(imprecise),
         "inconsistency": bool(inconsistent),
         "indirectness": bool(indirect),
+        "imprecision_reason": words[0].split(": ", 1)[1] if imprecise else None,
+        "inconsistency_reason": words[1].split(": ", 1)[1] if inconsistent else None,
+        "indirectness_reason": words[2].split(": ", 1)[1] if indirect else None,
         "n_trials": trials,
         "n_participants": participants,
         "grade_check": grade_check,
@@ -163,6 +165,9 @@ def _not_checked(lacking: list[str]) -> dict[str, Any]:
         "imprecision": None,
         "inconsistency": None,
         "indirectness": None,
+        "imprecision_reason": None,
+        "inconsistency_reason": None,
+        "indirectness_reason": None,
         "n_trials": None,
         "n_participants": None,
         "grade_check": None,
@@ -245,6 +250,16 @@ def _size(
         error = (math.log(read[2]) - math.log(read[1])) / (2 * Z95)
         return 4 / error**2, rules["optimal_information_events"], "events implied by the interval"
     return None
+
+
+def _behind(counted: list[dict[str, Any]]) -> tuple[int | None, int | None]:
+    """Trials and participants of the evidence read: the pooled estimates' added (pooling takes
+    only estimates that share no trials), else the counted estimate with the most participants'."""
+    pooled = [e for e in counted if e.get("pooled")]
+    if pooled:
+        return _total(pooled, "n_trials"), _total(pooled, "n_participants")
+    largest = max(counted, key=lambda e: e.get("n_participants") or 0)
+    return largest.get("n_trials"), largest.get("n_participants")
 
 
 def _total(counted: list[dict[str, Any]], column: str) -> int | None:

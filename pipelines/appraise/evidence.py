@@ -462,6 +462,7 @@ def _certainty(
             "i2_pct": c.estimate.get("i2_pct"),
             "heterogeneity_p": c.estimate.get("heterogeneity_p"),
             "label": source_label(c.estimate),
+            "pooled": c.role == "pooled",
         }
         for c in used
     ]

@@ -21,6 +21,7 @@ from pipelines.store.layout import remove_folder, visible_folders
 from pipelines.store.load import connect
 from pipelines.store.parts import Part
 from pipelines.store.release_report import release_report
+from pipelines.store.spreadsheet import FORMULA
 from schemas import SCHEMA_VERSION, Dataset
 from schemas.render import arrow_schema, datapackage, sql_names
 
@@ -181,12 +182,6 @@ def _write_parquet(con: Any, part: Part, staging: Path) -> dict:
     return _entry(dataset, part, staging, relative, written)
 
 
-# A text cell a spreadsheet would run as a formula (OWASP's CSV injection rule): it starts with
-# one of these and is not a number. The CSV rendition writes it after a "'"; Parquet and DuckDB
-# keep the exact text.
-_FORMULA = "^[=+@\t\r-]"
-
-
 def _write_csv(con: Any, part: Part, staging: Path, rows: int) -> dict:
     """One part as CSV for spreadsheets and R: lists as JSON arrays, nulls as empty cells,
     formulas neutralized, a header in every part. Read back from the release's Parquet part,
@@ -197,7 +192,7 @@ def _write_csv(con: Any, part: Part, staging: Path, rows: int) -> dict:
     columns = ", ".join(
         f'to_json("{name}")::VARCHAR AS "{name}"'
         if isinstance(column.dtype.type, pl.List)
-        else f'CASE WHEN regexp_matches("{name}", \'{_FORMULA}\') AND TRY_CAST("{name}" AS DOUBLE) IS NULL '
+        else f'CASE WHEN regexp_matches("{name}", \'{FORMULA}\') AND TRY_CAST("{name}" AS DOUBLE) IS NULL '
         f'THEN \'\'\'\' || "{name}" ELSE "{name}" END AS "{name}"'
         if column.dtype.type == pl.String
         else f'"{name}"'

@@ -1,7 +1,8 @@
 """The release as people read it: report/index.html, one static page that opens from file:// with
 no network and no script — the run summary and earlier runs, an evidence map, a summary of
-findings, a forest plot per finding with a counted estimate (store/forest_plot.py; also as SVG
-files under report/figures/), what changed, the data-quality tables and the references.
+findings (store/summary_of_findings.py; also as report/summary-of-findings.csv), a forest plot
+per finding with a counted estimate (store/forest_plot.py; also as SVG files under
+report/figures/), what changed, the data-quality tables and the references.
 
 Every text that comes from a guide or a source is escaped (guides are untrusted input). Details
 of a map cell show on hover or keyboard focus through CSS alone.
@@ -23,6 +24,12 @@ from pipelines.store.sql_words import (
     arm,
     compared_arms,
     comparison,
+)
+from pipelines.store.summary_of_findings import (
+    CSV_NAME,
+    summary_csv,
+    summary_html,
+    summary_of_findings,
 )
 from schemas.evidence_checks import VERDICTS
 
@@ -56,6 +63,8 @@ th{background:#f4f4f4;text-align:left}
 .swatch{display:inline-block;width:.8rem;height:.8rem;border:1px solid #999;margin-right:.25rem}
 .forest{margin:1rem 0 2rem}.forest svg{display:block}
 .muted{color:#666}
+.sof{margin-top:1.5rem}.sof caption{text-align:left;font-weight:600;padding:.3rem 0}
+.footnotes{list-style:none;padding-left:.5rem;font-size:.9rem}
 """
 
 
@@ -65,6 +74,8 @@ def release_report(
     """The page and its figure files (path under report/ → SVG), from the warehouse being
     released and the run's summary (status, counts, …)."""
     plots, figures = _forest_plots(con)
+    summary_tables = summary_of_findings(con)
+    figures[CSV_NAME] = summary_csv(summary_tables)
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">",
@@ -73,7 +84,7 @@ def release_report(
         f"<h1>dermevidence release {escape(summary['release_id'])}</h1>",
         _summary(summary),
         _evidence_map(con),
-        _summary_of_findings(con),
+        summary_html(summary_tables),
         plots,
         _changes(con, summary),
         _quality(con),
@@ -388,38 +399,6 @@ def _row(r: dict[str, Any]) -> Row:
 
 def _plain(label: str | None) -> str:
     return "" if label in (None, "Unspecified") else label.lower()
-
-
-def _summary_of_findings(con: duckdb.DuckDBPyConnection) -> str:
-    """GRADE's summary-of-findings layout: per finding with a counted estimate, the printed
-    finding, the effect the verdict reads, participants (trials), the printed grade beside the
-    certainty check, and the verdict."""
-    rows = con.sql(
-        f"""SELECT coalesce(fo.label, f.outcome_text), {comparison("f")},
-                  f.result_text,
-                  CASE WHEN e.pooled_estimate IS NOT NULL THEN
-                    'pooled ' || upper(e.pooled_measure) || ' ' || printf('%.2f', e.pooled_estimate)
-                    || ' [' || printf('%.2f', e.pooled_ci_low) || ', ' || printf('%.2f', e.pooled_ci_high) || ']'
-                  WHEN len(e.estimate_ids) = 1 THEN
-                    (SELECT any_value(upper(v.measure) || ' ' || printf('%.2f', v.estimate) || ' ['
-                            || printf('%.2f', v.ci_low) || ', ' || printf('%.2f', v.ci_high) || ']')
-                     FROM core.verdict_estimates v
-                     WHERE v.finding_id = e.finding_id AND v.counted)
-                  ELSE len(e.estimate_ids) || ' estimates, not pooled (see the plot)' END,
-                  coalesce(e.n_participants::VARCHAR, 'not printed')
-                    || coalesce(' (' || e.n_trials || ')', ''),
-                  coalesce(f.evidence_grade, 'none'),
-                  replace(e.certainty, '_', ' ') || ' (' || replace(e.grade_check, '_', ' ') || ')',
-                  replace(e.verdict, '_', ' ')
-           {COUNTED_FINDINGS} ORDER BY {FINDINGS_IN_ORDER} LIMIT {TABLE_LIMIT}"""
-    ).fetchall()
-    columns = (
-        "outcome", "comparison", "the guide says", "effect (95% CI)",
-        "participants (trials)", "printed grade", "certainty check", "verdict",
-    )  # fmt: skip
-    return "<h2>Summary of findings</h2>" + _table(
-        columns, rows, "no finding has a counted estimate"
-    ).replace("<table>", "<table id='summary-of-findings'>", 1)
 
 
 def _changes(con: duckdb.DuckDBPyConnection, summary: dict[str, Any]) -> str:
