@@ -7,7 +7,8 @@ OUT/raw/ is a complete input folder (sources.toml, the bundled vocabularies, bib
 and estimates, and guides/); OUT/expected.jsonl lists every finding the guides must yield, so the
 corpus is also an accuracy check. Guides vary as real ones do: 1 to 8 tables of 2 to 12 rows drawn from
 the vocabularies, merged-cell continuation rows, subgroup statements, citation markers,
-boilerplate, and a share of rows with an unknown grade and of files that are not guides at all.
+boilerplate, and a share of rows with an impossible strength (250 %, which validation refuses) and
+of files that are not guides at all.
 """
 
 from __future__ import annotations
@@ -92,15 +93,16 @@ class Generator:
                 qualifier, population = rng.choice(POPULATIONS)
                 grade = rng.choice(self.grades)
                 bad = rng.random() < self.defective_rows
-                statements = self._statements(intervention, comparator, outcome)
+                shown = (f"{intervention[0].split()[0]} 250%", *intervention[1:])
+                statements = self._statements(shown if bad else intervention, comparator, outcome)
                 marker = f" [{rng.randint(1, n_refs)}]" if rng.random() < 0.3 else ""
                 rows.append(
                     {
                         "outcome": outcome,
                         "merged": merged,
-                        "comparison": f"{intervention[0]} vs. {comparator[0]}{qualifier}",
+                        "comparison": f"{(shown if bad else intervention)[0]} vs. {comparator[0]}{qualifier}",
                         "result": " ".join(text for text, _, _ in statements) + marker,
-                        "grade": "Very strong" if bad else grade[0],
+                        "grade": grade[0],
                     }
                 )
                 if bad:

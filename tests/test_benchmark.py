@@ -28,7 +28,7 @@ def test_500_generated_guides_yield_exactly_the_expected_findings(prefect_api, c
     con = duckdb.connect(str(folder / "warehouse" / "evidence.duckdb"), read_only=True)
     try:
         bad = con.sql(
-            "SELECT count(*) FROM quality.quarantine WHERE \"check\" = 'in_vocabulary_evidence_grades'"
+            "SELECT count(*) FROM quality.quarantine WHERE \"check\" = 'less_than_or_equal_to(100)'"
         ).fetchall()[0][0]
         unreadable = con.sql(
             "SELECT count(*) FROM quality.source_errors WHERE error = 'unreadable'"
@@ -39,18 +39,18 @@ def test_500_generated_guides_yield_exactly_the_expected_findings(prefect_api, c
 
 
 def test_the_bare_work_loads_the_expected_findings_and_the_rows_validation_would_refuse(corpus):
-    """Bare work validates nothing: it keeps the generator's rows of unknown grade ('Very strong',
+    """Bare work validates nothing: it keeps the generator's rows of an impossible strength (250 %,
     which the flow quarantines) and otherwise yields exactly the expected findings."""
     folder, registry = corpus
     bare_work(registry, folder, batch_size=250, workers=2)
     database = folder / "bare.duckdb"
     expected, matched, unexpected = compare(
-        folder, findings(database, "evidence_grade <> 'Very strong'")
+        folder, findings(database, "coalesce(intervention_strength_pct, 0) <= 100")
     )
     assert (matched, unexpected) == (expected, 0) and expected > 10_000
-    unknown_grade = findings(database, "evidence_grade = 'Very strong'")
-    assert unknown_grade.height > 0
-    assert findings(database).height == expected + unknown_grade.height
+    impossible = findings(database, "intervention_strength_pct > 100")
+    assert impossible.height > 0
+    assert findings(database).height == expected + impossible.height
 
 
 def test_the_same_flow_runs_on_a_local_dask_cluster(prefect_api, tmp_path):

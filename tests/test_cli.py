@@ -185,7 +185,7 @@ def test_validate_prints_file_line_message():
     lines = [line for line in result.output.splitlines() if line.startswith(str(DATA))]
     assert lines == [
         f"{DATA / 'guide_with_bad_rows.txt'}:8: citation marker [7] has no reference 7 in the document's reference list; fix the marker or add the reference (core.citations)",
-        f"{DATA / 'guide_with_bad_rows.txt'}:9: evidence_grade 'Very strong' is not in raw/vocab/evidence_grades.csv; add it (or a synonym) there or correct the source (core.findings)",
+        f"{DATA / 'guide_with_bad_rows.txt'}:9: intervention_strength_pct 250.0 fails less_than_or_equal_to(100) (core.findings)",
     ]
     clean = runner.invoke(
         app,
@@ -306,7 +306,7 @@ def test_run_exit_codes_for_quarantined_rows_and_strict(prefect_api, project):
     assert [stage for stage, _ in stage_lines] == [
         "pull", "vocabularies", "bibliography", "estimates", "parse", "load", "check", "compare", "publish",
     ]  # fmt: skip
-    assert stage_lines[0][1] == "23 files (23 read to hash), 0 source errors"
+    assert stage_lines[0][1] == "24 files (24 read to hash), 0 source errors"
     assert stage_lines[-1][1] == f"release {release}"
     assert "Finished in state" not in published.output
     quiet = runner.invoke(app, [*arguments, "--quiet"])
@@ -349,7 +349,7 @@ def test_verbose_shows_prefects_log_and_the_default_keeps_it_out(prefect_api, pr
     assert (default.returncode, verbose.returncode) == (0, 0)
     assert "Finished in state" not in default.stderr
     assert re.search(
-        r"^pull +\d+\.\d\d s  22 files \(\d+ read to hash\), 0 source errors$", default.stderr, re.M
+        r"^pull +\d+\.\d\d s  23 files \(\d+ read to hash\), 0 source errors$", default.stderr, re.M
     )
     assert "Task run 'pull" in verbose.stderr and "Finished in state Completed()" in verbose.stderr
     assert re.search(r"Flow run '[\w-]+' - record \d+\.\d\d s$", verbose.stderr, re.M)

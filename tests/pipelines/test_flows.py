@@ -162,7 +162,7 @@ def test_bad_rows_quarantined_rest_published_then_strict_publishes_nothing(prefe
         ).fetchall()
     finally:
         con.close()
-    assert quarantined == [("core.citations", 8, "7"), ("core.findings", 9, "Very strong")]
+    assert quarantined == [("core.citations", 8, "7"), ("core.findings", 9, "250.0")]
     assert findings == 11
     assert uncited == [
         (
