@@ -125,6 +125,11 @@ class EvidenceKinds(Term):
     """Phrases that say what kind of evidence an estimate is (network meta-analysis, single arm)."""
 
 
+class PotencyMixtures(Term):
+    """Phrases saying a corticosteroid arm mixes every potency band ('TCS (various potencies)'):
+    such an arm lies inside no single band."""
+
+
 class StudyDesigns(Term):
     """Phrases that name a study design (observational: a cohort, a registry), so that the
     certainty check starts observational evidence low."""
@@ -212,6 +217,11 @@ DATASETS = (
         "evidence_kinds",
         EvidenceKinds,
         "Kinds of evidence an estimate can be (direct, indirect, single arm) and the phrases that say so.",
+    ),
+    _vocabulary(
+        "potency_mixtures",
+        PotencyMixtures,
+        "Phrases saying a corticosteroid arm mixes every potency band (various potencies).",
     ),
     _vocabulary(
         "study_designs",

@@ -306,7 +306,7 @@ def test_run_exit_codes_for_quarantined_rows_and_strict(prefect_api, project):
     assert [stage for stage, _ in stage_lines] == [
         "pull", "vocabularies", "bibliography", "estimates", "parse", "load", "check", "compare", "publish",
     ]  # fmt: skip
-    assert stage_lines[0][1] == "24 files (24 read to hash), 0 source errors"
+    assert stage_lines[0][1] == "25 files (25 read to hash), 0 source errors"
     assert stage_lines[-1][1] == f"release {release}"
     assert "Finished in state" not in published.output
     quiet = runner.invoke(app, [*arguments, "--quiet"])
@@ -349,7 +349,7 @@ def test_verbose_shows_prefects_log_and_the_default_keeps_it_out(prefect_api, pr
     assert (default.returncode, verbose.returncode) == (0, 0)
     assert "Finished in state" not in default.stderr
     assert re.search(
-        r"^pull +\d+\.\d\d s  23 files \(\d+ read to hash\), 0 source errors$", default.stderr, re.M
+        r"^pull +\d+\.\d\d s  24 files \(\d+ read to hash\), 0 source errors$", default.stderr, re.M
     )
     assert "Task run 'pull" in verbose.stderr and "Finished in state Completed()" in verbose.stderr
     assert re.search(r"Flow run '[\w-]+' - record \d+\.\d\d s$", verbose.stderr, re.M)

@@ -4,7 +4,8 @@ Each dimension is one of same | broader | narrower | different | unknown, from p
 both sides, never from the words:
 - arms: the compounds (a class covers its members: an estimate of a member is narrower than a
   finding of its class, one of the class broader than a finding of a member), the strengths (an
-  estimate that states none was pooled across strengths: broader) and the potency bands;
+  estimate that states none was pooled across strengths: broader) and the potency bands (every
+  band, 'various potencies', lies inside no single band);
 - population and severity: the plain grades each term covers (ref.populations/severities covers):
   equal, a superset (broader), a subset (narrower), overlapping (broader), disjoint (different),
   or nothing stated on one side (unknown);
@@ -97,7 +98,7 @@ def _arm_fit(
     fits = (
         compound,
         _strength(finding[f"{f_arm}_strength_pct"], estimate[f"{e_arm}_strength_pct"]),
-        _potency(finding[f"{f_arm}_potency"], estimate[f"{e_arm}_potency"]),
+        _potency(finding[f"{f_arm}_potency"], estimate[f"{e_arm}_potency"], vocab),
     )
     return max(fits, key=_ORDER.index)
 
@@ -141,9 +142,12 @@ def _strength(found: float | None, printed: float | None) -> str:
     return "narrower" if printed is not None else "same"
 
 
-def _potency(found: str | None, printed: str | None) -> str:
+def _potency(found: str | None, printed: str | None, vocab: Vocabulary) -> str:
     """A band the estimate states must lie within the finding's: a comparator that mixes in a
-    steroid of a potency the finding does not name is another treatment, not a broader one."""
+    steroid of a potency the finding does not name is another treatment, not a broader one; one
+    of every band ('TCS (various potencies)') is the class itself, for a finding of the class."""
+    if found is None and printed is not None and set(printed.split("/")) == set(vocab.potency_rank):
+        return "same"
     if found is None or printed is None:
         return "same" if found == printed else "narrower" if found is None else "broader"
     bands, given = frozenset(found.split("/")), frozenset(printed.split("/"))

@@ -113,6 +113,8 @@ def _single(text: str, vocab: Vocabulary) -> Treatment:
     potency = None
     if compound == "tcs" or vocab.class_of(compound) == "tcs":
         named = {m.term_id for m in vocab.potency_terms.find(text)}
+        if is_class and vocab.mixture_terms.find(text):  # 'TCS (various potencies)': every band
+            named = set(vocab.potency_rank)
         potency = _joined(named, vocab) or vocab.compounds[compound].get("potency")
     match = vocab.compound_terms.found(compounds[0])
     return Treatment(compound, strength, formulation, potency, text.strip(), match)

@@ -49,6 +49,7 @@ class Vocabulary:
     event_terms: TermFinder
     evidence_terms: TermFinder
     design_terms: TermFinder
+    mixture_terms: TermFinder
     measure_terms: TermFinder
     inversion_terms: TermFinder
     ids: dict[str, frozenset[str]]
@@ -195,6 +196,7 @@ def build_vocabulary(frames: dict[str, pl.DataFrame]) -> Vocabulary:
         event_terms=TermFinder(_synonyms(frame("ref.events"))),
         evidence_terms=TermFinder(_synonyms(frame("ref.evidence_kinds"))),
         design_terms=TermFinder(_synonyms(frame("ref.study_designs"))),
+        mixture_terms=TermFinder(_synonyms(frame("ref.potency_mixtures"))),
         measure_terms=TermFinder(_synonyms(frame("ref.measures"))),
         inversion_terms=TermFinder(_synonyms(frame("ref.outcome_inversions"))),
         ids={

@@ -437,3 +437,20 @@ def test_indirectness_is_judged_by_the_best_evidence_counted(vocab):
     )
     one = estimate("p", "favours_intervention", n_trials=1)
     assert judge(infants, [one], vocab)[0]["indirectness"] is False
+
+
+def test_a_comparator_of_various_potencies_lies_inside_no_single_band(vocab):
+    """'TCS (various potencies)' (lines 46-48) counted for claims about mild steroids and gave
+    one false 'contradicted'; it is the class itself for a finding of the class."""
+    every = {
+        "comparator": "tcs",
+        "comparator_strength_pct": None,
+        "comparator_potency": "mild/moderate/potent/very_potent",
+    }
+    various = estimate("v", "favours_intervention") | every
+    mild = FINDING | {"direction": "favours_intervention", "comparator": "tcs"}
+    mild |= {"comparator_strength_pct": None, "comparator_potency": "mild"}
+    check, considered = judge(mild, [various], vocab)
+    assert (check["verdict"], considered["v"]["arms_fit"]) == ("no_estimates", "different")
+    check, considered = judge(mild | {"comparator_potency": None}, [various], vocab)
+    assert (check["verdict"], considered["v"]["arms_fit"]) == ("supported", "same")

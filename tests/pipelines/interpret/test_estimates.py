@@ -52,11 +52,12 @@ def test_arms_outcome_measure_and_citation_are_matched(estimates):
         "PMC10043871",
         None,
     )
-    assert [by_line(core, n)["comparator_potency"] for n in (3, 16, 28, 59)] == [
+    assert [by_line(core, n)["comparator_potency"] for n in (3, 16, 28, 59, 46)] == [
         "potent",
         "mild/potent",
         "moderate",
         "moderate/potent",
+        "mild/moderate/potent/very_potent",  # 'TCS (various potencies)': every band
     ]
     tci = by_line(core, 46)
     assert (
