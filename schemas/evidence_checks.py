@@ -140,6 +140,10 @@ class VerdictEstimates(Model):
         description="Whether the estimate names the finding's arms in the finding's order or the other way round.",
     )
     arms_fit: str = pa.Field(isin=FITS, description="Arms' fit (ref.estimate_fits).")
+    outcome_fit: str = pa.Field(
+        isin=["same", "construct"],
+        description="Outcome's fit: the finding's outcome, or another of its construct (ref.outcomes construct).",
+    )
     population_fit: str = pa.Field(isin=FITS, description="Population's fit.")
     severity_fit: str = pa.Field(isin=FITS, description="Severity's fit.")
     timepoint_fit: str = pa.Field(isin=FITS, description="Timepoint band's fit.")

@@ -57,6 +57,11 @@ class Outcomes(Term):
         isin=["higher", "lower"],
         description="Whether a higher or a lower value is better for the patient.",
     )
+    construct: str | None = pa.Field(
+        nullable=True,
+        str_matches=r"^[a-z0-9_]+$",
+        description="What the outcome measures, shared by outcomes that measure one thing under another name or rater (the investigator's and the physician's global assessment): an estimate of one is considered for a finding of the other, and counts as ref.estimate_fits (outcome, construct) says; empty: the outcome alone.",
+    )
 
 
 class Banded(Term):
@@ -150,8 +155,8 @@ class ResultPhrases(Model):
     description: str = pa.Field(description="Why the phrase means that.")
 
 
-FIT_DIMENSIONS = ["arms", "population", "severity", "timepoint"]
-FITS = ["same", "broader", "narrower", "different", "unknown"]
+FIT_DIMENSIONS = ["arms", "outcome", "population", "severity", "timepoint"]
+FITS = ["same", "broader", "narrower", "different", "unknown", "construct"]
 
 
 class EstimateFits(Model):
@@ -160,7 +165,7 @@ class EstimateFits(Model):
     dimension: str = pa.Field(isin=FIT_DIMENSIONS, description="What is compared.")
     fit: str = pa.Field(
         isin=FITS,
-        description="How the estimate's value relates to the finding's: same, broader (covers more), narrower (covers part), different (shares nothing) or unknown (one side states none).",
+        description="How the estimate's value relates to the finding's: same, broader (covers more), narrower (covers part), different (shares nothing), unknown (one side states none) or, for the outcome, construct (another outcome of its construct).",
     )
     counts: bool = pa.Field(description="Whether an estimate with this fit counts in the verdict.")
     indirect: bool = pa.Field(

@@ -64,7 +64,7 @@ def assess(
     exception and has no rows, instead of stopping every other finding."""
     by_topic: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for estimate in estimates:
-        by_topic[(estimate["condition"], estimate["outcome"])].append(estimate)
+        by_topic[(estimate["condition"], _construct(estimate["outcome"], vocab))].append(estimate)
     checks, considered = [], []
     for finding in findings:
         try:
@@ -85,11 +85,17 @@ def _candidates(
     vocab: Vocabulary,
 ) -> list[_Candidate]:
     candidates = []
-    for estimate in by_topic.get((finding["condition"], finding["outcome"]), []):
+    topic = (finding["condition"], _construct(finding["outcome"], vocab))
+    for estimate in by_topic.get(topic, []):
         found = fit(finding, estimate, vocab) if could_fit(finding, estimate, vocab) else None
         if found is not None:
             candidates.append(_Candidate(estimate, found, vocab))
     return candidates
+
+
+def _construct(outcome: str | None, vocab: Vocabulary) -> str | None:
+    """What an outcome measures: estimates of one construct are considered for each other."""
+    return vocab.construct.get(outcome or "", outcome)
 
 
 class _Candidate:
@@ -366,6 +372,9 @@ def _misfit(dimension: str, finding: dict[str, Any], c: _Candidate, vocab: Vocab
         return f"measured at {_at(printed)}; the finding is at {_at(found)}"
     if dimension == "arms":
         return f"arms {value}: {rule(vocab, dimension, value)}"
+    if dimension == "outcome":
+        label = vocab.labels["outcomes"].get(e["outcome"], e["outcome"])
+        return f"it measures {label.lower()}, another outcome of the finding's construct"
     names = vocab.labels["populations" if dimension == "population" else "severities"]
     return (
         f"measured in {names.get(e[dimension], e[dimension]).lower()}; "
@@ -388,6 +397,7 @@ def _considered(finding: dict[str, Any], c: _Candidate) -> dict[str, Any]:
         "why": c.why or None,
         "orientation": c.orientation,
         "arms_fit": c.fit.arms,
+        "outcome_fit": c.fit.outcome,
         "population_fit": c.fit.population,
         "severity_fit": c.fit.severity,
         "timepoint_fit": c.fit.timepoint,

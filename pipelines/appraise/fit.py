@@ -9,6 +9,7 @@ both sides, never from the words:
 - population and severity: the plain grades each term covers (ref.populations/severities covers):
   equal, a superset (broader), a subset (narrower), overlapping (broader), disjoint (different),
   or nothing stated on one side (unknown);
+- outcome: the finding's, or another of its construct (ref.outcomes construct);
 - timepoint: the band (TIMEPOINT_BANDS) of the weeks on both sides.
 Which fits count and which make the evidence indirect is data, ref.estimate_fits, not code here.
 """
@@ -23,7 +24,7 @@ from pipelines.interpret.vocab import Vocabulary
 # When an outcome was measured, in bands: an estimate in another band than the finding's does not
 # count (a 3-week trial says nothing of five years), within one band it does.
 TIMEPOINT_BANDS = ((16.0, "short term"), (52.0, "up to a year"), (float("inf"), "long term"))
-DIMENSIONS = ("arms", "population", "severity", "timepoint")
+DIMENSIONS = ("arms", "outcome", "population", "severity", "timepoint")
 # Worst first wins when two sides of the arms are combined.
 _ORDER = ("same", "narrower", "broader", "different")
 
@@ -34,6 +35,7 @@ class Fit:
 
     orientation: str
     arms: str
+    outcome: str
     population: str
     severity: str
     timepoint: str
@@ -67,6 +69,7 @@ def fit(finding: dict[str, Any], estimate: dict[str, Any], vocab: Vocabulary) ->
         return Fit(
             orientation=orientation,
             arms=max(sides, key=_ORDER.index),
+            outcome="same" if finding.get("outcome") == estimate.get("outcome") else "construct",
             population=_banded(vocab, "populations", finding, estimate, "population"),
             severity=_banded(vocab, "severities", finding, estimate, "severity"),
             timepoint=_timepoint(finding.get("timepoint_weeks"), estimate.get("timepoint_weeks")),

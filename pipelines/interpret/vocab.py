@@ -25,6 +25,7 @@ class Vocabulary:
     measures: dict[str, dict]
     potency_rank: dict[str, int]
     polarity: dict[str, str]
+    construct: dict[str, str]  # outcome id → the construct it measures (itself when alone)
     columns: dict[str, dict[str, tuple[bool, frozenset[str]]]]
     grade_rank: dict[int, str]
     event_polarity: dict[str, str]
@@ -158,6 +159,9 @@ def build_vocabulary(frames: dict[str, pl.DataFrame]) -> Vocabulary:
         measures={row["id"]: row for row in frame("ref.measures").to_dicts()},
         potency_rank={row["id"]: row["rank"] for row in frame("ref.potencies").to_dicts()},
         polarity={row["id"]: row["polarity"] for row in frame("ref.outcomes").to_dicts()},
+        construct={
+            row["id"]: row.get("construct") or row["id"] for row in frame("ref.outcomes").to_dicts()
+        },
         columns=columns,
         grade_rank={row["rank"]: row["id"] for row in grades},
         event_polarity={row["id"]: row["polarity"] for row in frame("ref.events").to_dicts()},
@@ -177,7 +181,7 @@ def build_vocabulary(frames: dict[str, pl.DataFrame]) -> Vocabulary:
         },
         labels={
             name: {row["id"]: row["label"] for row in frame(f"ref.{name}").to_dicts()}
-            for name in ("populations", "severities")
+            for name in ("populations", "severities", "outcomes")
         },
         compound_terms=TermIndex(
             "compounds", _synonyms(frame("ref.compounds"), "name"), fuzzy=False

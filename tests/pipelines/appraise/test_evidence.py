@@ -70,9 +70,14 @@ def test_one_source_at_two_timepoints_counts_once_and_the_reason_reads_as_the_fi
         "pimecrolimus 1% (from RR 0.56 [0.41, 0.77] for pimecrolimus 1% vs tacrolimus 0.1%, "
         "turned round: the finding names the arms the other way round) — favours tacrolimus 0.1%. "
         "Not counted: Cochrane CD005500 2007 (6 weeks, tacrolimus 0.1% vs pimecrolimus 1%): the "
-        "same source's estimate at 3 weeks is counted: one source counts once"
+        "same source's estimate at 3 weeks is counted: one source counts once; Cury Martins 2015 "
+        "(Cochrane CD009864) (not stated, tacrolimus 0.1% vs pimecrolimus 1%): it measures "
+        "physician's global assessment of improvement, another outcome of the finding's "
+        "construct; Yin 2012 (week 3, tacrolimus 0.1% vs pimecrolimus 1%): the source is retracted"
     )
     assert "est_" not in check["reason"]
+    # line 35 is shown beside the finding's own outcome, not counted (raw/vocab/estimate_fits.csv)
+    assert (considered[35]["outcome_fit"], considered[35]["role"]) == ("construct", "misfit")
 
 
 def test_members_covering_each_band_of_a_class_stand_in_for_it(seed, vocab):
