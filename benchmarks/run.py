@@ -187,7 +187,9 @@ def markdown(results: list[Result], dask: tuple[int, float, float] | None, batch
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="dermevidence bench", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--batch-size", type=int, default=1000)
     parser.add_argument(

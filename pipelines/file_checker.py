@@ -1,6 +1,8 @@
 """`dermevidence validate`: the parse, normalize and validate stages on given files, nothing loaded.
 
-What a file is comes from its content: a vocabulary CSV by its name, a bibliographic file by its
+A folder stands for the files under it. What a file is comes from its content: a sources
+registry by its `.toml` name (checked as `run` checks it), a vocabulary CSV by its name, a
+bibliographic file by its
 first bytes, an estimates CSV by its header (most of the estimates columns); a page the registry
 lists under an estimates entry is read as published analysis tables; anything else is read as a
 guide (text or HTML). A file that is none of these (read as a guide, it yields no finding)
@@ -18,7 +20,15 @@ from pipelines.interpret.estimates import RAW_COLUMNS, load_estimates
 from pipelines.interpret.resolve import RecordIndex
 from pipelines.interpret.vocab import VOCAB_DATASETS, build_vocabulary, load_vocabularies
 from pipelines.pull.file_names import shown
-from pipelines.pull.sources import PulledFile, describe_file, load_registry, of_kind, pull, records
+from pipelines.pull.sources import (
+    ConfigError,
+    PulledFile,
+    describe_file,
+    load_registry,
+    of_kind,
+    pull,
+    records,
+)
 from pipelines.read import bibliography
 
 
@@ -26,6 +36,7 @@ from pipelines.read import bibliography
 class Checked:
     problems: list[str]  # 'file:line: message', in file and line order
     unchecked: list[str]  # 'file: why it was not checked'
+    checked: int = 0  # files checked (those missing or not checked aside)
 
 
 def check_files(paths: list[Path], registry: Path) -> Checked:
@@ -46,12 +57,20 @@ def check_files(paths: list[Path], registry: Path) -> Checked:
     index = RecordIndex(bibliographic["core.bibliographic_records"].to_dicts())
     problems: list[tuple[str, int, str]] = []
     unchecked: list[str] = []
-    for path in paths:
+    checked = 0
+    for path in _files(paths):
         name = shown(str(path))
         if not path.is_file():
-            problems.append((name, 0, f"{name}: no such file"))
+            problems.append((name, 0, f"{name}: no such file or folder"))
             continue
+        checked += 1
         data = path.read_bytes()
+        if path.suffix == ".toml":
+            try:
+                load_registry(path)
+            except ConfigError as exc:
+                problems.append((name, 1, f"{name}:1: {str(exc).removeprefix(f'{path}: ')}"))
+            continue
         if path.suffix == ".csv" and path.stem in VOCAB_DATASETS:
             _, quarantine, errors = load_vocabularies([_as_pulled(path, "vocab")])
         elif bibliography.sniff(data) is not None:
@@ -62,6 +81,7 @@ def check_files(paths: list[Path], registry: Path) -> Checked:
             shard = process_batch([_as_pulled(path, "guide")], vocab, index)
             if shard["core.findings"].is_empty() and shard["core.preclinical_findings"].is_empty():
                 unchecked.append(f"{name}: {NOT_AN_INPUT}")
+                checked -= 1
                 continue
             quarantine = shard["quality.quarantine"].to_dicts()
             errors = shard["quality.source_errors"].to_dicts()
@@ -73,13 +93,29 @@ def check_files(paths: list[Path], registry: Path) -> Checked:
             (name, row["line_no"] or 1, f"{row['message']} ({row['dataset']})")
             for row in quarantine
         ]
-    return Checked([text for _, _, text in sorted(problems)], unchecked)
+    return Checked([text for _, _, text in sorted(problems)], unchecked, checked)
 
 
 NOT_AN_INPUT = (
     "not checked: no finding in it as a guide, and not a vocabulary CSV, a bibliographic file or "
     "an estimates CSV"
 )
+
+
+def _files(paths: list[Path]) -> list[Path]:
+    """The files named, and those under each folder named (its visible files, sorted)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        else:
+            found.append(path)
+    return found
 
 
 def _estimates_header(data: bytes) -> bool:

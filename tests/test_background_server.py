@@ -125,6 +125,16 @@ def test_server_start_never_reports_another_programs_server_as_its_own(tmp_path:
         )
         url = started.stdout.strip()
         assert url != f"http://127.0.0.1:{port}/api" and healthy(url)
+        # asked again for that port beside the running server: said, not silently ignored
+        again = subprocess.run(
+            [CLI, "server", "start", "--port", str(port)],
+            env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert (again.returncode, again.stdout.strip()) == (0, url)
+        assert again.stderr.strip() == (
+            f"a server already runs at {url}; port {port} is not used (to move it: "
+            "dermevidence server stop, then start it again)"
+        )
     finally:
         subprocess.run([CLI, "server", "stop"], env=env, capture_output=True, timeout=60)
         impostor.shutdown()

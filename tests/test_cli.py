@@ -1,5 +1,7 @@
 """The CLI as a user meets it: documented commands, exit codes, read-only queries, validate output."""
 
+import csv
+import io
 import json
 import os
 import re
@@ -515,3 +517,64 @@ def test_query_streams_a_large_result_in_flat_memory(seed_run):
     large_lines, large = peak_kb(2_000_000)
     assert (small_lines, large_lines) == (1_001, 2_000_001)
     assert large - small < 64 * 1024, (small, large)
+
+
+def test_every_usage_error_exits_2_with_one_line():
+    """Through the entry point, as a person types them: an option value out of range, an unknown
+    option, no SQL, SQL twice, two statements, --workers beside --dask-address."""
+    cases = [
+        (["server", "start", "--port", "99999"], "Invalid value for '--port'"),
+        (["history", "--bogus"], "No such option: --bogus"),
+        (["query"], "give the SQL as the argument or with --file"),
+        (["query", "select 1", "--file", "x.sql"], "give the SQL as the argument or with --file"),
+        (["query", "select 1; select 2", "--warehouse", str(ROOT / "warehouse")], "2 statements given"),
+        (["run", "--workers", "2", "--dask-address", "tcp://127.0.0.1:9"], "--workers and --dask-address exclude each other"),
+    ]  # fmt: skip
+    for arguments, said in cases:
+        done = subprocess.run(
+            [str(Path(sys.executable).parent / "dermevidence"), *arguments],
+            capture_output=True, text=True, timeout=120, cwd=ROOT,
+        )  # fmt: skip
+        lines = done.stderr.strip().splitlines()
+        assert (done.returncode, len(lines)) == (2, 1), (arguments, done.stderr)
+        assert lines[0].startswith("error: ") and said in lines[0], arguments
+
+
+def test_flags_are_shown_as_flags_and_the_tables_are_listed(seed_run):
+    _, warehouse = seed_run
+    shown = runner.invoke(app, ["report", "--help"]).output
+    [line] = [line for line in shown.splitlines() if "--open" in line]
+    assert "<bool>" not in line
+    result = runner.invoke(app, ["tables", "--warehouse", str(warehouse), "--format", "csv"])
+    assert result.exit_code == 0
+    rows = list(csv.reader(io.StringIO(result.output)))
+    assert rows[0] == ["table", "rows", "description"]
+    listed = {row[0]: row[1] for row in rows[1:]}
+    assert listed["core.findings"] == "10" and listed["core.finding_verdicts"] == ""
+    assert "quality.rows_without_estimate" in listed
+
+
+def test_validate_walks_folders_and_checks_a_registry(tmp_path):
+    registry = tmp_path / "sources.toml"
+    registry.write_text('[[source]]\nid = "x"\nkind = "guide"\npaht = "g/*"\n', encoding="utf-8")
+    result = runner.invoke(
+        app, ["validate", str(ROOT / "raw" / "vocab"), str(registry), str(tmp_path / "gone")]
+    )
+    assert result.exit_code == Exit.ISSUES
+    assert result.output.splitlines() == [
+        f"{tmp_path / 'gone'}: no such file or folder",
+        f"{registry}:1: [[source]] #1 (x): unknown key 'paht'; did you mean 'path'? (keys: id, "
+        "kind, path, url, sha256, max_bytes, allow_outside)",
+        f"{len(list((ROOT / 'raw' / 'vocab').glob('*.csv'))) + 1} file(s) checked, 2 problem(s).",
+    ]
+
+
+def test_bench_help_lists_the_benchmarks_own_options():
+    for asked in ("--help", "-h"):
+        done = subprocess.run(
+            [str(Path(sys.executable).parent / "dermevidence"), "bench", asked],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 0
+        assert done.stdout.startswith("usage: dermevidence bench [-h] [--sizes SIZES [SIZES ...]]")
+        assert "--batch-size" in done.stdout

@@ -14,6 +14,6 @@ refused argument stay fast. Nothing imports the CLI but tests and the `dermevide
 from pipelines.cli import run, validate, inspect, bench, docs, serve, vocab  # noqa: F401
 
 # isort: on
-from pipelines.cli.common import Exit, app
+from pipelines.cli.common import Exit, app, main
 
-__all__ = ["Exit", "app"]
+__all__ = ["Exit", "app", "main"]

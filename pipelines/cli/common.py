@@ -81,7 +81,12 @@ def _version(asked: bool) -> None:
 @app.callback()
 def _options(
     version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        False,
+        "--version",
+        callback=_version,
+        is_eager=True,
+        metavar="",
+        help="Print the version and exit.",
     ),
 ) -> None:
     """Evidence warehouse for topical treatments of inflammatory skin diseases."""
@@ -106,16 +111,24 @@ class Exit(IntEnum):
 SourcesOption = Annotated[Path, typer.Option("--sources", help="Sources registry (TOML).")]
 WarehouseOption = Annotated[Path, typer.Option("--warehouse", help="Warehouse folder.")]
 FormatOption = Annotated[str, typer.Option("--format", help="table, csv or json.")]
+
+
+def flag(*names: str, help: str) -> Any:
+    """An option that is present or absent, shown in help without a value (typer would show
+    `<bool>`, which reads as though it took one)."""
+    return typer.Option(*names, metavar="", help=help)
+
+
 StrictOption = Annotated[
     bool,
-    typer.Option(
+    flag(
         "--strict",
         help="Fail and publish nothing if any row is quarantined, any source fails or any check fails.",
     ),
 ]
 OfflineOption = Annotated[
     bool,
-    typer.Option(
+    flag(
         "--offline",
         help="Fetch nothing: serve URL sources from the landing cache and report those it lacks.",
     ),
@@ -176,6 +189,34 @@ SANDBOX = {
 # Then, in the session: no progress bar (DuckDB draws one on stdout for a query over 2 s, into
 # the middle of a CSV), and the configuration locked, so no SQL can undo any of it.
 SESSION = "SET enable_progress_bar = false; SET lock_configuration = true"
+
+
+def main() -> None:
+    """The `dermevidence` entry point: the app, with a usage error (an unknown option, a value out
+    of range, a missing argument) said in one line and exit 2, as `fail` says every other error."""
+    # typer vendors click: its exceptions, not the click package's, are the ones raised.
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+
+    try:
+        code = app(standalone_mode=False)
+    except NoArgsIsHelpError as exc:  # `dermevidence` alone: the help is the answer
+        exc.ctx and typer.echo(exc.ctx.get_help())
+        raise SystemExit(int(Exit.USAGE)) from None
+    except UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx is not None else "dermevidence"
+        errors.print(
+            f"error: {exc.format_message()} (`{command} --help` lists the options)",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise SystemExit(int(Exit.USAGE)) from None
+    except ClickException as exc:
+        errors.print(f"error: {exc.format_message()}", markup=False, highlight=False)
+        raise SystemExit(exc.exit_code) from None
+    except typer.Abort:
+        raise SystemExit(int(Exit.INTERRUPTED)) from None
+    raise SystemExit(code if isinstance(code, int) else 0)
 
 
 def fail(code: Exit, message: str) -> None:

@@ -26,6 +26,7 @@ from pipelines.cli.common import (
     console,
     errors,
     fail,
+    flag,
     printable,
     read_only,
 )
@@ -51,10 +52,11 @@ def query(
     output: FormatOption = "table",
 ) -> None:
     """Run read-only SQL against warehouse/evidence.duckdb: SELECT (and EXPLAIN) only, in a
-    session that can read the warehouse and nothing else (docs/queries/README.md says what)."""
+    session that can read the warehouse and nothing else (README: "dermevidence query"; examples in
+    docs/queries/). `dermevidence tables` lists what there is to query."""
     _check_format(output)
     if (sql is None) == (file is None):
-        fail(Exit.CONFIG, "give the SQL as the argument or with --file, not both or neither")
+        fail(Exit.USAGE, "give the SQL as the argument or with --file, not both or neither")
     if file is not None:
         sql = _sql_file(file)
     assert sql is not None
@@ -65,11 +67,17 @@ def query(
 def _run_query(sql: str, warehouse: Path, output: str, interrupted: _Interrupt) -> None:
     import duckdb
 
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        fail(Exit.ERROR, f"query failed: {exc}")
+    if len(statements) > 1:
+        fail(
+            Exit.USAGE,
+            f"{len(statements)} statements given; dermevidence query runs one at a time "
+            "(run each with its own command)",
+        )
     with read_only(warehouse) as con:
-        try:
-            statements = duckdb.extract_statements(sql)
-        except duckdb.Error as exc:
-            fail(Exit.ERROR, f"query failed: {exc}")
         kinds = {statement.type.name for statement in statements}
         analyzed = any(_explain_analyze(s.query) for s in statements)
         if kinds - {"SELECT", "EXPLAIN"} or analyzed:
@@ -193,11 +201,27 @@ def _stream(result: Any, output: str) -> None:
 
 
 @app.command()
+def tables(warehouse: WarehouseOption = Path("warehouse"), output: FormatOption = "table") -> None:
+    """The warehouse's tables and views, schema by schema, with their rows and what each holds
+    (every table is in a schema: raw, ref, core, quality, meta; SQL names them schema.table)."""
+    _check_format(output)
+    with read_only(warehouse) as con:
+        result = con.execute(
+            """SELECT schema_name || '.' || table_name AS "table", estimated_size AS rows,
+                      coalesce(comment, '') AS description
+               FROM duckdb_tables() WHERE database_name = current_database()
+               UNION ALL
+               SELECT schema_name || '.' || view_name, NULL, coalesce(comment, '')
+               FROM duckdb_views() WHERE database_name = current_database() AND NOT internal
+               ORDER BY 1"""
+        )
+        _stream(result, output)
+
+
+@app.command()
 def report(
     warehouse: WarehouseOption = Path("warehouse"),
-    open_it: Annotated[
-        bool, typer.Option("--open", help="Also open it in the default browser.")
-    ] = False,
+    open_it: Annotated[bool, flag("--open", help="Also open it in the default browser.")] = False,
 ) -> None:
     """Print the path of the live release's report (report/index.html, a static page) under
     exports/, which always shows the live release (a release's own folder is pruned in time)."""

@@ -29,6 +29,7 @@ from pipelines.cli.common import (
     console,
     errors,
     fail,
+    flag,
 )
 from pipelines.runtime import failpoints, prefect_env
 
@@ -79,24 +80,22 @@ def run(
     ] = None,
     verbose: Annotated[
         bool,
-        typer.Option(
-            "--verbose", "-v", help="Prefect's log in full instead of the stage lines alone."
-        ),
+        flag("--verbose", "-v", help="Prefect's log in full instead of the stage lines alone."),
     ] = False,
     quiet: Annotated[
         bool,
-        typer.Option("--quiet", "-q", help="No stage lines: only problems and the result line."),
+        flag("--quiet", "-q", help="No stage lines: only problems and the result line."),
     ] = False,
     allow_shrink: Annotated[
         bool,
-        typer.Option(
+        flag(
             "--allow-shrink",
             help="Publish even when a source would lose rows the live release has because of an error.",
         ),
     ] = False,
     no_server: Annotated[
         bool,
-        typer.Option(
+        flag(
             "--no-server",
             help="Start no background server: without a running one, this run alone gets a temporary server (15-30 s).",
         ),
@@ -165,6 +164,12 @@ def _run(
 ) -> None:
     if verbose and quiet:
         fail(Exit.USAGE, "--verbose and --quiet exclude each other")
+    if workers is not None and dask_address:
+        fail(
+            Exit.USAGE,
+            "--workers and --dask-address exclude each other: the cluster at --dask-address has "
+            "its own workers",
+        )
     if dask_address:
         from pipelines.batches import code_version
         from pipelines.runtime.cluster import ClusterError, check_cluster
@@ -254,7 +259,7 @@ def _start_background_server(quiet: bool) -> str | None:
     """The local server every later run reuses; if it cannot start, a temporary one (None)."""
     try:
         idle = prefect_env.idle_minutes_default()
-        url = prefect_env.start_server(port=None, idle_minutes=idle)
+        url = prefect_env.start_server(port=None, idle_minutes=idle, moved=errors.print)
     except RuntimeError as exc:
         errors.print(
             f"could not start a local Prefect server: {exc}", markup=False, highlight=False

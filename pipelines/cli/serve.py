@@ -81,7 +81,10 @@ def _serve(
 
 @server_app.command("start")
 def server_start(
-    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = prefect_env.DEFAULT_PORT,
+    port: Annotated[
+        int | None,
+        typer.Option(min=1, max=65535, help="Port on 127.0.0.1 (default 4242, else a free one)."),
+    ] = None,
     idle_minutes: Annotated[
         float | None,
         typer.Option(

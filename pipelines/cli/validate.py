@@ -16,7 +16,7 @@ def validate(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            help="Guides, bibliographic files, estimates CSVs or vocabulary CSVs to check."
+            help="Guides, bibliographic files, estimates (CSV or published tables), vocabulary CSVs, a sources registry, or folders of them, to check."
         ),
     ],
     sources: SourcesOption = Path("raw/sources.toml"),
@@ -31,7 +31,7 @@ def validate(
         fail(Exit.CONFIG, str(exc))
     for line in [*checked.problems, *checked.unchecked]:
         typer.echo(printable(line))
-    done = len(paths) - len(checked.unchecked)
+    done = checked.checked
     skipped = f", {len(checked.unchecked)} not checked" if checked.unchecked else ""
     console.print(
         f"{done} file(s) checked, {len(checked.problems)} problem(s){skipped}.", style="dim"

@@ -127,17 +127,25 @@ def start_server(
     Detached: its own session, output to <home>/server.log, so no caller waits on it. Two callers
     starting at once get the same server (a lock around the start). A port another program holds
     is never taken for ours: `moved` is told who holds it and which free port was taken instead
-    (`port=None`: 4242 when free, else any, silently)."""
+    (`port=None`: 4242 when free, else any); it is told too when a server already runs on
+    another port than the one asked for, which is then not used."""
     server_home.mkdir(parents=True, exist_ok=True)
     with (server_home / "start.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         existing = running_server_url(server_home)
         if existing:
+            if port is not None and f":{port}/" not in existing:
+                moved(
+                    f"a server already runs at {existing}; port {port} is not used (to move it: "
+                    "dermevidence server stop, then start it again)"
+                )
             return existing
         wanted = DEFAULT_PORT if port is None else port
         taken = free_port(wanted)
-        if port is not None and taken != port:
-            moved(f"port {port} is held by {port_holder(port)}: started on port {taken} instead")
+        if taken != wanted:
+            moved(
+                f"port {wanted} is held by {port_holder(wanted)}: started on port {taken} instead"
+            )
         return _start(server_home, taken, timeout, idle_minutes)
 
 
