@@ -2,7 +2,7 @@
 
 `common` holds the app, the exit codes, the options several commands share and `fail` (one line
 on stderr, a documented exit code); each other module adds its commands to that app: `run`,
-`validate`, `inspect` (query, report, changes, history), `bench`, `docs`, `serve` (serve and the
+`validate`, `inspect` (query, tables, report, changes, history), `bench`, `docs`, `serve` (serve and the
 `server` group) and `vocab`. They are imported here in the order `dermevidence --help` lists
 them. The CLI may import every wing, the top of `pipelines` and Prefect (with `flows`, the only
 code that does); it imports Prefect and the heavy wings inside the commands, so `--help` and a
