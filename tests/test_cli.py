@@ -66,13 +66,13 @@ def test_query_is_read_only_and_formats(seed_run):
     )
     assert result.output.splitlines()[0] == "direction" and len(result.output.splitlines()) == 3
     exports_file = next((warehouse / "exports" / "core" / "findings").glob("*.parquet"))
-    for statement in (
-        "delete from core.findings",
-        f"select 1; copy (select 1 as x) to '{exports_file}' (format parquet)",
-        "attach ':memory:' as scratch",
-    ):
+    for statement in ("delete from core.findings", "attach ':memory:' as scratch"):
         result = runner.invoke(app, ["query", statement, "--warehouse", str(warehouse)])
         assert result.exit_code == Exit.ERROR and "SELECT statements only" in result.output
+    # a write hidden behind a SELECT: refused as two statements before anything runs
+    smuggled = f"select 1; copy (select 1 as x) to '{exports_file}' (format parquet)"
+    result = runner.invoke(app, ["query", smuggled, "--warehouse", str(warehouse)])
+    assert result.exit_code == Exit.USAGE and "2 statements given" in result.output
     assert pl.read_parquet(exports_file).height == 10
     con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
     assert con.sql("select count(*) from core.findings").fetchall()[0][0] == 10
