@@ -38,3 +38,35 @@ def test_a_close_term_becomes_a_synonym_and_a_far_one_a_new_entry():
         "\n"
         "# raw/vocab/severities.csv not found: 1 term(s) left out\n"
     )
+
+
+CONTROLS = (
+    "id,name,kind,synonyms,class,parent,target,potency\n"
+    "tacrolimus,Tacrolimus,compound,tacrolimus|FK506,calcineurin_inhibitor,,calcineurin,\n"
+    "vehicle,Vehicle,control,vehicle|placebo,,,,\n"
+    "ivermectin,Ivermectin,compound,ivermectin,,,,\n"
+)
+
+
+def test_suggestions_append_cleanly_one_term_once_unique_ids_and_kind_from_the_term():
+    """What `vocab suggest` printed on the dev set broke the unique-key check when appended: the
+    same term in two spacings twice, an id that exists, a kind copied from an unrelated entry."""
+    text = suggest(
+        [
+            Unmatched("compounds", "Delgocitinib   cream", 4, "tacrolimus", 55.2),
+            Unmatched("compounds", "delgocitinib cream", 2, "tacrolimus", 55.2),
+            Unmatched("compounds", "Vehicle foam", 1, "vehicle", 60.0),
+            Unmatched("compounds", "Ivermectin", 1, "tacrolimus", 40.0),
+            Unmatched("compounds", "Tacrolimis", 2, "tacrolimus", 90.0),
+            Unmatched("compounds", "Tacrolimus ointmnt", 1, "tacrolimus", 80.0),
+        ],
+        {"compounds": CONTROLS},
+    )
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    assert lines == [
+        "delgocitinib_cream,Delgocitinib cream,compound,Delgocitinib cream,,,,",
+        "tacrolimus,Tacrolimus,compound,tacrolimus|FK506|Tacrolimis|Tacrolimus ointmnt,calcineurin_inhibitor,,calcineurin,",
+        "ivermectin_2,Ivermectin,compound,Ivermectin,,,,",
+        "vehicle_foam,Vehicle foam,control,Vehicle foam,,,,",
+    ]
+    assert '"Delgocitinib cream" (6x; closest tacrolimus at 55.2)' in text
