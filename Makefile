@@ -4,7 +4,7 @@ PYTHON ?= python3
 UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test install browser lint docs clean
+.PHONY: run test install install-run browser lint docs clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -13,7 +13,11 @@ $(UV):
 install: $(UV)
 	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
 
-run: install
+# What running needs and no test tool; --inexact leaves a developer's test tools in place.
+install-run: $(UV)
+	$(UV) sync --frozen --compile-bytecode --no-dev --inexact --python $(PYTHON)
+
+run: install-run
 	.venv/bin/dermevidence run
 
 # The report's browser test drives the system's Chromium (no browser download): installed from
