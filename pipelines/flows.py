@@ -427,25 +427,41 @@ def _record(
 def report_run(summary: RunSummary, layout: Layout, pulled: pl.DataFrame) -> Path:
     write_pulled(layout.reports, summary.run_id, pulled)
     path = write_report(summary, layout.reports)
+    of = warehouse_key(layout.root)
     create_markdown_artifact(
         markdown=markdown(summary),
-        key="dermevidence-run-summary",
-        description="dermevidence run summary",
+        key=f"dermevidence-run-summary-{of}",
+        description=f"dermevidence run summary of {layout.root}",
     )
     if summary.quarantine_sample:
         create_table_artifact(
             table=summary.quarantine_sample,
-            key="dermevidence-quarantine",
+            key=f"dermevidence-quarantine-{of}",
             description=f"Quarantined rows: the first {len(summary.quarantine_sample)} of "
             f"{summary.quarantined}; all of them are in quality.quarantine",
         )
     if summary.release_id:
         create_markdown_artifact(
             markdown=release_summary(layout.database, layout.exports / "report" / "index.html"),
-            key="dermevidence-release-report",
+            key=f"dermevidence-release-report-{of}",
             description="What the release's findings and verdicts come to, and where its report is",
         )
     return path
+
+
+def warehouse_key(root: Path) -> str:
+    """What tells one warehouse's artifacts and runs from another's in Prefect: its folder's name
+    and a digest of its whole path, as an artifact key allows (lowercase, digits, dashes)."""
+    name = "".join(c if c.isalnum() else "-" for c in root.name.lower()).strip("-") or "warehouse"
+    return f"{name[:40]}-{hashlib.sha256(str(root).encode()).hexdigest()[:8]}"
+
+
+def _flow_run_name() -> str:
+    """'build warehouse-1a2b3c4d 2026-12-05T10:31:18Z': the warehouse it builds and when."""
+    from prefect.runtime import flow_run
+
+    root = Path(str(flow_run.parameters.get("warehouse", "warehouse"))).resolve()
+    return f"build {warehouse_key(root)} {datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}"
 
 
 def task_runner(workers: int | None = None, dask_address: str | None = None) -> TaskRunner:
@@ -460,7 +476,7 @@ def task_runner(workers: int | None = None, dask_address: str | None = None) -> 
     return ProcessPoolTaskRunner(max_workers=os.cpu_count())
 
 
-@flow(name="build_warehouse", task_runner=task_runner())
+@flow(name="build_warehouse", task_runner=task_runner(), flow_run_name=_flow_run_name)
 def build_warehouse(
     sources: str = "raw/sources.toml",
     warehouse: str = "warehouse",

@@ -181,7 +181,9 @@ def _run(
     api_url = prefect_env.configure(console_level="INFO" if verbose else None)
     if api_url is None and not no_server:
         api_url = _start_background_server(quiet)
-    from pipelines.flows import NoSources, build_warehouse, task_runner
+    from prefect import tags
+
+    from pipelines.flows import NoSources, build_warehouse, task_runner, warehouse_key
     from pipelines.pull.sources import ConfigError
     from pipelines.runtime import progress
     from pipelines.store.layout import WarehouseLocked
@@ -217,7 +219,10 @@ def _run(
     if own_lines:
         progress.subscribe(show)
     try:
-        with bar:
+        warehouse = Path(str(parameters["warehouse"])).resolve()
+        registry = Path(str(parameters["sources"])).resolve()
+        marks = (f"warehouse:{warehouse_key(warehouse)}", f"registry:{registry}")
+        with bar, tags("dermevidence", *marks):
             flow = build_warehouse.with_options(task_runner=task_runner(workers, dask_address))
             summary = flow(**parameters)
     except ConfigError as exc:

@@ -63,7 +63,7 @@ def _serve(
             Exit.CONFIG,
             "serve needs a Prefect server to keep the schedule: run `dermevidence server start`, or set PREFECT_API_URL to your Prefect server or Prefect Cloud workspace",
         )
-    from pipelines.flows import build_warehouse
+    from pipelines.flows import build_warehouse, warehouse_key
 
     parameters = {
         "sources": str(sources.resolve()),
@@ -76,7 +76,16 @@ def _serve(
         markup=False,
         highlight=False,
     )
-    build_warehouse.serve(name=name, cron=cron, parameters=parameters)
+    build_warehouse.serve(
+        name=name,
+        cron=cron,
+        parameters=parameters,
+        description=(
+            f"Build the evidence warehouse {parameters['warehouse']} from the sources registered "
+            f"in {parameters['sources']} and publish a release (dermevidence run, on a schedule)."
+        ),
+        tags=["dermevidence", f"warehouse:{warehouse_key(warehouse.resolve())}"],
+    )
 
 
 @server_app.command("start")

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -307,3 +308,32 @@ def test_every_parquet_field_and_every_view_column_carries_its_description(seed_
         "findings_readable",
     ]
     assert all(comment for _, comment in views) and undescribed == []
+
+
+def test_runs_and_artifacts_say_which_warehouse_they_belong_to(prefect_api, project):
+    """Two warehouses' runs told apart in the Prefect UI: the flow run is named after its
+    warehouse and when, and its artifacts' keys carry the warehouse."""
+    from prefect import tags
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    from pipelines.flows import warehouse_key
+
+    warehouse = project / "warehouse"
+    with tags("dermevidence", f"warehouse:{warehouse_key(warehouse.resolve())}"):
+        summary = build_warehouse(
+            sources=str(project / "raw" / "sources.toml"), warehouse=str(warehouse)
+        )
+    key = warehouse_key(warehouse.resolve())
+    assert key.startswith("warehouse-") and len(key) == len("warehouse-") + 8
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(summary.run_id)
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run.id]))
+        )
+    assert re.fullmatch(rf"build {key} \d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ", run.name), run.name
+    assert f"warehouse:{key}" in run.tags
+    assert sorted(a.key for a in artifacts) == [
+        f"dermevidence-release-report-{key}",
+        f"dermevidence-run-summary-{key}",
+    ]
