@@ -354,7 +354,7 @@ def test_verbose_shows_prefects_log_and_the_default_keeps_it_out(prefect_api, pr
         r"^pull +\d+\.\d\d s  24 files \(\d+ read to hash\), 0 source errors$", default.stderr, re.M
     )
     assert "Task run 'pull" in verbose.stderr and "Finished in state Completed()" in verbose.stderr
-    assert re.search(r"Flow run '[\w-]+' - record \d+\.\d\d s$", verbose.stderr, re.M)
+    assert re.search(r"Flow run '[^']+' - record \d+\.\d\d s$", verbose.stderr, re.M)
     assert not re.search(r"^pull +\d", verbose.stderr, re.M)
 
 
