@@ -116,12 +116,12 @@ def check(
         grade_check = "printed_may_be_too_low"
     else:
         grade_check = "consistent"
-    words = [
-        f"{name}: {'very serious' if name == 'imprecision' and very else 'serious'}, {'; '.join(why)}"
-        if why
-        else f"{name}: not serious"
+    rated = {
+        name: f"{'very serious' if name == 'imprecision' and very else 'serious'}, {'; '.join(why)}"
         for name, why in domains.items()
-    ]
+        if why
+    }
+    words = [f"{name}: {rated.get(name, 'not serious')}" for name in domains]
     words.append(NOT_ASSESSED)
     words.append(
         f"{trials if trials is not None else 'unknown number of'} trial(s), "
@@ -142,9 +142,7 @@ def check(
         "imprecision": bool(imprecise),
         "inconsistency": bool(inconsistent),
         "indirectness": bool(indirect),
-        "imprecision_reason": words[0].split(": ", 1)[1] if imprecise else None,
-        "inconsistency_reason": words[1].split(": ", 1)[1] if inconsistent else None,
-        "indirectness_reason": words[2].split(": ", 1)[1] if indirect else None,
+        **{f"{name}_reason": rated.get(name) for name in domains},
         "n_trials": trials,
         "n_participants": participants,
         "grade_check": grade_check,

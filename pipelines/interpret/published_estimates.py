@@ -91,7 +91,10 @@ def published_rows(
     """Each estimate of the page as (line, a row in the estimates CSV's columns), and the rows of
     its analysis tables that print none."""
     citation, identifiers = _citation(guide)
-    studies = included_studies(guide, vocab)
+    studies = [  # each study's arms read once for the page, not once per estimate
+        (name, [treatment(part, vocab) for part in _ARMS_OF_A_STUDY.split(text) if part.strip()])
+        for name, text in included_studies(guide, vocab)
+    ]
     found: list[tuple[int, dict[str, str | None]]] = []
     unestimated: list[Unestimated] = []
     for table in guide.tables:
@@ -320,7 +323,9 @@ def included_studies(guide: ParsedGuide, vocab: Vocabulary) -> list[tuple[str, s
 
 
 def _trials(
-    estimate: dict[str, str | None], studies: list[tuple[str, str]], vocab: Vocabulary
+    estimate: dict[str, str | None],
+    studies: list[tuple[str, list[Treatment]]],
+    vocab: Vocabulary,
 ) -> str | None:
     """The included studies whose interventions name both arms of the estimate (compound, and
     strength where the arm prints one), when they number the studies it pools."""
@@ -328,8 +333,7 @@ def _trials(
     if not studies or any(arm.compound is None for arm in arms):
         return None
     matched = []
-    for name, text in studies:
-        given = [treatment(part, vocab) for part in _ARMS_OF_A_STUDY.split(text) if part.strip()]
+    for name, given in studies:
         if all(any(_same(arm, other) for other in given) for arm in arms):
             matched.append(name)
     counted = estimate.get("n_trials")

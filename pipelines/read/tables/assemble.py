@@ -185,15 +185,12 @@ def _fit_row(
     filled = list(cells)
     while filled and not filled[-1].text:
         filled.pop()
-    if len(filled) > len(header):
-        issues.append(_misfit(line_no, len(filled), len(header)))
-        return None
     carried = len(header) - len(filled)
-    if carried and len(cells) > len(filled) and above is not None:
+    if carried > 0 and len(cells) > len(filled) and above is not None:
         cells = [*continued(above, carried, line_no), *filled]
         return Row(row_no, line_no, tuple(cells), shifted=carried)
     fitted = cells if len(cells) <= len(header) else filled
-    return _filled_out(list(fitted), header, above, row_no, line_no, issues)
+    return _padded(list(fitted), header, above, row_no, line_no, issues)
 
 
 def _filled_out(
