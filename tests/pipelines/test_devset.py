@@ -13,7 +13,7 @@ import pytest
 
 from pipelines.flows import build_warehouse
 from pipelines.store.verdict_list import verdict_list
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA, ROOT, warehouse_rows
 
 DEVSET = DATA / "devset"
 # Every part of the key: the seed, a, b, d and e (arms in captions, group rows, two columns and
@@ -218,17 +218,14 @@ def judged_against(warehouse, key: str, judged_column: str, column: str) -> list
     """The lines of a judged key whose `judged_column` differs from core.evidence_checks'
     `column` for the same finding: (guide, table, row, statement, the judged value)."""
     judged = [json.loads(line) for line in (DEVSET / "key" / key).read_text().splitlines()]
-    con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
-    try:
-        got = {
-            (file.rsplit("/", 1)[-1], t, r, s): value
-            for file, t, r, s, value in con.sql(
-                f"SELECT f.file, f.table_no, f.row_no, f.statement_no, e.{column} "
-                "FROM core.findings f JOIN core.evidence_checks e USING (finding_id)"
-            ).fetchall()
-        }
-    finally:
-        con.close()
+    got = {
+        (file.rsplit("/", 1)[-1], t, r, s): value
+        for file, t, r, s, value in warehouse_rows(
+            warehouse,
+            f"SELECT f.file, f.table_no, f.row_no, f.statement_no, e.{column} "
+            "FROM core.findings f JOIN core.evidence_checks e USING (finding_id)",
+        )
+    }
     keys = [(j["guide"], j["table_no"], j["row_no"], j["statement_no"], j) for j in judged]
     return [(*k[:4], j[judged_column]) for *k, j in keys if got[tuple(k)] != j[judged_column]]
 
