@@ -114,7 +114,13 @@ from pipelines.store.repair import (
     mend_exports,
     remove_never_live,
 )
-from pipelines.store.report import RunSummary, markdown, release_summary, write_report
+from pipelines.store.report import (
+    RunSummary,
+    markdown,
+    release_summary,
+    write_report,
+    write_runs_page,
+)
 from schemas import BY_NAME, SCHEMA_VERSION
 
 SAMPLE = 20
@@ -427,6 +433,8 @@ def _record(
 def report_run(summary: RunSummary, layout: Layout, pulled: pl.DataFrame) -> Path:
     write_pulled(layout.reports, summary.run_id, pulled)
     path = write_report(summary, layout.reports)
+    runs = run_history(layout.reports).sort("started_at", descending=True)
+    write_runs_page(layout.reports, runs.to_dicts())
     of = warehouse_key(layout.root)
     create_markdown_artifact(
         markdown=markdown(summary),

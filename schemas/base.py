@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pandera.polars as pa
 import polars as pl
 
-SCHEMA_VERSION = "2.4.0"
+SCHEMA_VERSION = "2.5.0"
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,17 @@ class EvidenceChecks(Model):
         description="95% prediction interval, lower (t with k-2 degrees of freedom); null under three estimates.",
     )
     pi_high: float | None = pa.Field(nullable=True, description="95% prediction interval, upper.")
+    q: float | None = pa.Field(
+        nullable=True, ge=0, description="Cochran's Q of the pooled estimates (df = pooled_k - 1)."
+    )
+    q_p: float | None = pa.Field(
+        nullable=True, ge=0, le=1, description="Its p value (χ² with pooled_k - 1 degrees of freedom)."
+    )
+    z: float | None = pa.Field(
+        nullable=True,
+        description="Test for the overall effect: the pooled (Paule-Mandel) estimate over its standard error, log scale for ratios.",
+    )
+    z_p: float | None = pa.Field(nullable=True, ge=0, le=1, description="Its two-sided p value.")
     dl_estimate: float | None = pa.Field(
         nullable=True, description="The DerSimonian-Laird pooled estimate, as RevMan prints it."
     )

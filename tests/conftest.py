@@ -141,6 +141,21 @@ def seed_run(prefect_api: str, tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="session")
+def devset_run(prefect_api: str, tmp_path_factory: pytest.TempPathFactory):
+    """The bundled raw/ plus the dev-set guides (tests/data/devset), through the real flow."""
+    from pipelines.flows import build_warehouse
+
+    project = tmp_path_factory.mktemp("devset")
+    shutil.copytree(ROOT / "raw", project / "raw")
+    for guide in (DATA / "devset" / "guides").iterdir():
+        shutil.copy(guide, project / "raw" / "guides" / guide.name)
+    summary = build_warehouse(
+        sources=str(project / "raw" / "sources.toml"), warehouse=str(project / "warehouse")
+    )
+    return summary, project / "warehouse"
+
+
+@pytest.fixture(scope="session")
 def estimates(vocab):
     """The 112 real effect estimates of raw/estimates, loaded and validated."""
     from pipelines.interpret.estimates import load_estimates

@@ -529,6 +529,8 @@ def test_every_usage_error_exits_2_with_one_line():
         (["query", "select 1", "--file", "x.sql"], "give the SQL as the argument or with --file"),
         (["query", "select 1; select 2", "--warehouse", str(ROOT / "warehouse")], "2 statements given"),
         (["run", "--workers", "2", "--dask-address", "tcp://127.0.0.1:9"], "--workers and --dask-address exclude each other"),
+        (["report", "--figures", "svg"], "--figures 'svg': use one of png, pdf"),
+        (["report", "--out", "figures"], "--out names the folder for --figures"),
     ]  # fmt: skip
     for arguments, said in cases:
         done = subprocess.run(
@@ -552,6 +554,24 @@ def test_flags_are_shown_as_flags_and_the_tables_are_listed(seed_run):
     listed = {row[0]: row[1] for row in rows[1:]}
     assert listed["core.findings"] == "10" and listed["core.finding_verdicts"] == ""
     assert "quality.rows_without_estimate" in listed
+
+
+def test_report_draws_the_forest_plots_as_png_or_pdf_for_a_manuscript(seed_run, tmp_path):
+    _, warehouse = seed_run
+    svgs = sorted(p.stem for p in (warehouse / "exports" / "report" / "figures").glob("*.svg"))
+    assert (
+        "tacrolimus-0.1pct-vs-pimecrolimus-1pct--investigators-global-assessment-iga-success-adults--rr"
+        in svgs
+    )
+    for fmt, magic in (("png", b"\x89PNG"), ("pdf", b"%PDF")):
+        result = runner.invoke(
+            app, ["report", "--warehouse", str(warehouse), "--figures", fmt, "--out", str(tmp_path / fmt)]
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        drawn = sorted((tmp_path / fmt).glob(f"*.{fmt}"))
+        assert [p.stem for p in drawn] == svgs
+        assert all(p.read_bytes().startswith(magic) for p in drawn)
+        assert f"{len(svgs)} {fmt.upper()} figure(s) in {tmp_path / fmt}" in result.output
 
 
 def test_validate_walks_folders_and_checks_a_registry(tmp_path):

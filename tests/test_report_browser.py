@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from pipelines.flows import build_warehouse
+from tests.conftest import warehouse_rows
 
 CHROMIUM = shutil.which("chromium")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
@@ -23,12 +24,12 @@ HOSTILE = (
 )
 
 
-def open_report(page_path: Path, screenshot: Path | None = None) -> dict:
+def open_report(page_path: Path, screenshot: Path | None = None, width: int = 1400) -> dict:
     """Load the page; what the browser saw: console errors, requests, and a handle to query."""
     seen: dict = {"errors": [], "requests": [], "dialogs": []}
     playwright = sync_playwright().start()
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = browser.new_page(viewport={"width": width, "height": 1000})
     page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: seen["errors"].append(str(e)))
     page.on("request", lambda r: seen["requests"].append(r.url))
@@ -52,8 +53,8 @@ def test_the_seed_report_shows_the_map_the_plots_and_nothing_leaves_file(
         markers = page.locator(".finding")
         cells = [
             (
-                m.evaluate("e => e.closest('td').dataset.outcome"),
-                m.evaluate("e => e.closest('td').dataset.comparison"),
+                m.get_attribute("data-outcome"),
+                m.get_attribute("data-comparison"),
                 m.get_attribute("data-direction"),
                 m.get_attribute("data-verdict"),
             )
@@ -134,6 +135,90 @@ def test_the_seed_report_shows_the_map_the_plots_and_nothing_leaves_file(
     finally:
         seen["close"]()
     assert screenshot.stat().st_size > 10_000
+
+
+# What the page must not do at any width, measured by the browser: the page wider than the window,
+# a text of a forest plot over another or outside its figure, a verdict badge broken over two
+# lines, a finding's details (shown on focus) off the page, a table past the window.
+LAYOUT_PROBLEMS = """() => {
+  const width = document.documentElement.clientWidth, problems = [];
+  if (document.documentElement.scrollWidth > width)
+    problems.push(`page ${document.documentElement.scrollWidth} px wide`);
+  const over = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5
+    && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+  for (const svg of document.querySelectorAll('.forest svg')) {
+    const figure = svg.getBoundingClientRect();
+    const texts = [...svg.querySelectorAll('text')].map(t => [t.getBoundingClientRect(),
+      t.childNodes[t.childNodes.length - 1].textContent]);
+    texts.forEach(([box, text], i) => {
+      if (box.left < figure.left - 0.5 || box.right > figure.right + 0.5
+          || box.top < figure.top - 0.5 || box.bottom > figure.bottom + 0.5)
+        problems.push(`outside its figure: ${text}`);
+      for (const [other, what] of texts.slice(i + 1))
+        if (over(box, other)) problems.push(`overlap: ${text} / ${what}`);
+    });
+  }
+  for (const marker of document.querySelectorAll('.finding')) {
+    if (marker.querySelector('.badge').getClientRects().length > 1)
+      problems.push(`badge on two lines: ${marker.dataset.finding}`);
+    marker.focus();
+    const detail = marker.querySelector('.detail').getBoundingClientRect();
+    if (detail.left < 0 || detail.right > width)
+      problems.push(`details off the page: ${marker.dataset.finding} ${detail.left}-${detail.right}`);
+    marker.blur();
+  }
+  for (const table of document.querySelectorAll('table'))
+    if (table.getBoundingClientRect().right > width) problems.push(`table past the window`);
+  return problems;
+}"""
+
+
+@pytest.mark.parametrize("width", [1024, 1400])
+@pytest.mark.parametrize("which", ["seed_run", "devset_run"])
+def test_the_report_fits_the_window_and_no_text_covers_another(
+    which, width, request, tmp_path_factory
+):
+    _, warehouse = request.getfixturevalue(which)
+    screenshot = tmp_path_factory.mktemp("artefacts") / f"{which}-{width}.png"
+    seen = open_report(warehouse / "exports" / "report" / "index.html", screenshot, width)
+    page = seen["page"]
+    try:
+        assert page.evaluate(LAYOUT_PROBLEMS) == []
+        plots = page.locator(".forest svg").count()
+        assert plots == len(list((warehouse / "exports" / "report" / "figures").glob("*.svg")))
+        assert plots >= (3 if which == "seed_run" else 70)
+        assert seen["errors"] == []
+    finally:
+        seen["close"]()
+    print(f"screenshot at {width} px: {screenshot}")
+
+
+def test_the_map_filters_by_verdict_and_condition_without_a_script(devset_run):
+    _, warehouse = devset_run
+    supported = warehouse_rows(
+        warehouse, "SELECT count(*) FROM core.evidence_checks WHERE verdict = 'supported'"
+    )[0][0]
+    seen = open_report(warehouse / "exports" / "report" / "index.html")
+    page = seen["page"]
+    try:
+        shown = page.locator(".finding:visible")
+        assert shown.count() == 268 and page.locator("script").count() == 0
+        page.locator("#v-supported").check()
+        assert shown.count() == supported == 56
+        assert {m.get_attribute("data-verdict") for m in shown.all()} == {"supported"}
+        first = page.locator("section.condition").first
+        assert first.locator("h3").inner_text() == "Atopic dermatitis 145 findings"
+        page.locator("#c-c1").check()  # the second condition: psoriasis
+        assert page.locator("section.condition:visible h3").all_inner_texts() == [
+            "Psoriasis 45 findings"
+        ]
+        page.locator("#v-all").check()
+        assert shown.count() == 45
+        # strengths folded into their compound, with how many findings and which strengths
+        rows = page.locator("section.condition:visible tr:has(td) th").all_inner_texts()
+        assert len(rows) == len(set(rows))  # one row per comparison of compounds
+    finally:
+        seen["close"]()
 
 
 def test_a_guide_with_markup_in_its_cells_renders_as_text_and_runs_nothing(prefect_api, project):

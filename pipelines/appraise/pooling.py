@@ -5,7 +5,8 @@ Each estimate's standard error comes from its 95% interval (its width over 2 x 1
 for ratios, so ratios are pooled as log ratios and turned back. The pooled estimate is the
 Paule-Mandel one (the between-trial variance τ² of Paule and Mandel, which the Cochrane Handbook
 prefers to DerSimonian-Laird for few trials); the DerSimonian-Laird estimate is kept beside it, as
-RevMan prints it. I² is Higgins and Thompson's, from Cochran's Q. The 95% prediction interval
+RevMan prints it. I² is Higgins and Thompson's, from Cochran's Q (tested against χ² with k-1 degrees
+of freedom); the overall effect's Z is the Paule-Mandel mean over its standard error. The 95% prediction interval
 (Higgins, Thompson and Spiegelhalter 2009) is μ ± t(k-2) √(τ² + SE(μ)²): it needs three estimates.
 """
 
@@ -30,6 +31,10 @@ class Pooled:
     k: int
     pi_low: float | None
     pi_high: float | None
+    q: float
+    q_p: float
+    z: float
+    z_p: float
     weights: tuple[float, ...]
     dl_estimate: float
     dl_ci_low: float
@@ -45,6 +50,8 @@ def standard_error(low: float, high: float, *, ratio: bool) -> float:
 @lru_cache(maxsize=4096)
 def pool(values: tuple[tuple[float, float, float], ...], *, ratio: bool) -> Pooled:
     """Pool (estimate, low, high) triples; memoized, since the same estimates meet many findings."""
+    from scipy.stats import chi2, norm
+
     effects = [math.log(v) if ratio else v for v, _, _ in values]
     variances = [standard_error(low, high, ratio=ratio) ** 2 for _, low, high in values]
     pm = combine(tuple(effects), tuple(variances), "pm")
@@ -60,6 +67,10 @@ def pool(values: tuple[tuple[float, float, float], ...], *, ratio: bool) -> Pool
         k=len(values),
         pi_low=back(pi[0]) if pi else None,
         pi_high=back(pi[1]) if pi else None,
+        q=pm.q,
+        q_p=float(chi2.sf(pm.q, len(values) - 1)),
+        z=pm.mean / pm.se,
+        z_p=float(2 * norm.sf(abs(pm.mean / pm.se))),
         weights=pm.weights,
         dl_estimate=back(dl.mean),
         dl_ci_low=back(dl.mean - Z * dl.se),

@@ -53,8 +53,11 @@ def _label(citation: str, pmid: str | None, doi: str | None) -> str:
 
 
 def number(value: float) -> str:
-    """Two decimals under 10, one under 100, none above: as forest plots print them."""
+    """Two decimals under 10, one under 100, none above: as forest plots print them; two
+    significant figures under 0.01, which two decimals would print as zero."""
     size = abs(value)
+    if 0 < size < 0.005:
+        return f"{value:.2g}"
     return f"{value:.2f}" if size < 10 else f"{value:.1f}" if size < 100 else f"{value:.0f}"
 
 

@@ -222,17 +222,57 @@ def tables(warehouse: WarehouseOption = Path("warehouse"), output: FormatOption 
 def report(
     warehouse: WarehouseOption = Path("warehouse"),
     open_it: Annotated[bool, flag("--open", help="Also open it in the default browser.")] = False,
+    figures: Annotated[
+        str | None,
+        typer.Option(
+            "--figures",
+            metavar="png|pdf",
+            help="Also draw the report's forest plots as PNG or PDF files for a manuscript.",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder for --figures (default: <warehouse>/figures/<release id>/).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Print the path of the live release's report (report/index.html, a static page) under
-    exports/, which always shows the live release (a release's own folder is pruned in time)."""
+    exports/, which always shows the live release (a release's own folder is pruned in time).
+    With --figures, draw its forest plots as files (named as report/figures/ names the SVGs) and
+    print their paths."""
+    from pipelines.store.figure_files import FORMATS
+
+    if figures is not None and figures not in FORMATS:
+        fail(Exit.USAGE, f"--figures {figures!r}: use one of {', '.join(FORMATS)}")
+    if out is not None and figures is None:
+        fail(Exit.USAGE, "--out names the folder for --figures; give --figures png or pdf too")
     page = Path(os.path.abspath(warehouse / "exports" / "report" / "index.html"))
     if not page.is_file():
         fail(Exit.CONFIG, f"{page} does not exist; run `dermevidence run` to publish a release")
     console.print(str(page), markup=False, highlight=False, soft_wrap=True)
+    if figures is not None:
+        _draw_figures(warehouse, figures, out)
     if open_it:
         import webbrowser
 
         webbrowser.open(page.as_uri())
+
+
+def _draw_figures(warehouse: Path, fmt: str, out: Path | None) -> None:
+    """The live release's forest plots as PNG or PDF, drawn from the warehouse it was built from."""
+    from pipelines.store.figure_files import write_figures
+    from pipelines.store.publish import live_manifest
+    from pipelines.store.release_report import forest_drawings
+
+    release_id = live_manifest(warehouse / "exports").get("release_id", "live")
+    folder = out if out is not None else warehouse / "figures" / release_id
+    with read_only(warehouse) as con:
+        drawings = forest_drawings(con)
+    for path in write_figures(drawings, folder, fmt):
+        console.print(str(path), markup=False, highlight=False, soft_wrap=True)
+    errors.print(f"{len(drawings)} {fmt.upper()} figure(s) in {folder}")
 
 
 @app.command()

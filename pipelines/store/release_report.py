@@ -17,7 +17,9 @@ import duckdb
 
 from pipelines.appraise.verdict_words import measure_label, number, size_words
 from pipelines.interpret.treatments import arm_label
-from pipelines.store.forest_plot import Plot, Pooled, Row, forest_svg
+from pipelines.store.drawing import Drawing, to_svg
+from pipelines.store.figure_files import figure_stem
+from pipelines.store.forest_plot import Plot, Pooled, Row, forest_drawing
 from pipelines.store.sql_words import (
     COUNTED_FINDINGS,
     FINDINGS_IN_ORDER,
@@ -41,6 +43,9 @@ DIRECTIONS = {
     "unclassified": ("unclassified", "#ffffff"),
 }
 GRADE_MARKS = {"high": "●●●●", "moderate": "●●●○", "low": "●●○○", "very_low": "●○○○"}
+PUBMED = "https://pubmed.ncbi.nlm.nih.gov/{}/"
+# From exports/report/index.html (the live release, through the exports link) to reports/.
+RUNS_PAGE = "../../reports/index.html"
 MAP_LIMIT = 2000
 # The first findings of a warehouse are chosen before any join: a join first would build a hash
 # table of every finding's verdict (seconds at 100 000 guides) to show 2 000 of them.
@@ -53,15 +58,21 @@ body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#222}
 h1{font-size:1.5rem}h2{margin-top:2rem;border-bottom:1px solid #ccc}
 table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.3rem .5rem;vertical-align:top}
 th{background:#f4f4f4;text-align:left}
-.map td.cell{position:relative;min-width:6rem}
-.finding{display:inline-block;margin:.1rem;padding:.1rem .3rem;border-radius:3px;border:1px solid #999;cursor:default}
-.finding .detail{display:none;position:absolute;z-index:10;left:0;top:100%;width:28rem;background:#fffff3;border:1px solid #888;padding:.5rem;box-shadow:0 2px 6px #0004}
+.map{width:100%;table-layout:fixed;margin-bottom:1rem}.map col.compared{width:15rem}
+.map tr.classes th{background:#e8eef6}.map th{overflow-wrap:anywhere}
+.finding{position:relative;display:flex;flex-wrap:wrap;align-items:center;gap:.1rem .4rem;box-sizing:border-box;margin:.2rem 0;padding:.1rem .3rem;border:1px solid #bbb;border-left:.5rem solid #bbb;border-radius:3px;background:#fff;cursor:default}
+.finding .outcome{flex:1 1 100%;overflow-wrap:anywhere}
+.finding .detail{display:none;position:absolute;z-index:10;left:0;top:100%;width:min(28rem,80vw);box-sizing:border-box;white-space:normal;background:#fffff3;border:1px solid #888;padding:.5rem;box-shadow:0 2px 6px #0004}
+td.right .finding .detail{left:auto;right:0}
 .finding:hover .detail,.finding:focus .detail,.finding:focus-within .detail{display:block}
-.badge{font-size:.75rem;padding:0 .25rem;border-radius:2px;background:#eee;margin-left:.2rem}
+.badge{font-size:.75rem;padding:0 .3rem;border-radius:2px;background:#eee;white-space:nowrap}
+.v-supported{background:#cdebd5}.v-contradicted{background:#f6d0c6}.v-not_supported{background:#f8e3b8}
+.v-mixed{background:#e3d7f4}.v-no_estimates{background:#e6e6e6}.v-unclassified{background:#fff;outline:1px dashed #999}
 .grade{font-size:.7rem;letter-spacing:-1px}
+.filters fieldset{display:inline-block;margin:0 1rem .5rem 0;border:1px solid #ccc}.filters label{margin-right:.6rem;white-space:nowrap}
 .legend span{display:inline-block;margin-right:1rem}
 .swatch{display:inline-block;width:.8rem;height:.8rem;border:1px solid #999;margin-right:.25rem}
-.forest{margin:1rem 0 2rem}.forest svg{display:block}
+.forest{margin:1rem 0 2rem}.forest svg{display:block;max-width:100%;height:auto}
 .muted{color:#666}
 .sof{margin-top:1.5rem}.sof caption{text-align:left;font-weight:600;padding:.3rem 0}
 .footnotes{list-style:none;padding-left:.5rem;font-size:.9rem}
@@ -73,7 +84,8 @@ def release_report(
 ) -> tuple[str, dict[str, str]]:
     """The page and its figure files (path under report/ → SVG), from the warehouse being
     released and the run's summary (status, counts, …)."""
-    plots, figures = _forest_plots(con)
+    plots, drawings = _forest_plots(con)
+    figures = {f"figures/{stem}.svg": to_svg(drawing) for stem, drawing in drawings.items()}
     summary_tables = summary_of_findings(con)
     figures[CSV_NAME] = summary_csv(summary_tables)
     parts = [
@@ -119,12 +131,20 @@ def _summary(summary: dict[str, Any]) -> str:
         "<table id='earlier-runs'><tr><th>started</th><th>status</th><th>release</th>"
         f"<th>quarantined</th><th>source errors</th></tr>{recent}</table>"
         if earlier
-        else "<p class='muted'>none: this is the warehouse's first run</p>"
+        else "<p class='muted'>none: this release is the warehouse's first run</p>"
     )
-    return f"<h2>Run</h2><table id='summary'>{rows}</table><h3>Earlier runs</h3>{runs}"
+    return (
+        f"<h2>Run</h2><table id='summary'>{rows}</table><h3>Runs before this release</h3>{runs}"
+        f"<p>Every run since, unchanged reruns too: <a href='{RUNS_PAGE}'>the warehouse's runs</a> "
+        "(<code>reports/index.html</code>, written by every run; "
+        "<code>dermevidence history</code> lists them too).</p>"
+    )
 
 
 def _evidence_map(con: duckdb.DuckDBPyConnection) -> str:
+    """One table per condition: a row per comparison of compounds (strengths and potencies folded
+    in, with their count) under a row per comparison of their classes, a column per outcome
+    domain, a marker per finding; filters by condition, verdict and grade in CSS alone."""
     findings = con.sql(
         f"""SELECT f.finding_id, coalesce(o.label, f.outcome_text) AS outcome,
                    coalesce(ci.name, f.intervention_text) AS intervention, f.intervention_strength_pct,
@@ -132,38 +152,108 @@ def _evidence_map(con: duckdb.DuckDBPyConnection) -> str:
                    f.comparator_strength_pct, f.comparator_potency, f.direction, f.evidence_grade,
                    f.result_text, coalesce(pop.label, f.population), coalesce(sev.label, f.severity),
                    e.verdict, e.reason, f.file, f.line_no, e.certainty, e.grade_check,
-                   e.certainty_reason
+                   e.certainty_reason,
+                   coalesce(cond.label, f.condition_text, 'Condition not stated') AS condition,
+                   coalesce(ki.name, ci.name, f.intervention_text, '?') AS intervention_class,
+                   coalesce(kc.name, cc.name, f.comparator_text, '?') AS comparator_class,
+                   coalesce(o.domain, 'other') AS domain
             FROM (SELECT * FROM core.findings ORDER BY {FINDING_ORDER} LIMIT {MAP_LIMIT}) f
             LEFT JOIN core.evidence_checks e USING (finding_id)
             LEFT JOIN ref.outcomes o ON o.id = f.outcome
             LEFT JOIN ref.compounds ci ON ci.id = f.intervention
             LEFT JOIN ref.compounds cc ON cc.id = f.comparator
+            LEFT JOIN ref.compounds ki ON ki.id = ci.class
+            LEFT JOIN ref.compounds kc ON kc.id = cc.class
+            LEFT JOIN ref.conditions cond ON cond.id = f.condition
             LEFT JOIN ref.populations pop ON pop.id = f.population
             LEFT JOIN ref.severities sev ON sev.id = f.severity
             ORDER BY {FINDING_ORDER}"""
     ).fetchall()
     citations = _citations(con, [row[0] for row in findings])
-    outcomes = sorted({row[1] for row in findings})
-    comparisons = sorted({_comparison(row) for row in findings})
-    cells: dict[tuple[str, str], list[str]] = {}
+    by_condition: dict[str, list[tuple]] = {}
     for row in findings:
-        cells.setdefault((row[1], _comparison(row)), []).append(
-            _marker(row, citations.get(row[0], []))
-        )
-    head = "".join(f"<th scope='col'>{escape(c)}</th>" for c in comparisons)
-    body = "".join(
-        f"<tr><th scope='row'>{escape(outcome)}</th>"
-        + "".join(
-            f"<td class='cell' data-outcome='{escape(outcome)}' data-comparison='{escape(c)}'>"
-            + "".join(cells.get((outcome, c), []))
-            + "</td>"
-            for c in comparisons
-        )
-        + "</tr>"
-        for outcome in outcomes
+        by_condition.setdefault(row[20], []).append(row)
+    conditions = sorted(by_condition, key=lambda c: (-len(by_condition[c]), c))
+    sections = "".join(
+        _condition_map(n, condition, by_condition[condition], citations)
+        for n, condition in enumerate(conditions)
     )
-    legend = (
-        "<b>Colour</b>: "
+    note = (
+        f"<p class='muted'>The first {MAP_LIMIT} findings are shown.</p>"
+        if len(findings) == MAP_LIMIT
+        else ""
+    )
+    return (
+        "<h2>Evidence map</h2><p>For each condition, a row per comparison (strengths folded into "
+        "their compound; the classes compared head each group) and a column per outcome domain. "
+        "A marker per finding: its outcome, the grade the guide prints as dots, the verdict of the "
+        "effect estimates as a badge, and on its left which arm it favours. Hover or focus a "
+        "marker for its result, population, citations and the verdict's reason.</p>"
+        f"<p class='legend'>{_legend()}</p>{_filters(conditions)}{note}{sections}"
+    )
+
+
+def _condition_map(
+    n: int, condition: str, rows: list[tuple], citations: dict[str, list[tuple]]
+) -> str:
+    domains = sorted({row[23] for row in rows}, key=lambda d: (d == "other", d))
+    groups: dict[str, dict[str, list[tuple]]] = {}
+    for row in rows:
+        classes = f"{row[21]} vs {row[22]}"
+        groups.setdefault(classes, {}).setdefault(f"{row[2]} vs {row[5]}", []).append(row)
+    right = len(domains) // 2  # cells from here on open their details leftwards
+    head = "".join(f"<th scope='col'>{escape(domain.capitalize())}</th>" for domain in domains)
+    body = []
+    for classes in sorted(groups, key=lambda c: (-sum(map(len, groups[c].values())), c)):
+        body.append(
+            f"<tr class='classes'><th colspan='{len(domains) + 1}' scope='rowgroup'>"
+            f"{escape(classes)}</th></tr>"
+        )
+        compounds = groups[classes]
+        for compared in sorted(compounds, key=lambda c: (-len(compounds[c]), c)):
+            members = compounds[compared]
+            folded = (
+                f"<span class='muted'>{len(members)} finding{'s' if len(members) > 1 else ''}"
+                + _strengths(members)
+                + "</span>"
+            )
+            cells = "".join(
+                f"<td class='cell{' right' if k >= right and k else ''}' "
+                f"data-domain='{escape(domain)}'>"
+                + "".join(
+                    _marker(row, citations.get(row[0], [])) for row in members if row[23] == domain
+                )
+                + "</td>"
+                for k, domain in enumerate(domains)
+            )
+            body.append(f"<tr><th scope='row'>{escape(compared)}<br>{folded}</th>{cells}</tr>")
+    return (
+        f"<section class='condition' data-condition='c{n}'><h3>{escape(condition)} "
+        f"<span class='muted'>{len(rows)} finding{'s' if len(rows) > 1 else ''}</span></h3>"
+        f"<table class='map'><colgroup><col class='compared'>"
+        + "<col>"
+        * len(domains)
+        + f"</colgroup><tr><th scope='col'>Comparison</th>{head}</tr>{''.join(body)}</table>"
+        "</section>"
+    )
+
+
+def _strengths(rows: list[tuple]) -> str:
+    """The strengths and potencies folded into a comparison of compounds, each arm's apart:
+    ': 0.03%, 0.1% vs mild, potent' (an arm printed without one says 'any')."""
+    sides = [
+        sorted({" ".join(filter(None, (row[p], f"{row[s]:g}%" if row[s] is not None else None)))
+                or "any" for row in rows})
+        for s, p in ((3, 4), (6, 7))
+    ]  # fmt: skip
+    if sides == [["any"], ["any"]]:
+        return ""
+    return ": " + escape(" vs ".join(", ".join(side) for side in sides))
+
+
+def _legend() -> str:
+    return (
+        "<b>Left edge</b>, which arm the finding favours: "
         + "".join(
             f"<span><i class='swatch' style='background:{colour}'></i>{escape(label)}</span>"
             for label, colour in DIRECTIONS.values()
@@ -175,22 +265,40 @@ def _evidence_map(con: duckdb.DuckDBPyConnection) -> str:
         )
         + "<br><b>Badge</b>, the verdict of the effect estimates: "
         + "".join(
-            f"<span><span class='badge'>{escape(_words(verdict))}</span></span>"
+            f"<span><span class='badge v-{verdict}'>{escape(_words(verdict))}</span></span>"
             for verdict in VERDICTS
         )
     )
-    note = (
-        f"<p class='muted'>The first {MAP_LIMIT} findings are shown.</p>"
-        if len(findings) == MAP_LIMIT
-        else ""
-    )
-    return (
-        "<h2>Evidence map</h2><p>Outcomes by comparison. Colour: which arm the finding favours; "
-        "dots: evidence grade; badge: the verdict of the effect estimates. Hover or focus a "
-        f"finding for its result, population, citations and the verdict's reason.</p>"
-        f"<p class='legend'>{legend}</p>{note}"
-        f"<table class='map'><tr><th></th>{head}</tr>{body}</table>"
-    )
+
+
+def _filters(conditions: list[str]) -> str:
+    """Radio buttons and the CSS that hides what they leave out (the page runs no script):
+    condition, verdict and printed grade; 'all' checked in each."""
+    groups = [
+        ("condition", "c", [(f"c{n}", c) for n, c in enumerate(conditions)]),
+        ("verdict", "v", [(v, _words(v)) for v in VERDICTS]),
+        ("grade", "g", [(g, _words(g)) for g in (*GRADE_MARKS, "none")]),
+    ]
+    rules, fieldsets = [], []
+    for name, prefix, choices in groups:
+        buttons = [
+            f"<label><input type='radio' name='{name}' id='{prefix}-all' checked> all</label>"
+        ]
+        for key, label in choices:
+            buttons.append(
+                f"<label><input type='radio' name='{name}' id='{prefix}-{key}'> "
+                f"{escape(label)}</label>"
+            )
+            hidden = (
+                f"section.condition:not([data-condition='{key}'])"
+                if name == "condition"
+                else f".finding:not([data-{name}='{key}'])"
+            )
+            rules.append(f"body:has(#{prefix}-{key}:checked) {hidden}{{display:none}}")
+        fieldsets.append(
+            f"<fieldset><legend>{name.capitalize()}</legend>{''.join(buttons)}</fieldset>"
+        )
+    return f"<style>{''.join(rules)}</style><form class='filters'>{''.join(fieldsets)}</form>"
 
 
 def _comparison(row: tuple) -> str:
@@ -199,16 +307,12 @@ def _comparison(row: tuple) -> str:
 
 def _marker(row: tuple, cited: list[tuple]) -> str:
     (finding_id, _, _, _, _, _, _, _, direction, grade, result, population, severity, verdict,
-     reason, file, line_no, certainty, grade_check, certainty_reason) = row  # fmt: skip
+     reason, file, line_no, certainty, grade_check, certainty_reason) = row[:20]  # fmt: skip
     label, colour = DIRECTIONS.get(direction, (direction, "#fff"))
     label = _direction_words(direction, row) or label
     links = "".join(
         f"<li>[{ref_no}] {escape(title or '')}"
-        + (
-            f" <a href='https://pubmed.ncbi.nlm.nih.gov/{escape(pmid)}/'>PubMed {escape(pmid)}</a>"
-            if pmid
-            else ""
-        )
+        + (f" <a href='{PUBMED.format(escape(pmid))}'>PubMed {escape(pmid)}</a>" if pmid else "")
         + "</li>"
         for ref_no, title, pmid in cited
     )
@@ -228,8 +332,12 @@ def _marker(row: tuple, cited: list[tuple]) -> str:
     return (
         f"<span class='finding' tabindex='0' data-finding='{escape(finding_id)}' "
         f"data-direction='{escape(direction)}' data-verdict='{escape(verdict or '')}' "
-        f"style='background:{colour}'><span class='grade'>{GRADE_MARKS.get(grade, escape(grade or ''))}</span>"
-        f"<span class='badge'>{escape(_words(verdict or ''))}</span>{detail}</span>"
+        f"data-grade='{escape(grade or 'none')}' data-outcome='{escape(row[1])}' "
+        f"data-comparison='{escape(_comparison(row))}' style='border-left-color:{colour}'>"
+        f"<span class='outcome'>{escape(row[1])}</span>"
+        f"<span class='grade'>{GRADE_MARKS.get(grade, escape(grade or ''))}</span>"
+        f"<span class='badge v-{escape(verdict or '')}'>{escape(_words(verdict or ''))}</span>"
+        f"{detail}</span>"
     )
 
 
@@ -263,7 +371,12 @@ def _citations(con: duckdb.DuckDBPyConnection, finding_ids: list[str]) -> dict[s
     return cited
 
 
-def _forest_plots(con: duckdb.DuckDBPyConnection) -> tuple[str, dict[str, str]]:
+def forest_drawings(con: duckdb.DuckDBPyConnection) -> dict[str, Drawing]:
+    """The report's forest plots by file stem, for `dermevidence report --figures`."""
+    return _forest_plots(con)[1]
+
+
+def _forest_plots(con: duckdb.DuckDBPyConnection) -> tuple[str, dict[str, Drawing]]:
     """A forest plot for each of the first PLOT_LIMIT findings with a counted estimate, chosen in
     SQL (fetching every finding's estimates to plot a few hundred cost gigabytes at 100 000
     guides), and the same SVGs as files for manuscripts (figures/<finding_id>.svg)."""
@@ -279,13 +392,14 @@ def _forest_plots(con: duckdb.DuckDBPyConnection) -> tuple[str, dict[str, str]]:
                   coalesce(fo.label, f.outcome_text) AS outcome, pop.label AS population,
                   sev.label AS severity, e.verdict, e.certainty, e.grade_check,
                   e.pooled_estimate, e.pooled_ci_low, e.pooled_ci_high, e.pi_low, e.pi_high,
-                  e.i2, e.tau2,
+                  e.i2, e.tau2, e.q, e.q_p, e.z, e.z_p,
                   v.estimate_id, v.role, v.counted, v.why, v.arms_fit, v.source, v.measure,
                   v.estimate, v.ci_low, v.ci_high, v.weight, v.orientation,
                   x.timepoint, x.n_trials, x.n_participants, x.measure AS printed_measure,
                   x.estimate AS printed, x.ci_low AS printed_low, x.ci_high AS printed_high,
                   x.reciprocal, x.derivation, x.measure_polarity, x.outcome_inverted,
-                  x.outcome_text, x.derivation IS NOT NULL OR x.scale = 'ratio' AS ratio,
+                  x.outcome_text, x.citation, x.intervention_events, x.intervention_n,
+                  x.comparator_events, x.comparator_n, x.derivation IS NOT NULL OR x.scale = 'ratio' AS ratio,
                   {comparison("x", text=False)} AS printed_arms
            FROM chosen
            JOIN core.evidence_checks e USING (finding_id)
@@ -300,11 +414,11 @@ def _forest_plots(con: duckdb.DuckDBPyConnection) -> tuple[str, dict[str, str]]:
     measures = {
         row["id"]: row for row in con.sql("SELECT id, label FROM ref.measures").pl().to_dicts()
     }
-    plots, figures = [], {}
+    plots, drawings = [], {}
     for finding in rows.partition_by("finding_id", maintain_order=True):
-        html, svgs = _forest(finding.to_dicts(), measures)
+        html, drawn = _forest(finding.to_dicts(), measures, drawings)
         plots.append(html)
-        figures.update(svgs)
+        drawings.update(drawn)
     note = (
         f"<p class='muted'>The first {PLOT_LIMIT} of {total} findings with a counted estimate "
         "are plotted; core.verdict_estimates has them all.</p>"
@@ -315,13 +429,20 @@ def _forest_plots(con: duckdb.DuckDBPyConnection) -> tuple[str, dict[str, str]]:
         "<h2>Forest plots</h2><p>Each estimate as the finding reads it: the finding's "
         "intervention first, in the estimate's own measure (what was turned round is said beside "
         "its value). Squares sized by weight where estimates are pooled; the diamond is the "
-        "pooled estimate, its line the prediction interval. The same plots are SVG files under "
-        f"<code>report/figures/</code> (&lt;finding_id&gt;-1.svg).</p>{note}" + "".join(plots)
+        "pooled estimate, with the method, heterogeneity and the test for the overall effect under it; "
+        "estimates counted alone stand apart under the pool. The same plots are SVG files under "
+        "<code>report/figures/</code>, named by comparison, outcome and measure; "
+        f"<code>dermevidence report --figures png</code> (or pdf) draws them for a manuscript.</p>{note}"
+        + "".join(plots)
     )
-    return page, figures
+    return page, drawings
 
 
-def _forest(rows: list[dict[str, Any]], measures: dict[str, dict]) -> tuple[str, dict[str, str]]:
+def _forest(
+    rows: list[dict[str, Any]], measures: dict[str, dict], taken: dict[str, Drawing]
+) -> tuple[str, dict[str, Drawing]]:
+    """A finding's plots (one per measure) in their HTML block, and the drawings by file stem;
+    `taken`: the stems of the plots before, so two findings never share a file."""
     first = rows[0]
     who = ", ".join(filter(None, (_plain(first["population"]), _plain(first["severity"]))))
     title = f"{first['intervention']} vs {first['comparator']} — {first['outcome']}" + (
@@ -336,27 +457,33 @@ def _forest(rows: list[dict[str, Any]], measures: dict[str, dict]) -> tuple[str,
             measure_label(r["measure"], r, measures),
         )
         groups.setdefault(key, []).append(r)
-    svgs = []
+    drawings: dict[str, Drawing] = {}
     for (ratio, higher, measure), members in groups.items():
         pooled = None
         if first["pooled_estimate"] is not None and any(m["role"] == "pooled" for m in members):
             pooled = Pooled(
                 first["pooled_estimate"], first["pooled_ci_low"], first["pooled_ci_high"],
                 first["pi_low"], first["pi_high"], first["i2"], first["tau2"],
+                first["q"], first["q_p"], first["z"], first["z_p"],
             )  # fmt: skip
-        svgs.append(
-            forest_svg(
-                Plot(
-                    measure=measure,
-                    ratio=ratio,
-                    higher_is_better=higher,
-                    intervention=first["intervention"],
-                    comparator=first["comparator"],
-                    rows=tuple(_row(m) for m in members),
-                    pooled=pooled,
-                )
+        name = measures.get(members[0]["measure"], {}).get("label") or measure
+        drawing = forest_drawing(
+            Plot(
+                measure=measure,
+                axis_title=name[:1].upper() + name[1:] + (" (log scale)" if ratio else ""),
+                ratio=ratio,
+                higher_is_better=higher,
+                intervention=first["intervention"],
+                comparator=first["comparator"],
+                rows=tuple(_row(m) for m in members),
+                pooled=pooled,
+                title=f"{title} ({measure})",
             )
         )
+        stem = figure_stem(title, measure)
+        if stem in taken or stem in drawings:
+            stem = f"{stem}--{first['finding_id']}"
+        drawings[stem] = drawing
     named = [r for r in rows if not r["counted"] and r["arms_fit"] != "different"]
     listed = "".join(
         f"<li class='excluded'>{escape(r['source'])} ({escape(r['timepoint'] or 'timepoint not stated')}): "
@@ -365,7 +492,7 @@ def _forest(rows: list[dict[str, Any]], measures: dict[str, dict]) -> tuple[str,
     )
     if len(named) > EXCLUDED_LIMIT:
         listed += f"<li class='muted'>and {len(named) - EXCLUDED_LIMIT} more not counted</li>"
-    figure = "".join(svgs)
+    figure = "".join(to_svg(d) for d in drawings.values())
     badge = _words(first["verdict"]) + (
         f"; certainty {_words(first['certainty'])}" if first["certainty"] else ""
     )
@@ -375,7 +502,7 @@ def _forest(rows: list[dict[str, Any]], measures: dict[str, dict]) -> tuple[str,
         + (f"<p>Not counted:</p><ul>{listed}</ul>" if listed else "")
         + "</div>"
     )
-    return html, {f"figures/{first['finding_id']}-{n}.svg": svg for n, svg in enumerate(svgs, 1)}
+    return html, drawings
 
 
 def _row(r: dict[str, Any]) -> Row:
@@ -391,9 +518,17 @@ def _row(r: dict[str, Any]) -> Row:
         note += " (times less likely)" if r["reciprocal"] else ""
     else:
         note = ""
+    arms = (
+        r["intervention_events"],
+        r["intervention_n"],
+        r["comparator_events"],
+        r["comparator_n"],
+    )
+    if r["orientation"] == "reversed":  # the finding's intervention is the estimate's comparator
+        arms = arms[2:] + arms[:2]
     return Row(
-        r["estimate_id"], r["source"], f"({detail})" if detail else "", r["estimate"],
-        r["ci_low"], r["ci_high"], note, r["weight"],
+        r["estimate_id"], r["source"], r["citation"] or "", detail, r["estimate"], r["ci_low"],
+        r["ci_high"], note, r["weight"] if r["role"] == "pooled" else None, arms,
     )  # fmt: skip
 
 
@@ -434,7 +569,7 @@ def _references(con: duckdb.DuckDBPyConnection) -> str:
     return _section(
         con, "<h2>References</h2>", ("file", "no.", "title", "resolution", "score", "PMID"),
         "SELECT file, ref_no, title, match_method, match_score, coalesce(pmid, '') "
-        "FROM core.references ORDER BY file, ref_no",
+        "FROM core.references ORDER BY file, ref_no", links={5: PUBMED},
     )  # fmt: skip
 
 
@@ -444,17 +579,25 @@ def _section(
     columns: tuple[str, ...],
     query: str,
     empty: str = "none",
+    links: dict[int, str] | None = None,
 ) -> str:
     """A heading and the first TABLE_LIMIT rows of a query as a table."""
-    return heading + _table(columns, con.sql(f"{query} LIMIT {TABLE_LIMIT}").fetchall(), empty)
+    rows = con.sql(f"{query} LIMIT {TABLE_LIMIT}").fetchall()
+    return heading + _table(columns, rows, empty, links or {})
 
 
-def _table(columns: tuple[str, ...], rows: list[tuple], empty: str) -> str:
+def _table(columns: tuple[str, ...], rows: list[tuple], empty: str, links: dict[int, str]) -> str:
+    """Rows as a table; a column of `links` (index → URL with {}) links each value it holds."""
     if not rows:
         return f"<p class='muted'>{escape(empty)}</p>"
     head = "".join(f"<th>{escape(c)}</th>" for c in columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{escape('' if v is None else str(v))}</td>" for v in row) + "</tr>"
+        "<tr>" + "".join(f"<td>{_cell(v, links.get(n))}</td>" for n, v in enumerate(row)) + "</tr>"
         for row in rows
     )
     return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _cell(value: Any, link: str | None) -> str:
+    text = escape("" if value is None else str(value))
+    return f"<a href='{link.format(text)}'>{text}</a>" if link and text else text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from html import escape
 from pathlib import Path
 
 from pipelines.store.checks import STRICT_WARNINGS
@@ -139,6 +140,38 @@ def write_report(summary: RunSummary, reports_dir: Path) -> Path:
         temporary.write_text(text, encoding="utf-8")
         temporary.replace(path)
     return path
+
+
+def write_runs_page(reports_dir: Path, runs: list[dict]) -> Path:
+    """reports/index.html: every run of the warehouse, newest first, rewritten by each run (a
+    release's own page is fixed when it is published, and an unchanged rerun publishes none)."""
+    columns = ("run_id", "started_at", "finished_at", "status", "release_id", "quarantined",
+               "source_errors")  # fmt: skip
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(_shown(run[c]))}</td>" for c in columns) + "</tr>"
+        for run in runs
+    )
+    head = "".join(f"<th>{escape(c.replace('_', ' '))}</th>" for c in columns)
+    page = (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+        "<title>dermevidence runs</title><style>body{font:14px/1.45 system-ui,sans-serif;margin:2rem}"
+        "table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.3rem .5rem}</style>"
+        f"</head><body><h1>dermevidence runs</h1><p>{len(runs)} run(s), newest first; the live "
+        "release's report is <a href='../exports/report/index.html'>exports/report/index.html</a>."
+        f"</p><table id='runs'><tr>{head}</tr>{body}</table></body></html>\n"
+    )
+    path = reports_dir / "index.html"
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(page, encoding="utf-8")
+    temporary.replace(path)
+    return path
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, datetime):
+        return f"{value:%Y-%m-%d %H:%M:%S} UTC"
+    return "" if value is None else str(value)
 
 
 def _isoformat(value: object) -> str:

@@ -4,14 +4,12 @@ scores it."""
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 
 import duckdb
 import pytest
 
-from pipelines.flows import build_warehouse
 from pipelines.store.verdict_list import verdict_list
 from tests.conftest import DATA, ROOT, warehouse_rows
 
@@ -68,19 +66,6 @@ def score(warehouse, *keys, minimum: float = 98.0) -> dict[str, float]:
         **{name: float(value) for name, value in numbers.items()},
         "references": references.group(1) == references.group(2),
     }
-
-
-@pytest.fixture(scope="module")
-def devset_run(prefect_api, tmp_path_factory):
-    """The bundled raw/ plus the dev-set guides, through the real flow."""
-    project = tmp_path_factory.mktemp("devset")
-    shutil.copytree(ROOT / "raw", project / "raw")
-    for guide in (DEVSET / "guides").iterdir():
-        shutil.copy(guide, project / "raw" / "guides" / guide.name)
-    summary = build_warehouse(
-        sources=str(project / "raw" / "sources.toml"), warehouse=str(project / "warehouse")
-    )
-    return summary, project / "warehouse"
 
 
 def test_the_devset_is_read_as_its_key_says(devset_run):

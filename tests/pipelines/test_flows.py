@@ -114,7 +114,7 @@ def test_release_matches_manifest_and_reads_back_everywhere(seed_run):
     exports = warehouse / "exports"
     assert exports.is_symlink()
     manifest = json.loads((exports / "manifest.json").read_text())
-    assert manifest["schema_version"] == "2.4.0" and manifest["run_id"]
+    assert manifest["schema_version"] == "2.5.0" and manifest["run_id"]
     assert verify_release(exports) == []
     by_dataset = {entry["dataset"]: entry for entry in manifest["files"]}
     assert set(by_dataset) >= {
@@ -203,6 +203,13 @@ def test_two_builds_give_identical_parquet_and_an_unchanged_rerun_rebuilds_nothi
     assert again.message.startswith(f"inputs and code unchanged since release {first.release_id}")
     assert again.rows["core.findings"] == 10 and "load" not in again.stage_seconds
     assert len(list((project / "warehouse" / "reports").glob("*.json"))) == 2
+    # The release's page says which runs came before it and links the runs page, which every run
+    # rewrites: the unchanged rerun is on it (the page once said "first run" after six).
+    page = (project / "warehouse" / "exports" / "report" / "index.html").read_text()
+    assert "<h3>Runs before this release</h3>" in page and "href='../../reports/index.html'" in page
+    runs = (project / "warehouse" / "reports" / "index.html").read_text()
+    assert runs.count(first.release_id) == 2 and "2 run(s), newest first" in runs
+    assert runs.index(again.run_id) < runs.index(first.run_id)
 
 
 def test_input_order_and_batch_size_change_no_id_no_row_and_no_byte(prefect_api, project):

@@ -80,3 +80,17 @@ def test_ratios_are_pooled_on_the_log_scale_from_their_intervals():
 def test_a_symmetric_interval_gives_back_its_standard_error():
     assert standard_error(-1.96, 1.96, ratio=False) == pytest.approx(1.96 / Z)
     assert standard_error(math.exp(-Z), math.exp(Z), ratio=True) == pytest.approx(1)
+
+
+def test_q_and_the_overall_z_come_with_their_p_values():
+    """Kacker's nine as (value, 95% interval) triples: Q as metafor's QE (df 8) and its χ² p;
+    Z is the Paule-Mandel mean over its standard error, p two-sided (metafor's zval, pval)."""
+    triples = tuple(
+        (y, y - Z * math.sqrt(v), y + Z * math.sqrt(v))
+        for y, v in zip(KACKER_Y, KACKER_V, strict=True)
+    )
+    result = pool(triples, ratio=False)
+    assert result.q == pytest.approx(24.801897741835, abs=1e-6)
+    assert result.q_p == pytest.approx(0.00167935146, abs=1e-10)  # χ² upper tail, 8 df (not 9)
+    assert result.z == pytest.approx(62.4076199113286 / 0.338030602684471, rel=1e-6)
+    assert result.z_p == 0.0  # Z ≈ 185: p underflows, printed "p < 0.001"

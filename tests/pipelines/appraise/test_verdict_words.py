@@ -29,10 +29,13 @@ def test_an_unprinted_citation_falls_back_to_its_identifiers():
 
 
 def test_numbers_as_forest_plots_print_them():
-    assert [number(v) for v in (0.5612, 1.0, 22.28, 446.3, -0.7)] == [
+    assert [number(v) for v in (0.5612, 1.0, 22.28, 446.3, -0.7, 0.0021, 0.006, 0.0)] == [
         "0.56",
         "1.00",
         "22.3",
         "446",
         "-0.70",
+        "0.0021",  # two decimals would print it as zero
+        "0.01",
+        "0.00",
     ]
