@@ -73,7 +73,10 @@ class EvidenceChecks(Model):
         nullable=True, ge=0, description="Cochran's Q of the pooled estimates (df = pooled_k - 1)."
     )
     q_p: float | None = pa.Field(
-        nullable=True, ge=0, le=1, description="Its p value (χ² with pooled_k - 1 degrees of freedom)."
+        nullable=True,
+        ge=0,
+        le=1,
+        description="Its p value (χ² with pooled_k - 1 degrees of freedom).",
     )
     z: float | None = pa.Field(
         nullable=True,

@@ -20,6 +20,8 @@ _DUCKDB_TYPES = {
     pl.Float64: "DOUBLE",
     pl.Boolean: "BOOLEAN",
 }
+# How the CSV rendition writes a null: R's read.csv reads NA as missing in every column type.
+CSV_MISSING = "NA"
 _MEDIA_TYPES = {"parquet": "application/vnd.apache.parquet", "csv": "text/csv"}
 _FRICTIONLESS_TYPES = {
     pl.String: "string",
@@ -185,7 +187,7 @@ def _resource(dataset: Dataset, parts: list[dict], file_format: str) -> dict:
     fields = [
         {
             "name": name,
-            "type": frictionless_type(column.dtype.type),
+            "type": _field_type(column.dtype.type, file_format),
             "description": column.description or "",
             "constraints": {"required": not column.nullable},
         }
@@ -198,15 +200,30 @@ def _resource(dataset: Dataset, parts: list[dict], file_format: str) -> dict:
         "format": file_format,
         "mediatype": _MEDIA_TYPES[file_format],
         "description": dataset.description,
-        # One file: its size and hash; several: per part in the manifest (Frictionless counts
-        # the bytes of the parts joined, less the CSV headers it skips).
+        # One CSV file: its size and hash; several: per part in the manifest (Frictionless counts
+        # the bytes of the parts joined, less the CSV headers it skips). Parquet files: in the
+        # manifest only (Frictionless measures no bytes of a Parquet file).
         **(
             {"bytes": parts[0]["bytes"], "hash": f"sha256:{parts[0]['sha256']}"}
-            if len(parts) == 1
+            if len(parts) == 1 and file_format == "csv"
             else {}
         ),
-        "schema": {"fields": fields, "primaryKey": list(dataset.key)},
+        "schema": {
+            "fields": fields,
+            "primaryKey": list(dataset.key),
+            # A CSV null is NA, so an empty text is a text. Parquet has nulls of its own, but
+            # Frictionless reads a Parquet file through pandas, which makes a null integer NaN.
+            "missingValues": [CSV_MISSING] if file_format == "csv" else ["nan"],
+        },
     }
+
+
+def _field_type(dtype: pl.DataType, file_format: str) -> str:
+    """The Frictionless type; a list column of a Parquet file is `any` (Frictionless reads
+    Parquet lists as arrays of its own that its `array` type refuses), of a CSV file `array`
+    (written as JSON)."""
+    kind = frictionless_type(dtype)
+    return "any" if kind == "array" and file_format == "parquet" else kind
 
 
 def sql_names(names: Iterable[str]) -> str:

@@ -23,7 +23,7 @@ from pipelines.store.parts import Part
 from pipelines.store.release_report import release_report
 from pipelines.store.spreadsheet import FORMULA
 from schemas import SCHEMA_VERSION, Dataset
-from schemas.render import arrow_schema, datapackage, sql_names
+from schemas.render import CSV_MISSING, arrow_schema, datapackage, sql_names
 
 MANIFEST = "manifest.json"
 # Rows per batch from DuckDB to the Parquet writer, and so per row group.
@@ -183,7 +183,9 @@ def _write_parquet(con: Any, part: Part, staging: Path) -> dict:
 
 
 def _write_csv(con: Any, part: Part, staging: Path, rows: int) -> dict:
-    """One part as CSV for spreadsheets and R: lists as JSON arrays, nulls as empty cells,
+    """One part as CSV for spreadsheets and R: lists as JSON arrays, booleans as TRUE and FALSE
+    and nulls as NA (what R's read.csv reads as logical and as missing, unasked; Excel reads
+    TRUE and FALSE as booleans), an empty text as an empty cell, a text that is "NA" quoted,
     formulas neutralized, a header in every part. Read back from the release's Parquet part,
     already in order."""
     relative = _csv_path(part)
@@ -195,11 +197,14 @@ def _write_csv(con: Any, part: Part, staging: Path, rows: int) -> dict:
         else f'CASE WHEN regexp_matches("{name}", \'{FORMULA}\') AND TRY_CAST("{name}" AS DOUBLE) IS NULL '
         f'THEN \'\'\'\' || "{name}" ELSE "{name}" END AS "{name}"'
         if column.dtype.type == pl.String
+        else f'CASE WHEN "{name}" THEN \'TRUE\' WHEN NOT "{name}" THEN \'FALSE\' END AS "{name}"'
+        if column.dtype.type == pl.Boolean
         else f'"{name}"'
         for name, column in part.dataset.columns().items()
     )
     con.execute(
-        f"COPY (SELECT {columns} FROM read_parquet($parquet)) TO $target (FORMAT csv, HEADER true)",
+        f"COPY (SELECT {columns} FROM read_parquet($parquet)) TO $target "
+        f"(FORMAT csv, HEADER true, NULLSTR '{CSV_MISSING}')",
         {"parquet": str(staging / part.path("parquet")), "target": str(target)},
     )
     return _entry(part.dataset, part, staging, relative, rows)
