@@ -130,6 +130,12 @@ def test_the_seed_report_shows_the_map_the_plots_and_nothing_leaves_file(
             "⊕⊕◯◯ lowa",
         ]
         assert page.locator("ol.footnotes li").count() == 5
+        # every reference with a PMID is linked in the references (once only one link was)
+        pmids = warehouse_rows(
+            warehouse, "SELECT count(*) FROM core.references WHERE pmid IS NOT NULL"
+        )[0][0]
+        references = page.locator("h2:text('References') + table a[href^='https://pubmed']")
+        assert references.count() == pmids > 1
         assert all(u.startswith("file://") for u in seen["requests"]), seen["requests"]
         assert seen["errors"] == []
     finally:

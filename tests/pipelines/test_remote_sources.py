@@ -23,7 +23,7 @@ def server() -> Iterator[RemoteServer]:
         running.script.files["/slow.txt"] = GUIDE
         running.script.files["/pinned.txt"] = b"Not the guide that was pinned\n"
         running.script.failures["/seed.txt"] = 2
-        running.script.delays["/slow.txt"] = 1.5
+        running.script.delays["/slow.txt"] = 10.0  # far past read_timeout = 2
         yield running
 
 
@@ -33,7 +33,9 @@ def _registry(project: Path, server: RemoteServer) -> Path:
     text = registry.read_text().replace('path = "guides/*"', f'url = "{server.url("/seed.txt")}"')
     pin = hashlib.sha256(b"the file as it was reviewed").hexdigest()
     registry.write_text(
-        "[fetch]\nread_timeout = 0.5\nretries = 2\nbackoff_seconds = 0.05\n\n"
+        # A local answer takes milliseconds; 2 s holds on a loaded machine, and /slow.txt is
+        # slower still.
+        "[fetch]\nread_timeout = 2\nretries = 2\nbackoff_seconds = 0.05\n\n"
         + text
         + "".join(
             f'\n[[source]]\nid = "{name}"\nkind = "guide"\nurl = "{server.url(path)}"\n{extra}'
@@ -75,7 +77,7 @@ def test_url_sources_retried_cached_revalidated_and_served_offline(
     ]
     assert "/gone.txt: server answered 404 Not Found" in errors[0][2]
     assert "the file changed upstream" in errors[1][2]
-    assert "no answer within connect 10 s / read 0.5 s" in errors[2][2]
+    assert "no answer within connect 10 s / read 2 s" in errors[2][2]
     landing = project / "warehouse" / "cache" / "landing"
     assert sorted(p.name for p in (landing / "objects").iterdir()) == [
         hashlib.sha256(GUIDE).hexdigest()

@@ -20,7 +20,10 @@ from pipelines.pull.fetch import (
 )
 from tests.remote_server import RemoteServer
 
-FAST = FetchSettings(connect_timeout=2, read_timeout=0.5, max_bytes=4096, retries=0)
+# Timeouts far above what a local answer takes on a loaded machine; the tests of timeouts make
+# their own short ones against a server scripted to be slower still.
+SETTINGS = FetchSettings(connect_timeout=30, read_timeout=30, max_bytes=4096, retries=0)
+SHORT = replace(SETTINGS, connect_timeout=2, read_timeout=0.5)
 BODY = b"Table 1: Comparative efficacy\n" * 10
 
 
@@ -46,7 +49,7 @@ def leftovers(cache: LandingCache) -> list[str]:
 
 
 def test_a_good_file_lands_under_its_checksum(server: RemoteServer, cache: LandingCache) -> None:
-    landed = fetch(server.url("/guide.txt"), cache, FAST, None)
+    landed = fetch(server.url("/guide.txt"), cache, SETTINGS, None)
     digest = hashlib.sha256(BODY).hexdigest()
     assert (landed.origin, landed.sha256, landed.bytes) == ("downloaded", digest, len(BODY))
     assert landed.path == cache.root / "objects" / digest
@@ -57,17 +60,17 @@ def test_a_good_file_lands_under_its_checksum(server: RemoteServer, cache: Landi
 def test_an_unchanged_file_is_revalidated_with_a_304(
     server: RemoteServer, cache: LandingCache
 ) -> None:
-    first = fetch(server.url("/guide.txt"), cache, FAST, None)
-    second = fetch(server.url("/guide.txt"), cache, FAST, None)
+    first = fetch(server.url("/guide.txt"), cache, SETTINGS, None)
+    second = fetch(server.url("/guide.txt"), cache, SETTINGS, None)
     assert second.origin == "not_modified"
     assert (second.path, second.sha256) == (first.path, first.sha256)
     assert server.script.conditional["/guide.txt"] == 1
 
 
 def test_a_changed_file_is_downloaded_again(server: RemoteServer, cache: LandingCache) -> None:
-    fetch(server.url("/guide.txt"), cache, FAST, None)
+    fetch(server.url("/guide.txt"), cache, SETTINGS, None)
     server.script.files["/guide.txt"] = BODY + b"one more line\n"
-    again = fetch(server.url("/guide.txt"), cache, FAST, None)
+    again = fetch(server.url("/guide.txt"), cache, SETTINGS, None)
     assert again.origin == "downloaded"
     assert again.sha256 == hashlib.sha256(BODY + b"one more line\n").hexdigest()
 
@@ -76,10 +79,10 @@ def test_a_changed_file_against_its_pin_is_rejected_and_leaves_nothing(
     server: RemoteServer, cache: LandingCache
 ) -> None:
     pin = hashlib.sha256(BODY).hexdigest()
-    fetch(server.url("/guide.txt"), cache, FAST, pin)
+    fetch(server.url("/guide.txt"), cache, SETTINGS, pin)
     server.script.files["/guide.txt"] = b"a different page\n"
     with pytest.raises(FetchError) as raised:
-        fetch(server.url("/guide.txt"), cache, FAST, pin)
+        fetch(server.url("/guide.txt"), cache, SETTINGS, pin)
     changed = hashlib.sha256(b"a different page\n").hexdigest()
     assert raised.value.error == "checksum" and not raised.value.transient
     assert f"sha256 is {changed}, the registry pins {pin}" in str(raised.value)
@@ -91,15 +94,15 @@ def test_a_changed_file_against_its_pin_is_rejected_and_leaves_nothing(
 def test_a_500_is_transient(server: RemoteServer, cache: LandingCache) -> None:
     server.script.failures["/guide.txt"] = 1
     with pytest.raises(FetchError) as raised:
-        fetch(server.url("/guide.txt"), cache, FAST, None)
+        fetch(server.url("/guide.txt"), cache, SETTINGS, None)
     assert (raised.value.error, raised.value.transient) == ("http", True)
     assert "server answered 500" in str(raised.value)
-    assert fetch(server.url("/guide.txt"), cache, FAST, None).origin == "downloaded"
+    assert fetch(server.url("/guide.txt"), cache, SETTINGS, None).origin == "downloaded"
 
 
 def test_a_404_is_not_retried(server: RemoteServer, cache: LandingCache) -> None:
     with pytest.raises(FetchError) as raised:
-        fetch(server.url("/gone.txt"), cache, FAST, None)
+        fetch(server.url("/gone.txt"), cache, SETTINGS, None)
     assert (raised.value.error, raised.value.transient) == ("http", False)
     assert "server answered 404 Not Found" in str(raised.value)
 
@@ -107,7 +110,7 @@ def test_a_404_is_not_retried(server: RemoteServer, cache: LandingCache) -> None
 def test_a_slow_answer_times_out(server: RemoteServer, cache: LandingCache) -> None:
     server.script.delays["/guide.txt"] = 2.0
     with pytest.raises(FetchError) as raised:
-        fetch(server.url("/guide.txt"), cache, FAST, None)
+        fetch(server.url("/guide.txt"), cache, SHORT, None)
     assert (raised.value.error, raised.value.transient) == ("timeout", True)
     assert "no answer within connect 2 s / read 0.5 s" in str(raised.value)
     assert leftovers(cache) == []
@@ -116,9 +119,9 @@ def test_a_slow_answer_times_out(server: RemoteServer, cache: LandingCache) -> N
 def test_a_server_that_drips_is_cut_off_at_the_deadline(
     server: RemoteServer, cache: LandingCache
 ) -> None:
-    server.script.drip["/guide.txt"] = 0.05  # each read well inside read_timeout = 0.5
+    server.script.drip["/guide.txt"] = 0.05  # each read well inside read_timeout = 30
     with pytest.raises(FetchError) as raised:  # the whole body would take 15 s
-        fetch(server.url("/guide.txt"), cache, replace(FAST, deadline=0.6), None)
+        fetch(server.url("/guide.txt"), cache, replace(SETTINGS, deadline=0.6), None)
     assert (raised.value.error, raised.value.transient) == ("timeout", True)
     assert "not finished within deadline = 0.6 s" in str(raised.value)
     assert leftovers(cache) == []
@@ -129,7 +132,7 @@ def test_a_truncated_body_is_transient_and_leaves_nothing(
 ) -> None:
     server.script.truncated.add("/guide.txt")
     with pytest.raises(FetchError) as raised:
-        fetch(server.url("/guide.txt"), cache, FAST, None)
+        fetch(server.url("/guide.txt"), cache, SETTINGS, None)
     assert (raised.value.error, raised.value.transient) == ("truncated", True)
     assert cache.lookup(server.url("/guide.txt")) is None
     assert leftovers(cache) == []
@@ -139,11 +142,11 @@ def test_a_truncated_body_is_transient_and_leaves_nothing(
 def test_an_oversized_body_is_refused(
     server: RemoteServer, cache: LandingCache, declared: bool
 ) -> None:
-    server.script.files["/big.txt"] = b"x" * (FAST.max_bytes + 1)
+    server.script.files["/big.txt"] = b"x" * (SETTINGS.max_bytes + 1)
     if not declared:
         server.script.undeclared.add("/big.txt")
     with pytest.raises(FetchError) as raised:
-        fetch(server.url("/big.txt"), cache, FAST, None)
+        fetch(server.url("/big.txt"), cache, SETTINGS, None)
     assert (raised.value.error, raised.value.transient) == ("too_large", False)
     expected = "declares 4,097 bytes, more than" if declared else "sent more than"
     assert f"{expected} max_bytes = 4,096" in str(raised.value)
@@ -157,14 +160,14 @@ def test_a_redirect_to_another_scheme_is_refused(
 ) -> None:
     server.script.redirects["/moved"] = target
     with pytest.raises(FetchError) as raised:
-        fetch(server.url("/moved"), cache, FAST, None)
+        fetch(server.url("/moved"), cache, SETTINGS, None)
     assert raised.value.error == "redirect" and not raised.value.transient
     assert f"redirect to '{target}' refused" in str(raised.value)
 
 
 def test_an_http_redirect_is_followed(server: RemoteServer, cache: LandingCache) -> None:
     server.script.redirects["/moved"] = "/guide.txt"
-    landed = fetch(server.url("/moved"), cache, FAST, None)
+    landed = fetch(server.url("/moved"), cache, SETTINGS, None)
     assert landed.path.read_bytes() == BODY
     assert cache.lookup(server.url("/moved")).sha256 == landed.sha256
 
@@ -172,7 +175,7 @@ def test_an_http_redirect_is_followed(server: RemoteServer, cache: LandingCache)
 def test_offline_serves_the_cache_and_names_what_it_lacks(
     server: RemoteServer, cache: LandingCache
 ) -> None:
-    fetched = fetch(server.url("/guide.txt"), cache, FAST, None)
+    fetched = fetch(server.url("/guide.txt"), cache, SETTINGS, None)
     before = sum(server.script.requests.values())
     assert serve_offline(server.url("/guide.txt"), cache, None).path == fetched.path
     with pytest.raises(FetchError) as raised:
@@ -186,13 +189,13 @@ def test_offline_serves_the_cache_and_names_what_it_lacks(
 def test_a_cache_entry_whose_object_is_gone_or_damaged_is_fetched_unconditionally(
     server: RemoteServer, cache: LandingCache, damage: str
 ) -> None:
-    landed = fetch(server.url("/guide.txt"), cache, FAST, None)
+    landed = fetch(server.url("/guide.txt"), cache, SETTINGS, None)
     if damage == "deleted":
         landed.path.unlink()
     else:
         landed.path.write_bytes(b"X" * len(BODY))
     assert cache.lookup(server.url("/guide.txt")) is None
-    again = fetch(server.url("/guide.txt"), cache, FAST, None)
+    again = fetch(server.url("/guide.txt"), cache, SETTINGS, None)
     assert again.origin == "downloaded" and again.path.read_bytes() == BODY
     assert server.script.conditional["/guide.txt"] == 0
 
@@ -200,7 +203,7 @@ def test_a_cache_entry_whose_object_is_gone_or_damaged_is_fetched_unconditionall
 def test_a_damaged_cached_copy_is_reported_as_damaged_never_served(
     server: RemoteServer, cache: LandingCache
 ) -> None:
-    landed = fetch(server.url("/guide.txt"), cache, FAST, None)
+    landed = fetch(server.url("/guide.txt"), cache, SETTINGS, None)
     landed.path.chmod(0o644)
     landed.path.write_bytes(b"X" * len(BODY))  # the same size, other bytes
     with pytest.raises(FetchError) as offline:
@@ -216,10 +219,10 @@ def test_a_damaged_cached_copy_is_reported_as_damaged_never_served(
 def test_a_failed_fetch_is_served_stale_from_the_last_good_copy_or_fails_as_it_was(
     server: RemoteServer, cache: LandingCache
 ) -> None:
-    first = fetch(server.url("/guide.txt"), cache, FAST, None)
+    first = fetch(server.url("/guide.txt"), cache, SETTINGS, None)
     server.script.failures["/guide.txt"] = 5
     with pytest.raises(FetchError) as failed:
-        fetch(server.url("/guide.txt"), cache, FAST, None)
+        fetch(server.url("/guide.txt"), cache, SETTINGS, None)
     stale = serve_stale(server.url("/guide.txt"), cache, None, failed.value)
     assert (stale.origin, stale.sha256, stale.path.read_bytes()) == ("stale", first.sha256, BODY)
     assert stale.fetched_at is not None
