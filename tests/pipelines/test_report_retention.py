@@ -44,4 +44,7 @@ def test_keep_reports_and_days_prune_reports_and_history_alike_but_never_the_liv
 
     e = run(project, keep_reports_days=0).run_id
     assert kept(project) == ({published, e},) * 3
-    assert {p.name.split(".")[0] for p in reports.iterdir()} == {published, e}
+    # the runs' files, and the runs page every run rewrites (it lists the runs kept)
+    assert {p.name.split(".")[0] for p in reports.iterdir()} == {published, e, "index"}
+    page = (reports / "index.html").read_text()
+    assert "2 run(s), newest first" in page and published in page and b not in page
