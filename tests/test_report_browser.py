@@ -212,6 +212,12 @@ def test_the_map_filters_by_verdict_and_condition_without_a_script(devset_run):
         page.locator("#v-supported").check()
         assert shown.count() == supported == 56
         assert {m.get_attribute("data-verdict") for m in shown.all()} == {"supported"}
+        # each verdict's badge has a colour of its own (findings of two verdicts shared one)
+        colours = page.evaluate(
+            "() => Object.fromEntries([...document.querySelectorAll('.legend .badge')]"
+            ".map(b => [b.textContent, getComputedStyle(b).backgroundColor]))"
+        )
+        assert len(colours) == 6 and len(set(colours.values())) == 6
         first = page.locator("section.condition").first
         assert first.locator("h3").inner_text() == "Atopic dermatitis 145 findings"
         page.locator("#c-c1").check()  # the second condition: psoriasis

@@ -55,6 +55,15 @@ def test_a_pooled_ratio_plot_has_what_a_journal_prints():
         "Smith 2010: Smith J 2010, Br J Dermatol",
     ]
     assert re.findall(r"data-estimate='(\w+)'", svg) == ["e1", "e2"]
+    # the prediction interval on a line of its own, within the axis (it once struck through its
+    # caption and ran off the axis)
+    drawing = forest_drawing(plot())
+    axis = next(s for s in drawing.shapes if getattr(s, "css", "") == "axis")
+    [line] = [s for s in drawing.shapes if getattr(s, "css", "") == "prediction"]
+    [caption] = [s for s in drawing.shapes if getattr(s, "text", "") == "95% prediction interval"]
+    assert axis.x1 < line.x1 < line.x2 < axis.x2 and line.y1 == caption.y - 4
+    pooled = next(s for s in drawing.shapes if getattr(s, "css", "") == "pooled-label")
+    assert caption.y > pooled.y
 
 
 def test_an_estimate_counted_alone_stands_apart_under_the_pool_and_past_the_axis_ends_in_an_arrow():
