@@ -19,6 +19,7 @@ from pipelines.interpret.direction import (
     statement_polarity,
 )
 from pipelines.interpret.layout import Entry
+from pipelines.interpret.memo import remembered
 from pipelines.interpret.mentions import arm_mentions, mask, mentions, restated
 from pipelines.interpret.numbers import Numbers, Said, merged, read_text, reconciled, said
 from pipelines.interpret.statements import statements
@@ -54,12 +55,18 @@ class TableContext:
     compared: dict[str, dict[str, Treatment]] = field(default_factory=dict)  # by comparison
     title: str = ""  # the table's, as stored
     masked_title: str = ""  # with its treatments masked, for what it says of every row
+    abbreviation_key: tuple[tuple[str, str], ...] = ()  # the abbreviations, as a memo key
 
     @classmethod
     def of(cls, position: int, table: Table, vocab: Vocabulary, **guide: Any) -> TableContext:
         title = clean(table.title)
         return cls(
-            position, table, title=title, masked_title=mask(title, mentions(title, vocab)), **guide
+            position,
+            table,
+            title=title,
+            masked_title=mask(title, mentions(title, vocab)),
+            abbreviation_key=tuple(sorted(guide.get("abbreviations", {}).items())),
+            **guide,
         )
 
 
@@ -104,36 +111,44 @@ def _entry_findings(
     condition, condition_text = where.conditions[read]
     arms_printed = without_qualifiers(comparison)
     if arms_printed not in where.compared:
-        where.compared[arms_printed] = arms(arms_printed, vocab, where.abbreviations)
+        where.compared[arms_printed] = remembered(
+            vocab.arms_read,
+            (arms_printed, where.abbreviation_key),
+            lambda _: arms(arms_printed, vocab, where.abbreviations),
+        )
     compared = where.compared[arms_printed]
     for arm in compared.values():
         terms.record(arm.match, row.line_no)
     masked_title = where.masked_title
     polarity, of_event = _polarity(outcome, outcome_text, vocab)
     columns = _column_numbers(entry, compared, vocab, where.abbreviations)
+    row_weeks = weeks(outcome_text) or weeks(comparison)
     found: list[dict[str, Any]] = []
     for printed_text in statements(entry.result, vocab) if entry.result else [entry.printed]:
-        text = expanded(printed_text, where.abbreviations)
-        named_here = mentions(text, vocab)
-        masked = mask(text, named_here)
-        by_arm = arm_mentions(text, named_here, compared, vocab)
-        words = read_direction(text, by_arm, polarity, vocab) if entry.result else _NO_WORDS
-        printed = merged(read_text(text, by_arm, vocab), columns)
-        reading = reconciled(words, _said(printed, text, (polarity, of_event), where, vocab))
+        said_alone = remembered(
+            vocab.statements_read,
+            (printed_text, bool(entry.result), where.abbreviation_key, arms_printed, polarity),
+            lambda key: _statement(*key[:2], where.abbreviations, compared, polarity, vocab),
+        )
+        printed = merged(said_alone.numbers, columns)
+        reading = reconciled(
+            said_alone.words, _said(printed, said_alone.text, (polarity, of_event), where, vocab)
+        )
         named = _first(
-            vocab.population_terms, terms, row.line_no, masked, *qualifiers, masked_title
+            vocab.population_terms, terms, row.line_no, said_alone.masked, *qualifiers, masked_title
         )
         population = named.term_id if named else _aged(stated, [*qualifiers, masked_title])
         severe = _first(
             vocab.severity_terms,
             terms,
             row.line_no,
-            _of_disease(masked, vocab),
+            said_alone.of_disease,
             *qualifiers,
             masked_title,
         )
         severity = severe.term_id if severe else None
-        for intervention, comparator in restated(text, by_arm, named_here, compared):
+        timepoint = row_weeks or said_alone.weeks or weeks(title) or None
+        for intervention, comparator in said_alone.arms:
             statement_no = before + len(found) + 1
             finding_id = stable_id("fnd", context["source_id"], position, row.row_no, statement_no)
             found.append(
@@ -148,21 +163,59 @@ def _entry_findings(
                     "condition_text": condition_text,
                     "outcome": outcome,
                     "outcome_text": outcome_text,
-                    "timepoint_weeks": next(
-                        filter(None, map(weeks, (outcome_text, comparison, text, title))), None
-                    ),
+                    "timepoint_weeks": timepoint,
                     **treatment_columns("intervention", intervention),
                     **treatment_columns("comparator", comparator),
                     "population": population or "unspecified",
                     "severity": severity or "unspecified",
                     "direction": reading.direction,
                     "direction_reason": reading.reason,
-                    "result_text": clean(printed_text),
+                    "result_text": said_alone.result_text,
                     "evidence_grade": grade,
                     "evidence_grade_text": clean(entry.grade) or None,
                 }
             )
     return found
+
+
+@dataclass(frozen=True)
+class _Statement:
+    """What a statement says on its own, with its row's arms and the polarity of its outcome:
+    read once per distinct statement (tables repeat their phrases, guides each other's)."""
+
+    text: str  # with the guide's abbreviations spelled out
+    result_text: str  # as stored
+    masked: str  # its treatments blanked
+    of_disease: str  # the parts where a severity qualifies the disease or the patients
+    words: Reading
+    numbers: Numbers  # what its text prints, before the row's columns join them
+    arms: tuple[tuple[Treatment, Treatment], ...]  # as it restates them, one pair per strength
+    weeks: float | None
+
+
+def _statement(
+    printed_text: str,
+    has_result: bool,
+    abbreviations: dict[str, str],
+    compared: dict[str, Treatment],
+    polarity: str | None,
+    vocab: Vocabulary,
+) -> _Statement:
+    text = expanded(printed_text, abbreviations)
+    named_here = mentions(text, vocab)
+    masked = mask(text, named_here)
+    by_arm = arm_mentions(text, named_here, compared, vocab)
+    words = read_direction(text, by_arm, polarity, vocab) if has_result else _NO_WORDS
+    return _Statement(
+        text=text,
+        result_text=clean(printed_text),
+        masked=masked,
+        of_disease=_of_disease(masked, vocab),
+        words=words,
+        numbers=read_text(text, by_arm, vocab),
+        arms=tuple(restated(text, by_arm, named_here, compared)),
+        weeks=weeks(text),
+    )
 
 
 def _said(

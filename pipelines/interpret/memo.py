@@ -12,15 +12,16 @@ back within a batch.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 MEMO_SIZE = 1 << 14
 
+Key = TypeVar("Key", bound=Hashable)
 Value = TypeVar("Value")
 
 
-def remembered(memo: dict[str, Value], key: str, compute: Callable[[str], Value]) -> Value:
+def remembered(memo: dict[Key, Value], key: Key, compute: Callable[[Key], Value]) -> Value:
     """`compute(key)`, from `memo` when it is there."""
     found = memo.get(key)
     if found is None:
