@@ -124,7 +124,12 @@ def _entry_findings(
     columns = _column_numbers(entry, compared, vocab, where.abbreviations)
     row_weeks = weeks(outcome_text) or weeks(comparison)
     found: list[dict[str, Any]] = []
-    for printed_text in statements(entry.result, vocab) if entry.result else [entry.printed]:
+    printed_texts = (
+        remembered(vocab.statements_of, entry.result, lambda result: statements(result, vocab))
+        if entry.result
+        else [entry.printed]
+    )
+    for printed_text in printed_texts:
         said_alone = remembered(
             vocab.statements_read,
             (printed_text, bool(entry.result), where.abbreviation_key, arms_printed, polarity),

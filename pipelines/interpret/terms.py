@@ -204,6 +204,7 @@ class TermIndex:
                 self._expanded.setdefault(self._expand(variant), term_id)
         self._choices = sorted(self._keys)
         self._cache: dict[str, TermMatch] = {}
+        self._found: dict[tuple[str, str], TermMatch] = {}
 
     def match(self, text: str) -> TermMatch:
         return remembered(self._cache, text, self._match)
@@ -259,8 +260,12 @@ class TermIndex:
     def found(self, match: Match) -> TermMatch:
         """The record of a term found in free text: the span as printed, exact when it is a
         synonym as written (case and spacing aside), normalized otherwise ('Mild-to-moderate')."""
-        method = "exact" if fold(match.text) in self._exact else "normalized"
-        return TermMatch(self.vocabulary, match.text, match.term_id, method, 100.0, None, None)
+        return remembered(self._found, (match.text, match.term_id), self._found_match)
+
+    def _found_match(self, key: tuple[str, str]) -> TermMatch:
+        text, term_id = key
+        method = "exact" if fold(text) in self._exact else "normalized"
+        return TermMatch(self.vocabulary, text, term_id, method, 100.0, None, None)
 
     def first(self, *texts: str) -> str | None:
         return self.finder.first(*texts)

@@ -60,9 +60,11 @@ class Vocabulary:
     cell_fits: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     # A row's arms as printed → the words a statement may call each by (interpret.mentions).
     callings: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    # A row's arms as printed, with the guide's abbreviations → its Treatments, and a statement
-    # with its row's arms → what it says on its own (interpret.findings).
+    # A row's arms as printed, with the guide's abbreviations → its Treatments, a result cell →
+    # its statements, and a statement with its row's arms → what it says on its own
+    # (interpret.findings).
     arms_read: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    statements_of: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
     statements_read: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
     # A compound → the compounds an estimate may name for it (appraise.fit), filled as read.
     related: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
