@@ -47,6 +47,7 @@ class Result:
     stages: dict[str, float] = field(default_factory=dict)
     peak_mb: float = 0.0
     bare: float = 0.0
+    parse_cpu_ms: float = 0.0  # CPU per guide of the bare work's parse and normalize
     unchanged: float = 0.0
     touched: float = 0.0
     expected: int = 0
@@ -73,26 +74,33 @@ def run_pipeline(
     return wall, stages, int(done.stdout.split()[-1]) / 1024
 
 
-def _bare_batch(arguments: tuple) -> Path:
+def _bare_batch(arguments: tuple) -> tuple[Path, float]:
+    """A batch's shard, and the CPU seconds its parse and normalize took in this worker."""
     files, vocab, shard = arguments
+    started = time.process_time()
     rows = normalize_batch(files, vocab, RecordIndex([]))
+    cpu = time.process_time() - started
     write_shard({name: BY_NAME[name].frame(rows[name]) for name in rows}, shard)
-    return shard
+    return shard, cpu
 
 
-def bare_work(registry: Path, workdir: Path, batch_size: int, workers: int) -> float:
+def bare_work(registry: Path, workdir: Path, batch_size: int, workers: int) -> tuple[float, float]:
     """The guides' parse, normalize and load, called directly: no Prefect, no pandera, references
     resolved against no records, and none of verdicts, the reference shards, checks, comparison
-    or publishing (docs/performance.md says what the ratio to it therefore measures)."""
+    or publishing (docs/performance.md says what the ratio to it therefore measures). Wall
+    seconds, and CPU milliseconds per guide of the parse and normalize (summed over the workers:
+    a figure machines of different speed and core count can be compared by)."""
     started = time.perf_counter()
     pulled, _ = pull(load_registry(registry).local, registry.parent)
     vocab = build_vocabulary(load_vocabularies(records(of_kind(pulled, "vocab")))[0])
-    batches = plan_batches(of_kind(pulled, "guide"), batch_size)
+    guides = of_kind(pulled, "guide")
+    batches = plan_batches(guides, batch_size)
     jobs = [(records(batch), vocab, workdir / f"bare-{n}") for n, batch in enumerate(batches)]
     with multiprocessing.get_context("spawn").Pool(workers) as pool:
-        shards = pool.map(_bare_batch, jobs)
-    build_database(workdir / "bare.duckdb", [Shard(shard, "guides") for shard in shards])
-    return time.perf_counter() - started
+        done = pool.map(_bare_batch, jobs)
+    build_database(workdir / "bare.duckdb", [Shard(shard, "guides") for shard, _ in done])
+    cpu_ms = 1000 * sum(cpu for _, cpu in done) / max(1, guides.height)
+    return time.perf_counter() - started, cpu_ms
 
 
 def findings(database: Path, where: str = "true") -> pl.DataFrame:
@@ -133,8 +141,8 @@ def measure(size: int, workdir: Path, api_url: str, batch_size: int, log) -> Res
     log(
         f"{size}: unchanged rerun {result.unchanged:.1f} s, one guide touched {result.touched:.1f} s"
     )
-    result.bare = bare_work(registry, corpus, batch_size, os.cpu_count() or 1)
-    log(f"{size}: bare work {result.bare:.1f} s")
+    result.bare, result.parse_cpu_ms = bare_work(registry, corpus, batch_size, os.cpu_count() or 1)
+    log(f"{size}: bare work {result.bare:.1f} s, parse CPU {result.parse_cpu_ms:.2f} ms/guide")
     result.expected, result.matched, result.unexpected = accuracy(corpus, warehouse)
     return result
 
@@ -166,14 +174,14 @@ def machine() -> str:
 
 def markdown(results: list[Result], dask: tuple[int, float, float] | None, batch_size: int) -> str:
     lines = [
-        "| guides | full run (s) | docs/s | parse | load | check | publish | bare work (s) | full ÷ bare | peak RSS (MB) | unchanged rerun | one guide touched | findings expected | matched | unexpected |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| guides | full run (s) | docs/s | parse | load | check | publish | bare work (s) | full ÷ bare | parse CPU (ms/guide) | peak RSS (MB) | unchanged rerun | one guide touched | findings expected | matched | unexpected |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         s = r.stages
         lines.append(
             f"| {r.size:,} | {r.full:.1f} | {r.size / r.full:.0f} | {s.get('parse', 0):.1f} | {s.get('load', 0):.1f} | {s.get('check', 0):.1f} | {s.get('publish', 0):.1f} "
-            f"| {r.bare:.1f} | {r.full / r.bare:.2f} | {r.peak_mb:.0f} | {r.unchanged:.1f} s ({100 * r.unchanged / r.full:.0f} %) "
+            f"| {r.bare:.1f} | {r.full / r.bare:.2f} | {r.parse_cpu_ms:.2f} | {r.peak_mb:.0f} | {r.unchanged:.1f} s ({100 * r.unchanged / r.full:.0f} %) "
             f"| {r.touched:.1f} s ({100 * r.touched / r.full:.0f} %) | {r.expected:,} | {r.matched:,} | {r.unexpected} |"
         )
     text = (

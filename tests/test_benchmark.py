@@ -42,7 +42,8 @@ def test_the_bare_work_loads_the_expected_findings_and_the_rows_validation_would
     """Bare work validates nothing: it keeps the generator's rows of an impossible strength (250 %,
     which the flow quarantines) and otherwise yields exactly the expected findings."""
     folder, registry = corpus
-    bare_work(registry, folder, batch_size=250, workers=2)
+    seconds, parse_cpu_ms = bare_work(registry, folder, batch_size=250, workers=2)
+    assert 0 < parse_cpu_ms < 1000 * seconds * 2 / 500  # the workers' CPU, per guide, within wall
     database = folder / "bare.duckdb"
     expected, matched, unexpected = compare(
         folder, findings(database, "coalesce(intervention_strength_pct, 0) <= 100")

@@ -11,7 +11,6 @@ from pipelines.interpret.vocab import build_vocabulary, load_vocabularies
 from pipelines.pull.sources import load_registry, pull, records
 from tests.conftest import DATA, ROOT, registered
 
-
 # Two guides that print the same statements: the same abbreviation names another compound in
 # each, and each prints a statement under outcomes of opposite polarity.
 TWINS = {
