@@ -11,9 +11,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipelines.store.drawing import Box, Drawing, Line, Polygon, Text
 from pipelines.store.text_width import FONT_FAMILY
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 FORMATS = ("png", "pdf")
 _STEM_MAX = 120
@@ -57,7 +61,7 @@ def write_figures(drawings: dict[str, Drawing], folder: Path, fmt: str) -> list[
     return written
 
 
-def _draw(drawing: Drawing, family: str):  # -> matplotlib.figure.Figure
+def _draw(drawing: Drawing, family: str) -> Figure:
     from matplotlib.figure import Figure
     from matplotlib.patches import Polygon as Patch
     from matplotlib.patches import Rectangle
