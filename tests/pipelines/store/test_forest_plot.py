@@ -2,6 +2,8 @@
 meta-analysis looks for, and no text over another (the browser test measures the same in Chromium)."""
 
 import re
+import subprocess
+import sys
 from dataclasses import replace
 from itertools import combinations
 
@@ -176,3 +178,12 @@ def _box(text: Text) -> tuple[float, float, float, float, str]:
 
 def _overlap(a, b) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_matplotlib_is_imported_only_when_a_png_or_pdf_is_asked_for():
+    probe = (
+        "import sys, pipelines.flows, pipelines.cli, pipelines.store.release_report; "
+        "print('matplotlib' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
