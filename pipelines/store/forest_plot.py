@@ -86,12 +86,14 @@ def p_value(p: float) -> str:
 
 
 class _Layout:
+    """One plot being laid out: columns measured first, then rows placed top to bottom."""
+
     def __init__(self, plot: Plot) -> None:
         self.plot = plot
         self.shapes: list[Shape] = []
         self.pool = [r for r in plot.rows if r.weight is not None] if plot.pooled else []
         self.alone = [r for r in plot.rows if r not in self.pool]
-        self.notes = [r.note for r in plot.rows if r.note]
+        self.notes = list(dict.fromkeys(r.note for r in plot.rows if r.note))  # a letter each
         self.low, self.high = _range(plot)
         self._columns()
 
@@ -295,10 +297,7 @@ class _Layout:
     def _footnotes(self, y: float, width: float) -> float:
         """What each letter says, then each source's full citation, wrapped to the width."""
         room = width - 2 * MARGIN
-        items = [
-            (f"{chr(ord('a') + n)} {note}", "note")
-            for n, note in enumerate(dict.fromkeys(self.notes))
-        ]
+        items = [(f"{chr(ord('a') + n)} {note}", "note") for n, note in enumerate(self.notes)]
         cited = {
             r.source: r.citation for r in self.plot.rows if r.citation and r.citation != r.source
         }

@@ -100,6 +100,18 @@ def test_no_text_overlaps_another_or_leaves_the_figure():
                    for left, top, right, bottom, _ in boxes)  # fmt: skip
 
 
+def test_a_note_printed_twice_has_one_letter_and_the_next_note_the_next():
+    turned = "from RR 0.50 [0.40, 0.62], B vs A"
+    rows = (
+        replace(ROWS[0], note=turned), replace(ROWS[1], note=turned),
+        replace(ALONE, note="derived from 3/10 vs 1/10"),
+    )  # fmt: skip
+    svg = to_svg(forest_drawing(plot(rows=rows)))
+    assert texts(svg, "note") == [f"a {turned}", "b derived from 3/10 vs 1/10"]
+    letters = re.findall(r"<text x='[\d.]+' y='[\d.]+' font-size='8.5'>(\w)</text>", svg)
+    assert letters == ["a", "a", "b"]
+
+
 def test_tick_labels_that_would_touch_are_dropped():
     """An interval under 0.1 made the axis print "0.010.02"."""
     row = Row("e", "A", "A", "", 0.03, 0.012, 0.08, "", None)
