@@ -29,17 +29,16 @@ right.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
+from pipelines.appraise.pooling import standard_error
 from pipelines.interpret.vocab import Vocabulary
 
 NULL_CLAIMS = ("no_difference", "comparable")
 NOT_ASSESSED = (
     "risk of bias and publication bias: not assessed (a printed table does not show them)"
 )
-Z95 = 1.959964
 # The ref.certainty_rules ids the check reads.
 RULES = (
     "starting_grade",
@@ -245,7 +244,7 @@ def _size(
         return estimate["n_participants"], rules["optimal_information_size"], "participants"
     read = estimate.get("read")
     if estimate.get("ratio") and read is not None and 0 < read[1] < read[2]:
-        error = (math.log(read[2]) - math.log(read[1])) / (2 * Z95)
+        error = standard_error(read[1], read[2], ratio=True)
         return 4 / error**2, rules["optimal_information_events"], "events implied by the interval"
     return None
 

@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipelines.interpret.vocab import Vocabulary
+from schemas.vocabularies import FIT_DIMENSIONS
 
 # When an outcome was measured, in bands: an estimate in another band than the finding's does not
 # count (a 3-week trial says nothing of five years), within one band it does.
 TIMEPOINT_BANDS = ((16.0, "short term"), (52.0, "up to a year"), (float("inf"), "long term"))
-DIMENSIONS = ("arms", "outcome", "population", "severity", "timepoint")
+DIMENSIONS = tuple(FIT_DIMENSIONS)  # ref.estimate_fits' dimensions, in the order they are said
 # Worst first wins when two sides of the arms are combined.
 _ORDER = ("same", "narrower", "broader", "different")
 

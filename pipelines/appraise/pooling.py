@@ -58,6 +58,7 @@ def pool(values: tuple[tuple[float, float, float], ...], *, ratio: bool) -> Pool
     dl = combine(tuple(effects), tuple(variances), "dl")
     back = math.exp if ratio else float
     pi = prediction_interval(pm.mean, pm.se, pm.tau2, len(values))
+    z = pm.mean / pm.se
     return Pooled(
         estimate=back(pm.mean),
         ci_low=back(pm.mean - Z * pm.se),
@@ -69,8 +70,8 @@ def pool(values: tuple[tuple[float, float, float], ...], *, ratio: bool) -> Pool
         pi_high=back(pi[1]) if pi else None,
         q=pm.q,
         q_p=float(chi2.sf(pm.q, len(values) - 1)),
-        z=pm.mean / pm.se,
-        z_p=float(2 * norm.sf(abs(pm.mean / pm.se))),
+        z=z,
+        z_p=float(2 * norm.sf(abs(z))),
         weights=pm.weights,
         dl_estimate=back(dl.mean),
         dl_ci_low=back(dl.mean - Z * dl.se),

@@ -54,7 +54,7 @@ def _label(citation: str, pmid: str | None, doi: str | None) -> str:
 
 def number(value: float) -> str:
     """Two decimals under 10, one under 100, none above: as forest plots print them; two
-    significant figures under 0.01, which two decimals would print as zero."""
+    significant figures under 0.005, which two decimals would print as zero."""
     size = abs(value)
     if 0 < size < 0.005:
         return f"{value:.2g}"
