@@ -20,6 +20,7 @@ from pipelines.interpret.treatments import arm_label
 from pipelines.store.drawing import Drawing, to_svg
 from pipelines.store.figure_files import figure_stem
 from pipelines.store.forest_plot import Plot, Pooled, Row, forest_drawing
+from pipelines.store.report import shown
 from pipelines.store.sql_words import (
     COUNTED_FINDINGS,
     FINDINGS_IN_ORDER,
@@ -119,12 +120,7 @@ def _summary(summary: dict[str, Any]) -> str:
     rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>" for k, v in items)
     earlier = summary.get("earlier_runs") or []
     recent = "".join(
-        "<tr>"
-        + "".join(
-            f"<td>{escape(f'{value:%Y-%m-%d %H:%M:%S} UTC' if n == 0 else str(value or ''))}</td>"
-            for n, value in enumerate(row)
-        )
-        + "</tr>"
+        "<tr>" + "".join(f"<td>{escape(shown(value))}</td>" for value in row) + "</tr>"
         for row in earlier
     )
     runs = (
@@ -150,9 +146,9 @@ def _evidence_map(con: duckdb.DuckDBPyConnection) -> str:
                    coalesce(ci.name, f.intervention_text) AS intervention, f.intervention_strength_pct,
                    f.intervention_potency, coalesce(cc.name, f.comparator_text) AS comparator,
                    f.comparator_strength_pct, f.comparator_potency, f.direction, f.evidence_grade,
-                   f.result_text, coalesce(pop.label, f.population), coalesce(sev.label, f.severity),
-                   e.verdict, e.reason, f.file, f.line_no, e.certainty, e.grade_check,
-                   e.certainty_reason,
+                   f.result_text, coalesce(pop.label, f.population) AS population,
+                   coalesce(sev.label, f.severity) AS severity, e.verdict, e.reason, f.file,
+                   f.line_no, e.certainty, e.grade_check, e.certainty_reason,
                    coalesce(cond.label, f.condition_text, 'Condition not stated') AS condition,
                    coalesce(ki.name, ci.name, f.intervention_text, '?') AS intervention_class,
                    coalesce(kc.name, cc.name, f.comparator_text, '?') AS comparator_class,
@@ -168,11 +164,11 @@ def _evidence_map(con: duckdb.DuckDBPyConnection) -> str:
             LEFT JOIN ref.populations pop ON pop.id = f.population
             LEFT JOIN ref.severities sev ON sev.id = f.severity
             ORDER BY {FINDING_ORDER}"""
-    ).fetchall()
-    citations = _citations(con, [row[0] for row in findings])
-    by_condition: dict[str, list[tuple]] = {}
-    for row in findings:
-        by_condition.setdefault(row[20], []).append(row)
+    ).pl()
+    citations = _citations(con, findings["finding_id"].to_list())
+    by_condition: dict[str, list[dict[str, Any]]] = {}
+    for row in findings.iter_rows(named=True):
+        by_condition.setdefault(row["condition"], []).append(row)
     conditions = sorted(by_condition, key=lambda c: (-len(by_condition[c]), c))
     sections = "".join(
         _condition_map(n, condition, by_condition[condition], citations)
@@ -180,7 +176,7 @@ def _evidence_map(con: duckdb.DuckDBPyConnection) -> str:
     )
     note = (
         f"<p class='muted'>The first {MAP_LIMIT} findings are shown.</p>"
-        if len(findings) == MAP_LIMIT
+        if findings.height == MAP_LIMIT
         else ""
     )
     return (
@@ -194,13 +190,14 @@ def _evidence_map(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def _condition_map(
-    n: int, condition: str, rows: list[tuple], citations: dict[str, list[tuple]]
+    n: int, condition: str, rows: list[dict[str, Any]], citations: dict[str, list[tuple]]
 ) -> str:
-    domains = sorted({row[23] for row in rows}, key=lambda d: (d == "other", d))
-    groups: dict[str, dict[str, list[tuple]]] = {}
+    domains = sorted({row["domain"] for row in rows}, key=lambda d: (d == "other", d))
+    groups: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for row in rows:
-        classes = f"{row[21]} vs {row[22]}"
-        groups.setdefault(classes, {}).setdefault(f"{row[2]} vs {row[5]}", []).append(row)
+        classes = f"{row['intervention_class']} vs {row['comparator_class']}"
+        compared = f"{row['intervention']} vs {row['comparator']}"
+        groups.setdefault(classes, {}).setdefault(compared, []).append(row)
     right = len(domains) // 2  # cells from here on open their details leftwards
     head = "".join(f"<th scope='col'>{escape(domain.capitalize())}</th>" for domain in domains)
     body = []
@@ -221,7 +218,9 @@ def _condition_map(
                 f"<td class='cell{' right' if k >= right and k else ''}' "
                 f"data-domain='{escape(domain)}'>"
                 + "".join(
-                    _marker(row, citations.get(row[0], [])) for row in members if row[23] == domain
+                    _marker(row, citations.get(row["finding_id"], []))
+                    for row in members
+                    if row["domain"] == domain
                 )
                 + "</td>"
                 for k, domain in enumerate(domains)
@@ -238,13 +237,13 @@ def _condition_map(
     )
 
 
-def _strengths(rows: list[tuple]) -> str:
+def _strengths(rows: list[dict[str, Any]]) -> str:
     """The strengths and potencies folded into a comparison of compounds, each arm's apart:
     ': 0.03%, 0.1% vs mild, potent' (an arm printed without one says 'any')."""
     sides = [
-        sorted({" ".join(filter(None, (row[p], f"{row[s]:g}%" if row[s] is not None else None)))
+        sorted({" ".join(filter(None, (row[f"{side}_potency"], _percent(row[f"{side}_strength_pct"]))))
                 or "any" for row in rows})
-        for s, p in ((3, 4), (6, 7))
+        for side in ("intervention", "comparator")
     ]  # fmt: skip
     if sides == [["any"], ["any"]]:
         return ""
@@ -301,13 +300,23 @@ def _filters(conditions: list[str]) -> str:
     return f"<style>{''.join(rules)}</style><form class='filters'>{''.join(fieldsets)}</form>"
 
 
-def _comparison(row: tuple) -> str:
-    return f"{arm_label(row[2], row[3], row[4])} vs {arm_label(row[5], row[6], row[7])}"
+def _percent(strength: float | None) -> str | None:
+    return f"{strength:g}%" if strength is not None else None
 
 
-def _marker(row: tuple, cited: list[tuple]) -> str:
-    (finding_id, _, _, _, _, _, _, _, direction, grade, result, population, severity, verdict,
-     reason, file, line_no, certainty, grade_check, certainty_reason) = row[:20]  # fmt: skip
+def _arms(row: dict[str, Any]) -> tuple[str, str]:
+    """The finding's arms as the guide prints them: 'potent Topical corticosteroids', 'X 0.1%'."""
+    return (
+        arm_label(
+            row["intervention"], row["intervention_strength_pct"], row["intervention_potency"]
+        ),
+        arm_label(row["comparator"], row["comparator_strength_pct"], row["comparator_potency"]),
+    )
+
+
+def _marker(row: dict[str, Any], cited: list[tuple]) -> str:
+    direction, grade, verdict = row["direction"], row["evidence_grade"], row["verdict"]
+    certainty = row["certainty"]
     label, colour = DIRECTIONS.get(direction, (direction, "#fff"))
     label = _direction_words(direction, row) or label
     links = "".join(
@@ -317,24 +326,24 @@ def _marker(row: tuple, cited: list[tuple]) -> str:
         for ref_no, title, pmid in cited
     )
     detail = (
-        f"<div class='detail' role='tooltip'><p><b>{escape(label)}</b>: {escape(result or '')}</p>"
-        f"<p>Population: {escape(population)}; severity: {escape(severity)}; grade: {escape(grade or 'not printed')}</p>"
+        f"<div class='detail' role='tooltip'><p><b>{escape(label)}</b>: {escape(row['result_text'] or '')}</p>"
+        f"<p>Population: {escape(row['population'])}; severity: {escape(row['severity'])}; grade: {escape(grade or 'not printed')}</p>"
         f"<p>Citations:</p><ul class='citations'>{links or '<li>none</li>'}</ul>"
-        f"<p>Verdict <b>{escape(_words(verdict or ''))}</b>: {escape(reason or '')}</p>"
+        f"<p>Verdict <b>{escape(_words(verdict or ''))}</b>: {escape(row['reason'] or '')}</p>"
         + (
             f"<p>Certainty check <b>{escape(certainty)}</b> "
-            f"({escape((grade_check or '').replace('_', ' '))}): {escape(certainty_reason or '')}</p>"
+            f"({escape(_words(row['grade_check'] or ''))}): {escape(row['certainty_reason'] or '')}</p>"
             if certainty
             else ""
         )
-        + f"<p class='muted'>{escape(file)}:{line_no}</p></div>"
+        + f"<p class='muted'>{escape(row['file'])}:{row['line_no']}</p></div>"
     )
     return (
-        f"<span class='finding' tabindex='0' data-finding='{escape(finding_id)}' "
+        f"<span class='finding' tabindex='0' data-finding='{escape(row['finding_id'])}' "
         f"data-direction='{escape(direction)}' data-verdict='{escape(verdict or '')}' "
-        f"data-grade='{escape(grade or 'none')}' data-outcome='{escape(row[1])}' "
-        f"data-comparison='{escape(_comparison(row))}' style='border-left-color:{colour}'>"
-        f"<span class='outcome'>{escape(row[1])}</span>"
+        f"data-grade='{escape(grade or 'none')}' data-outcome='{escape(row['outcome'])}' "
+        f"data-comparison='{escape(' vs '.join(_arms(row)))}' style='border-left-color:{colour}'>"
+        f"<span class='outcome'>{escape(row['outcome'])}</span>"
         f"<span class='grade'>{GRADE_MARKS.get(grade, escape(grade or ''))}</span>"
         f"<span class='badge v-{escape(verdict or '')}'>{escape(_words(verdict or ''))}</span>"
         f"{detail}</span>"
@@ -346,10 +355,9 @@ def _words(enum: str) -> str:
     return enum.replace("_", " ")
 
 
-def _direction_words(direction: str, row: tuple) -> str | None:
+def _direction_words(direction: str, row: dict[str, Any]) -> str | None:
     """Which arm the finding favours, by name, as the guide prints the comparison."""
-    intervention = arm_label(row[2], row[3], row[4])
-    comparator = arm_label(row[5], row[6], row[7])
+    intervention, comparator = _arms(row)
     return {
         "favours_intervention": f"favours {intervention} over {comparator}",
         "favours_comparator": f"favours {comparator} over {intervention}",
@@ -379,7 +387,7 @@ def forest_drawings(con: duckdb.DuckDBPyConnection) -> dict[str, Drawing]:
 def _forest_plots(con: duckdb.DuckDBPyConnection) -> tuple[str, dict[str, Drawing]]:
     """A forest plot for each of the first PLOT_LIMIT findings with a counted estimate, chosen in
     SQL (fetching every finding's estimates to plot a few hundred cost gigabytes at 100 000
-    guides), and the same SVGs as files for manuscripts (figures/<finding_id>.svg)."""
+    guides), and their drawings by file stem (figures/<comparison>--<outcome>--<measure>)."""
     total = con.sql(
         "SELECT count(*) FROM core.evidence_checks WHERE len(estimate_ids) > 0"
     ).fetchall()[0][0]

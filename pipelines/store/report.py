@@ -135,10 +135,7 @@ def _place(file: str, line_no: int | None) -> str:
 def write_report(summary: RunSummary, reports_dir: Path) -> Path:
     reports_dir.mkdir(parents=True, exist_ok=True)
     for suffix, text in ((".md", markdown(summary)), (".json", summary.to_json())):
-        path = reports_dir / f"{summary.run_id}{suffix}"
-        temporary = path.with_name(f".{path.name}.tmp")
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(path)
+        path = _write_whole(reports_dir / f"{summary.run_id}{suffix}", text)
     return path
 
 
@@ -148,7 +145,7 @@ def write_runs_page(reports_dir: Path, runs: list[dict]) -> Path:
     columns = ("run_id", "started_at", "finished_at", "status", "release_id", "quarantined",
                "source_errors")  # fmt: skip
     body = "".join(
-        "<tr>" + "".join(f"<td>{escape(_shown(run[c]))}</td>" for c in columns) + "</tr>"
+        "<tr>" + "".join(f"<td>{escape(shown(run[c]))}</td>" for c in columns) + "</tr>"
         for run in runs
     )
     head = "".join(f"<th>{escape(c.replace('_', ' '))}</th>" for c in columns)
@@ -161,14 +158,20 @@ def write_runs_page(reports_dir: Path, runs: list[dict]) -> Path:
         "release's report is <a href='../exports/report/index.html'>exports/report/index.html</a>."
         f"</p><table id='runs'><tr>{head}</tr>{body}</table></body></html>\n"
     )
-    path = reports_dir / "index.html"
+    return _write_whole(reports_dir / "index.html", page)
+
+
+def _write_whole(path: Path, text: str) -> Path:
+    """Written under a hidden temporary name and renamed: a reader sees the old file or the new,
+    never half of one (a run's leftovers remove what a kill leaves)."""
     temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(page, encoding="utf-8")
+    temporary.write_text(text, encoding="utf-8")
     temporary.replace(path)
     return path
 
 
-def _shown(value: object) -> str:
+def shown(value: object) -> str:
+    """A run's value as its pages show it: moments in UTC to the second, nothing for null."""
     if isinstance(value, datetime):
         return f"{value:%Y-%m-%d %H:%M:%S} UTC"
     return "" if value is None else str(value)
