@@ -57,20 +57,21 @@ def check_files(paths: list[Path], registry: Path) -> Checked:
     index = RecordIndex(bibliographic["core.bibliographic_records"].to_dicts())
     problems: list[tuple[str, int, str]] = []
     unchecked: list[str] = []
-    checked = 0
-    for path in _files(paths):
+    files = _files(paths)
+    missing = 0
+    for path in files:
         name = shown(str(path))
         if not path.is_file():
             problems.append((name, 0, f"{name}: no such file or folder"))
+            missing += 1
             continue
-        checked += 1
-        data = path.read_bytes()
         if path.suffix == ".toml":
             try:
                 load_registry(path)
             except ConfigError as exc:
                 problems.append((name, 1, f"{name}:1: {str(exc).removeprefix(f'{path}: ')}"))
             continue
+        data = path.read_bytes()
         if path.suffix == ".csv" and path.stem in VOCAB_DATASETS:
             _, quarantine, errors = load_vocabularies([_as_pulled(path, "vocab")])
         elif bibliography.sniff(data) is not None:
@@ -81,7 +82,6 @@ def check_files(paths: list[Path], registry: Path) -> Checked:
             shard = process_batch([_as_pulled(path, "guide")], vocab, index)
             if shard["core.findings"].is_empty() and shard["core.preclinical_findings"].is_empty():
                 unchecked.append(f"{name}: {NOT_AN_INPUT}")
-                checked -= 1
                 continue
             quarantine = shard["quality.quarantine"].to_dicts()
             errors = shard["quality.source_errors"].to_dicts()
@@ -93,6 +93,7 @@ def check_files(paths: list[Path], registry: Path) -> Checked:
             (name, row["line_no"] or 1, f"{row['message']} ({row['dataset']})")
             for row in quarantine
         ]
+    checked = len(files) - missing - len(unchecked)
     return Checked([text for _, _, text in sorted(problems)], unchecked, checked)
 
 

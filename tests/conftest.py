@@ -6,7 +6,9 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -35,15 +37,22 @@ DATA = Path(__file__).resolve().parent / "data"
 SEED = ROOT / "raw" / "guides" / "benchchem-ascomycin-clinical-validation-b7888174.txt"
 
 
-def warehouse_rows(warehouse: Path, sql: str) -> list[tuple]:
-    """The rows of `sql` on a built warehouse, opened read-only and closed again."""
+@contextmanager
+def opened(warehouse: Path) -> Iterator[Any]:
+    """A built warehouse's DuckDB file, opened read-only and closed again."""
     import duckdb
 
     con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
     try:
-        return con.sql(sql).fetchall()
+        yield con
     finally:
         con.close()
+
+
+def warehouse_rows(warehouse: Path, sql: str) -> list[tuple]:
+    """The rows of `sql` on a built warehouse."""
+    with opened(warehouse) as con:
+        return con.sql(sql).fetchall()
 
 
 def registered(kind: str) -> list:

@@ -5,12 +5,11 @@ import json
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 from playwright.sync_api import sync_playwright
 
 from pipelines.flows import build_warehouse
-from tests.conftest import warehouse_rows
+from tests.conftest import opened, warehouse_rows
 
 CHROMIUM = shutil.which("chromium")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
@@ -253,39 +252,30 @@ def test_a_guide_with_markup_in_its_cells_renders_as_text_and_runs_nothing(prefe
 
 
 def _finding(warehouse: Path, outcome: str) -> str:
-    con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
-    try:
+    with opened(warehouse) as con:
         [(finding_id,)] = con.execute(
             "SELECT finding_id FROM core.findings WHERE outcome = ?", [outcome]
         ).fetchall()
-    finally:
-        con.close()
     return finding_id
 
 
 def _counted_values(warehouse: Path, finding_id: str) -> list[str]:
     """The counted estimates of a finding as core.verdict_estimates orients them, as printed."""
-    con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
-    try:
+    with opened(warehouse) as con:
         rows = con.execute(
             "SELECT v.estimate, v.ci_low, v.ci_high FROM core.verdict_estimates v "
             "JOIN core.effect_estimates x USING (estimate_id) WHERE v.finding_id = ? AND v.counted "
             "ORDER BY x.file, x.line_no",
             [finding_id],
         ).fetchall()
-    finally:
-        con.close()
     return [f"{value:.2f} [{low:.2f}, {high:.2f}]" for value, low, high in rows]
 
 
 def _verdict_estimates(warehouse: Path) -> dict[str, list[str]]:
-    con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
-    try:
+    with opened(warehouse) as con:
         rows = con.sql(
             "SELECT finding_id, to_json(estimate_ids) FROM core.evidence_checks"
         ).fetchall()
-    finally:
-        con.close()
     return {finding: sorted(json.loads(ids)) for finding, ids in rows}
 
 

@@ -184,7 +184,7 @@ def summary_html(tables: list[Comparison]) -> str:
     if not tables:
         return "<h2>Summary of findings</h2><p class='muted'>no finding has a counted estimate</p>"
     parts = ["<h2>Summary of findings</h2>"]
-    columns = CSV_COLUMNS[3:12]
+    columns = [c for c in CSV_COLUMNS[3:12] if c != "certainty footnotes"]  # as footnotes here
     for number, table in enumerate(tables, 1):
         letters = iter("abcdefghijklmnopqrstuvwxyz")
         footnotes: list[tuple[str, str]] = []
@@ -202,14 +202,13 @@ def summary_html(tables: list[Comparison]) -> str:
                 escape(values[c])
                 + (f"<sup>{','.join(marks)}</sup>" if c == "certainty" and marks else "")
                 for c in columns
-                if c != "certainty footnotes"
             ]
             body.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
-        head = "".join(f"<th>{escape(c)}</th>" for c in columns if c != "certainty footnotes")
+        head = "".join(f"<th>{escape(c)}</th>" for c in columns)
         parts.append(
             f"<table class='sof' id='summary-of-findings-{number}'>"
             f"<caption>Summary of findings {number}. {escape(table.title)}</caption>"
-            f"<tr><td colspan='8'><b>Patient or population:</b> {escape(table.population)}; "
+            f"<tr><td colspan='{len(columns)}'><b>Patient or population:</b> {escape(table.population)}; "
             f"<b>condition:</b> {escape(table.condition)}<br><b>Intervention and comparison:</b> "
             f"{escape(table.title)}</td></tr><tr>{head}</tr>{''.join(body)}</table>"
         )

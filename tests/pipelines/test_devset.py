@@ -7,11 +7,10 @@ import re
 import subprocess
 import sys
 
-import duckdb
 import pytest
 
 from pipelines.store.verdict_list import verdict_list
-from tests.conftest import DATA, ROOT, warehouse_rows
+from tests.conftest import DATA, ROOT, opened, warehouse_rows
 
 DEVSET = DATA / "devset"
 # Every part of the key: the seed, a, b, d and e (arms in captions, group rows, two columns and
@@ -76,8 +75,7 @@ def test_the_devset_is_read_as_its_key_says(devset_run):
     scored = score(warehouse, *KEYS)
     assert scored["field accuracy"] >= 98.0
     assert (scored["recall"], scored["precision"], scored["references"]) == (100.0, 100.0, True)
-    con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
-    try:
+    with opened(warehouse) as con:
         unmatched = dict(
             con.sql(
                 "select vocabulary, count(*) from quality.term_matches "
@@ -88,8 +86,6 @@ def test_the_devset_is_read_as_its_key_says(devset_run):
             "select count(*) from core.findings where direction = 'unclassified'"
         ).fetchall()
         kinds = dict(con.sql("select table_kind, count(*) from core.tables group by 1").fetchall())
-    finally:
-        con.close()
     assert unmatched == {"compounds": 26, "conditions": 11, "outcomes": 7}
     assert unclassified == [(4,)]
     # Specifications, schedules, pack sizes and trial characteristics are kept as 'other'.
@@ -100,8 +96,7 @@ def test_every_table_of_part_e_is_found_whatever_its_rendering(devset_run):
     """Grid, multiline and simple pandoc tables, PDF text broken across a page, cards, a
     two-row HTML header in a figure: each table with its number as printed and its rows."""
     summary, warehouse = devset_run
-    con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
-    try:
+    with opened(warehouse) as con:
         found = con.sql(
             "SELECT split_part(file, '/', 2), table_no, n_rows FROM core.tables "
             "WHERE file LIKE '%b85001%' ORDER BY ALL"
@@ -109,8 +104,6 @@ def test_every_table_of_part_e_is_found_whatever_its_rendering(devset_run):
         errors = con.sql(
             "SELECT DISTINCT error FROM quality.source_errors WHERE file LIKE '%b85001%'"
         ).fetchall()
-    finally:
-        con.close()
     assert found == PART_E_TABLES
     assert errors == [] and summary.source_errors == 0
     print(f"part e: {score(warehouse, PART_E, minimum=0)}")
@@ -118,11 +111,8 @@ def test_every_table_of_part_e_is_found_whatever_its_rendering(devset_run):
 
 def test_docs_verdicts_md_is_what_the_devset_warehouse_says(devset_run):
     _, warehouse = devset_run
-    con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
-    try:
+    with opened(warehouse) as con:
         text = verdict_list(con)
-    finally:
-        con.close()
     assert text == (ROOT / "docs" / "verdicts.md").read_text(encoding="utf-8"), (
         "rebuild the dev-set warehouse and run `dermevidence docs --verdicts WAREHOUSE`"
     )
@@ -132,8 +122,7 @@ def test_every_estimate_row_is_loaded_or_quarantined_and_the_retracted_one_never
     devset_run,
 ):
     _, warehouse = devset_run
-    con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
-    try:
+    with opened(warehouse) as con:
         [(printed, loaded, quarantined, retracted_used)] = con.sql(
             """SELECT (SELECT count(*) FROM raw.effect_estimates),
                       (SELECT count(*) FROM core.effect_estimates),
@@ -142,8 +131,6 @@ def test_every_estimate_row_is_loaded_or_quarantined_and_the_retracted_one_never
                       (SELECT count(*) FROM core.evidence_checks, unnest(estimate_ids) AS u(id)
                        JOIN core.effect_estimates x ON x.estimate_id = u.id WHERE x.retracted)"""
         ).fetchall()
-    finally:
-        con.close()
     assert (printed, loaded + quarantined, quarantined, retracted_used) == (112, 112, 0, 0)
 
 
@@ -189,11 +176,8 @@ def test_comparisons_on_the_new_agents_get_verdicts_from_the_numbers(
     devset_run, guide, table_no, row_no, expected
 ):
     _, warehouse = devset_run
-    con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
-    try:
+    with opened(warehouse) as con:
         [row] = con.execute(VERDICTS_ON_NEW_AGENTS, [guide, table_no, row_no]).fetchall()
-    finally:
-        con.close()
     verdict, direct, indirect, lines, benefits = row
     assert (verdict, direct, indirect, lines) == expected[:4]
     assert benefits == pytest.approx(expected[4])

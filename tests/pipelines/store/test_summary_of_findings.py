@@ -2,20 +2,17 @@
 
 import io
 
-import duckdb
 import polars as pl
 
 from pipelines.store.spreadsheet import safe_cell
 from pipelines.store.summary_of_findings import summary_csv, summary_of_findings
+from tests.conftest import opened
 
 
 def test_every_finding_is_a_row_of_its_comparisons_table(seed_run):
     _, warehouse = seed_run
-    con = duckdb.connect(str(warehouse / "evidence.duckdb"), read_only=True)
-    try:
+    with opened(warehouse) as con:
         tables = summary_of_findings(con)
-    finally:
-        con.close()
     assert [(t.title, t.population, len(t.rows)) for t in tables] == [
         ("Pimecrolimus 1% vs moderate/potent Topical corticosteroids", "not stated", 1),
         ("Tacrolimus 0.03% vs Pimecrolimus 1%", "Children", 1),
