@@ -28,7 +28,7 @@ from prefect.artifacts import (
 )
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State, TaskRun
-from prefect.context import get_run_context
+from prefect.context import TagsContext, get_run_context
 from prefect.exceptions import MissingContextError
 from prefect.futures import as_completed
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
@@ -500,7 +500,9 @@ def build_warehouse(
     layout = Layout(Path(warehouse).resolve())
     summary = RunSummary(run_id=_run_id(), started_at=datetime.now(UTC), strict=strict)
     retention = Retention(keep_reports, keep_reports_days)
-    with layout.lock():
+    # The run keeps its caller's tags; its tasks get none: Prefect asks for a concurrency slot per
+    # tag for every tagged task run, which waited 2 s behind its log worker after a long stage.
+    with TagsContext(current_tags=set()), layout.lock():
         layout.remove_leftovers()
         _say(summary, mend_exports(layout, summary.run_id[:8]))
         repaired = _repair(layout, summary)

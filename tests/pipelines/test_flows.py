@@ -319,10 +319,16 @@ def test_every_parquet_field_and_every_view_column_carries_its_description(seed_
 
 def test_runs_and_artifacts_say_which_warehouse_they_belong_to(prefect_api, project):
     """Two warehouses' runs told apart in the Prefect UI: the flow run is named after its
-    warehouse and when, and its artifacts' keys carry the warehouse."""
+    warehouse and when, and its artifacts' keys carry the warehouse. Its task runs carry no tags
+    (Prefect asks the server for a concurrency slot per tag of a task run: 2 s each, measured)."""
     from prefect import tags
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+    from prefect.client.schemas.filters import (
+        ArtifactFilter,
+        ArtifactFilterFlowRunId,
+        FlowRunFilter,
+        FlowRunFilterId,
+    )
 
     from pipelines.flows import warehouse_key
 
@@ -338,6 +344,10 @@ def test_runs_and_artifacts_say_which_warehouse_they_belong_to(prefect_api, proj
         artifacts = client.read_artifacts(
             artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run.id]))
         )
+        task_runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run.id]))
+        )
+    assert len(task_runs) == 10 and all(task_run.tags == [] for task_run in task_runs)
     assert re.fullmatch(rf"build {key} \d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ", run.name), run.name
     assert f"warehouse:{key}" in run.tags
     assert sorted(a.key for a in artifacts) == [
