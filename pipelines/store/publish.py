@@ -59,23 +59,36 @@ def write_release(
         previous,
         [p for part in parts if part.from_shard for p in (part.path("parquet"), _csv_path(part))],
     )
-    files, csv_files = [], []
     con = connect(database, read_only=True)
     try:
-        con.execute("SET threads TO 1")  # one writer thread: the same bytes on every run
-        for part in parts:
+        # One DuckDB thread per query, so a part's bytes are the same on every run; the parts are
+        # written side by side instead, a cursor each.
+        con.execute("SET threads TO 1")
+
+        def stage(part: Part) -> tuple[dict, dict]:
             parquet, csv = part.path("parquet"), _csv_path(part)
             if parquet in intact and csv in intact:
-                files.append(_link(earlier[parquet], previous, staging))
+                entry = _link(earlier[parquet], previous, staging)
                 failpoints.reached("release-linked")
-                csv_files.append(_link(earlier[csv], previous, staging))
+                written = entry, _link(earlier[csv], previous, staging)
             else:
-                files.append(_write_parquet(con, part, staging))
-                csv_files.append(_write_csv(con, part, staging, files[-1]["rows"]))
+                with con.cursor() as cursor:
+                    entry = _write_parquet(cursor, part, staging)
+                    written = entry, _write_csv(cursor, part, staging, entry["rows"])
             failpoints.reached("release-staged")
-        if summary is not None:
+            return written
+
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            report = (
+                pool.submit(_report, con, {**summary, "release_id": release_id})
+                if summary is not None
+                else None
+            )
+            staged = list(pool.map(stage, parts))
+        files, csv_files = [entry for entry, _ in staged], [entry for _, entry in staged]
+        if report is not None:
             (staging / "report").mkdir()
-            page, figures, problem = _report(con, {**summary, "release_id": release_id})
+            page, figures, problem = report.result()
             if problem:
                 summary["problem"] = problem
             (staging / "report" / "index.html").write_text(page, encoding="utf-8")
@@ -105,7 +118,8 @@ def _report(con: Any, summary: dict[str, Any]) -> tuple[str, dict[str, str], str
     """The release's report (page, figures) and None; when drawing it fails, a page that says so
     and why: a fault in the report never holds back the data, complete and checked by then."""
     try:
-        return (*release_report(con, summary), None)
+        with con.cursor() as cursor:  # its own: the parts are written beside it
+            return (*release_report(cursor, summary), None)
     except Exception as exc:  # a bug in drawing, whatever it is: the release goes on
         why = f"{type(exc).__name__}: {exc}"
         page = (
