@@ -25,6 +25,8 @@ the other way round are turned round. Then, one rule at a time:
 
 from __future__ import annotations
 
+import copy
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -50,6 +52,21 @@ _OPPOSITE = {
     "favours_comparator": "favours_intervention",
 }
 _TRIAL = re.compile(r"\bNCT\d{8}\b")
+# What fit() and could_fit() read of a finding, with its condition and outcome's construct.
+FITTED = (
+    "condition",
+    "outcome",
+    "intervention",
+    "comparator",
+    "intervention_strength_pct",
+    "comparator_strength_pct",
+    "intervention_potency",
+    "comparator_potency",
+    "population",
+    "severity",
+    "timepoint_weeks",
+)
+_fitted_key = operator.itemgetter(*FITTED)
 
 
 def assess(
@@ -66,9 +83,11 @@ def assess(
     for estimate in estimates:
         by_topic[(estimate["condition"], _construct(estimate["outcome"], vocab))].append(estimate)
     checks, considered = [], []
+    fitted: dict[tuple[Any, ...], list[_Candidate]] = {}
     for finding in findings:
         try:
-            check_row, rows = _judge(finding, _candidates(finding, by_topic, vocab), vocab)
+            candidates = _candidates(finding, by_topic, vocab, fitted)
+            check_row, rows = _judge(finding, candidates, vocab)
         except Exception as exc:
             if unjudged is None:
                 raise
@@ -83,14 +102,20 @@ def _candidates(
     finding: dict[str, Any],
     by_topic: dict[tuple[str, str], list[dict[str, Any]]],
     vocab: Vocabulary,
+    fitted: dict[tuple[Any, ...], list[_Candidate]],
 ) -> list[_Candidate]:
-    candidates = []
-    topic = (finding["condition"], _construct(finding["outcome"], vocab))
-    for estimate in by_topic.get(topic, []):
-        found = fit(finding, estimate, vocab) if could_fit(finding, estimate, vocab) else None
-        if found is not None:
-            candidates.append(_Candidate(estimate, found, vocab))
-    return candidates
+    """The estimates that fit the finding, fresh to be marked for it. Which fit, and how, depends
+    on the finding's FITTED columns only: read once per distinct set of them (`fitted`), as
+    findings repeat them (8 262 sets among 37 230 synthetic findings)."""
+    key = _fitted_key(finding)
+    if key not in fitted:
+        fitted[key] = []
+        topic = (finding["condition"], _construct(finding["outcome"], vocab))
+        for estimate in by_topic.get(topic, []):
+            found = fit(finding, estimate, vocab) if could_fit(finding, estimate, vocab) else None
+            if found is not None:
+                fitted[key].append(_Candidate(estimate, found, vocab))
+    return [copy.copy(candidate) for candidate in fitted[key]]
 
 
 def _construct(outcome: str | None, vocab: Vocabulary) -> str | None:
@@ -99,7 +124,9 @@ def _construct(outcome: str | None, vocab: Vocabulary) -> str | None:
 
 
 class _Candidate:
-    """One estimate considered for one finding: its fit, how the finding reads it, and its role."""
+    """One estimate considered for one finding: its fit, how the finding reads it, and its role.
+    A copy is marked for each finding (role, why, weight and shares_trials_with are reassigned,
+    never changed in place); the rest is read of the estimate and the fit once."""
 
     def __init__(self, estimate: dict[str, Any], found: Fit, vocab: Vocabulary) -> None:
         self.estimate = estimate
@@ -112,6 +139,7 @@ class _Candidate:
         self.indirect = [
             f"{dimension} {found.of(dimension)}" for dimension in found.indirect(vocab)
         ] + (["a network meta-analysis's indirect comparison"] if self.is_network else [])
+        self.misfits = found.misfits(vocab)
         self.role = "counted"
         self.why = ""
         self.weight: float | None = None
@@ -178,7 +206,7 @@ def _judge(
     for c in candidates:
         if c.estimate["uncounted_reason"]:
             c.role, c.why = "unusable", c.estimate["uncounted_reason"]
-        elif misfits := c.fit.misfits(vocab):
+        elif misfits := c.misfits:
             c.role, c.why = "misfit", "; ".join(_misfit(d, finding, c, vocab) for d in misfits)
     _overlap(finding, [c for c in candidates if c.role == "counted"])
     counted = [c for c in candidates if c.role == "counted"]

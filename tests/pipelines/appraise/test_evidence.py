@@ -459,3 +459,48 @@ def test_a_comparator_of_various_potencies_lies_inside_no_single_band(vocab):
     assert (check["verdict"], considered["v"]["arms_fit"]) == ("no_estimates", "different")
     check, considered = judge(mild | {"comparator_potency": None}, [various], vocab)
     assert (check["verdict"], considered["v"]["arms_fit"]) == ("supported", "same")
+
+
+# A value for each column the fit reads that changes what the seed's finding (1, 1, 1) is judged on.
+FITTED_CHANGES = {
+    "condition": "seborrheic_dermatitis",
+    "outcome": "pruritus_relief",
+    "intervention": "tcs",
+    "comparator": "vehicle",
+    "intervention_strength_pct": 0.03,
+    "comparator_strength_pct": None,
+    "intervention_potency": "potent",
+    "comparator_potency": "mild",
+    "population": "pediatric",
+    "severity": "moderate_to_severe",
+    "timepoint_weeks": 104.0,
+}
+
+
+def test_findings_judged_together_are_judged_as_each_alone(seed, vocab):
+    """assess reads the estimates' fit once per distinct set of a finding's FITTED columns; a
+    finding that differs from another in any one of them is still judged as it would be alone."""
+    from pipelines.appraise.evidence import FITTED
+
+    findings, rows, _ = seed
+    base = next(f for f in findings if (f["table_no"], f["row_no"], f["statement_no"]) == (1, 1, 1))
+    assert sorted(FITTED_CHANGES) == sorted(FITTED)
+    twins = [
+        {**base, column: value, "finding_id": column} for column, value in FITTED_CHANGES.items()
+    ]
+    together = [*findings, *twins, {**base, "finding_id": "again"}]
+
+    def alone(finding):
+        return assess([finding], rows, vocab)
+
+    assert assess(together, rows, vocab) == tuple(
+        [row for finding in together for row in alone(finding)[part]] for part in (0, 1)
+    )
+
+    def judged(finding):  # what the twin's own judgement says, its id aside
+        checks, considered = alone(finding)
+        return [{k: v for k, v in r.items() if k != "finding_id"} for r in [*checks, *considered]]
+
+    assert [
+        c for c, twin in zip(FITTED_CHANGES, twins, strict=True) if judged(twin) == judged(base)
+    ] == []
