@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,8 +55,16 @@ def build_database(path: Path, shards: list[Shard]) -> dict[str, int]:
         statements += [statement for dataset in DATASETS for statement in ddl(dataset)]
         con.execute(";\n".join(["BEGIN", *statements, "COMMIT"]))
         failpoints.reached("load")
-        for dataset in DATASETS:
-            _insert(con, dataset, _files(dataset, [s.directory for s in shards]))
+        directories = [s.directory for s in shards]
+
+        def insert(dataset: Dataset) -> None:
+            with con.cursor() as cursor:
+                _insert(cursor, dataset, _files(dataset, directories))
+
+        # A table a cursor, as many at once as there are cores: one INSERT alone keeps a DuckDB
+        # thread busy about 9 tenths of the time (measured), and each keeps its table's order.
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            list(pool.map(insert, DATASETS))
         _record_shards(con, shards)
         create_views(con)
         counts = table_counts(con)
