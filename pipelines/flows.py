@@ -109,9 +109,10 @@ from pipelines.store.publish import (
 )
 from pipelines.store.repair import (
     damaged_files,
-    drop_damaged_releases,
+    drop_noted_damage,
     foreign,
     mend_exports,
+    note_damage,
     remove_never_live,
 )
 from pipelines.store.report import (
@@ -508,6 +509,7 @@ def build_warehouse(
         repaired = _repair(layout, summary)
         reconcile_exports(layout.database, layout.releases, layout.exports)
         _say(summary, remove_never_live(layout))
+        _say(summary, drop_noted_damage(layout))
         damaged = _damaged_release(layout, summary)
         with _stage(summary, "pull") as detail:
             registry_path = Path(sources).resolve()
@@ -602,7 +604,7 @@ def build_warehouse(
                 )
                 detail.append(f"release {summary.release_id}")
                 if damaged:
-                    _say(summary, drop_damaged_releases(layout, damaged, layout.exports))
+                    _say(summary, drop_noted_damage(layout))
                 pruned = prune_shards(layout.shards, {s.directory.name for s in shards})
                 if pruned:
                     detail.append(f"{len(pruned)} shards no longer used removed")
@@ -630,6 +632,7 @@ def _damaged_release(layout: Layout, summary: RunSummary) -> dict[str, str]:
         return {}
     problems = damaged_files(layout.exports.resolve(), layout.release_status)
     if problems:
+        note_damage(layout, problems)
         listed = [f"{path}: {why}" for path, why in problems.items()]
         more = f" (and {len(listed) - 3} more)" if len(listed) > 3 else ""
         _say(

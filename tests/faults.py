@@ -214,12 +214,14 @@ class Harness:
         """What a consumer sees must be whole. After a kill of a run sent to mend what the
         harness `damaged` (the warehouse file deleted, overwritten or another warehouse's; a part
         of the live release), that damage may still be there (the kill came before the repair,
-        or during it): the next run must then mend it."""
+        or during it, or after the new release went live and before the damaged one was removed):
+        the next run must then mend it."""
         problems = []
         still = unreadable(self.layout.database) is not None or (
             self.layout.database.exists() and foreign(self.layout.database, self.layout)
         )
-        if damaged and (still or verify_release(self.layout.exports)):
+        releases = [r for r in self.layout.releases.iterdir() if not r.name.startswith(".")]
+        if damaged and (still or any(verify_release(r) for r in [self.layout.exports, *releases])):
             code = self.run_to_end()
             if code not in (0, 3):
                 problems.append(f"the run mending the warehouse exited {code}")

@@ -2,9 +2,12 @@
 random, and random kills of runs mending a damaged release part or another warehouse's file
 (tests/faults.py runs 72 by default)."""
 
+import random
+
 import duckdb
 import pytest
 
+from pipelines.store.layout import visible_folders
 from pipelines.store.publish import reconcile_exports, switch_exports, verify_release
 from tests.faults import BOUNDARIES, Harness, inject
 
@@ -50,3 +53,20 @@ def test_exports_left_behind_by_a_kill_are_brought_level_with_the_warehouse(pref
         assert con.sql("SELECT max(release_id) FROM meta.runs").fetchall()[0][0] == second.name
     finally:
         con.close()
+
+
+def test_a_kill_once_the_mending_release_is_live_leaves_the_damaged_one_to_the_next_run(
+    prefect_api, tmp_path
+):
+    """Killed after `exports` went over to the release that replaces a damaged one, before the
+    damaged one was removed (the fault injector found it): the next run removes it, though the
+    live release it sees is whole."""
+    harness = Harness(tmp_path, prefect_api)
+    assert harness.run_to_end() == 0
+    damaged = harness.layout.exports.resolve()
+    harness.damage_part(random.Random(3))
+    assert harness.kill_at("switched") == []
+    assert harness.layout.exports.resolve() != damaged and verify_release(damaged) != []
+    assert harness.run_to_end() == 0
+    assert not damaged.exists()
+    assert [p for r in visible_folders(harness.layout.releases) for p in verify_release(r)] == []

@@ -56,6 +56,12 @@ class Layout:
         return self.root / "cache" / "release.parquet"
 
     @property
+    def damaged_note(self) -> Path:
+        """The damaged files of the live release a run is replacing (store.repair.note_damage),
+        for the next run should this one die before it removes the releases that hold them."""
+        return self.root / "cache" / "damaged-files.json"
+
+    @property
     def landing(self) -> Path:
         """The landing cache of fetched URLs (pipelines.pull.fetch.LandingCache)."""
         return self.root / "cache" / "landing"
@@ -81,6 +87,7 @@ class Layout:
                 *self.reports.glob(".*.tmp"),
                 *self.input_status.parent.glob(f".{self.input_status.name}.*.tmp"),
                 *self.release_status.parent.glob(f".{self.release_status.name}.*.tmp"),
+                *self.damaged_note.parent.glob(f".{self.damaged_note.name}.tmp"),
                 *self.input_status.parent.glob("inputs.json"),  # the checksums' format until 2.0
             ]
         )

@@ -11,7 +11,8 @@ one until a person steps in.
 - the live release's files checked against its manifest (missing, or not the recorded bytes),
   remembering each file's status so an unchanged release is not read again: a damaged release
   is published again in full by the run (nothing is compared against its damaged files), then
-  removed with any older release that shares a damaged file by hard link.
+  removed with any older release that shares a damaged file by hard link; the damaged files are
+  noted first, so a run killed once the new release is live leaves the removal to the next run.
 """
 
 from __future__ import annotations
@@ -140,6 +141,29 @@ def drop_damaged_releases(layout: Layout, damaged: Collection[str], live: Path) 
         return None
     names = ", ".join(release.name for release in doomed)
     return f"repaired: removed the release(s) that held the damaged files too ({names})"
+
+
+def note_damage(layout: Layout, damaged: Collection[str]) -> None:
+    """Note the live release's damaged files before a run publishes in its place (written whole,
+    by rename)."""
+    temporary = layout.damaged_note.with_name(f".{layout.damaged_note.name}.tmp")
+    temporary.parent.mkdir(parents=True, exist_ok=True)
+    temporary.write_text(json.dumps(sorted(damaged)), encoding="utf-8")
+    os.replace(temporary, layout.damaged_note)
+
+
+def drop_noted_damage(layout: Layout) -> str | None:
+    """Remove the releases other than the live one that hold the files noted damaged, then the
+    note: at the start of a run (what a killed run left) and once a run's release is live."""
+    if not layout.damaged_note.exists():
+        return None
+    try:
+        noted = json.loads(layout.damaged_note.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        noted = []  # a note that cannot be read names nothing; the live release is checked anew
+    line = drop_damaged_releases(layout, noted, layout.exports)
+    layout.damaged_note.unlink(missing_ok=True)
+    return line
 
 
 def _broken(path: Path, sha256: str) -> bool:
