@@ -170,3 +170,25 @@ def test_a_port_that_is_not_dask_is_given_up_on_in_bounded_time(prefect_api, pro
     assert done.stderr.splitlines()[-1] == (
         f"error: no answer from a Dask scheduler at tcp://127.0.0.1:{port} within 3 s; is it one?"
     )
+
+
+def test_a_ctrl_c_that_lands_before_the_query_begins_still_stops_it():
+    """Pressed after the session opened but before the engine ran the query, where interrupting
+    it did nothing (a CI run waited out its 60 s)."""
+    import threading
+
+    import duckdb
+
+    from pipelines.cli.inspect import _in_a_thread, _Interrupt
+
+    con = duckdb.connect()
+    interrupted = _Interrupt()
+    interrupted.engine = con
+    interrupted.pressed.set()
+    long = "SELECT sum(a.range * b.range) FROM range(100000000) a, range(100000) b"
+    waiter = threading.Thread(
+        target=_in_a_thread, args=(lambda: con.execute(long).fetchall(), interrupted), daemon=True
+    )
+    waiter.start()
+    waiter.join(30)
+    assert not waiter.is_alive()

@@ -160,6 +160,8 @@ def _in_a_thread(work: Callable[[], None], interrupted: _Interrupt) -> None:
     worker, outcome = started(work, "query")
     while worker.is_alive():
         worker.join(0.2)
+        if interrupted.pressed.is_set():  # again: a Ctrl-C just before the query began is lost
+            interrupted.engine.interrupt()
     exc = outcome[0]
     if not isinstance(exc, BaseException) or interrupted.pressed.is_set():
         return
