@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 from pipelines.pull.fetch import sha256_file
 from pipelines.runtime import failpoints
 from pipelines.store.layout import remove_folder, visible_folders
-from pipelines.store.load import connect
+from pipelines.store.load import connect, side_by_side
 from pipelines.store.parts import Part
 from pipelines.store.release_report import release_report
 from pipelines.store.spreadsheet import FORMULA
@@ -62,24 +62,22 @@ def write_release(
     con = connect(database, read_only=True)
     try:
         # One DuckDB thread per query, so a part's bytes are the same on every run; the parts are
-        # written side by side instead, a cursor each.
+        # written side by side instead.
         con.execute("SET threads TO 1")
 
-        def stage(part: Part) -> tuple[dict, dict]:
+        def stage(cursor: Any, part: Part) -> tuple[dict, dict]:
             parquet, csv = part.path("parquet"), _csv_path(part)
             if parquet in intact and csv in intact:
                 entry = _link(earlier[parquet], previous, staging)
                 failpoints.reached("release-linked")
                 written = entry, _link(earlier[csv], previous, staging)
             else:
-                with con.cursor() as cursor:
-                    entry = _write_parquet(cursor, part, staging)
-                    written = entry, _write_csv(cursor, part, staging, entry["rows"])
+                entry = _write_parquet(cursor, part, staging)
+                written = entry, _write_csv(cursor, part, staging, entry["rows"])
             failpoints.reached("release-staged")
             return written
 
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            staged = list(pool.map(stage, parts))
+        staged = side_by_side(con, stage, parts)
         files, csv_files = [entry for entry, _ in staged], [entry for _, entry in staged]
         # The report after them, not beside: its queries over whole tables and two parts' at
         # once overran DuckDB's memory cap at 100 000 guides (measured).
