@@ -366,9 +366,7 @@ def publish_release(
         "status": summary.status,
         "rows": summary.rows,
         "changes": summary.changes,
-        "earlier_runs": earlier.select(
-            "started_at", "status", "release_id", "quarantined", "source_errors"
-        ).rows(),
+        "earlier_runs": earlier.to_dicts(),
     }
     previous = layout.exports.resolve() if layout.exports.exists() else None
     release = write_release(

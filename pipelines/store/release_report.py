@@ -20,7 +20,7 @@ from pipelines.interpret.treatments import arm_label
 from pipelines.store.drawing import Drawing, to_svg
 from pipelines.store.figure_files import figure_stem
 from pipelines.store.forest_plot import Plot, Pooled, Row, forest_drawing
-from pipelines.store.report import shown
+from pipelines.store.report import runs_table
 from pipelines.store.sql_words import (
     COUNTED_FINDINGS,
     FINDINGS_IN_ORDER,
@@ -47,6 +47,8 @@ GRADE_MARKS = {"high": "●●●●", "moderate": "●●●○", "low": "●�
 PUBMED = "https://pubmed.ncbi.nlm.nih.gov/{}/"
 # From exports/report/index.html (the live release, through the exports link) to reports/.
 RUNS_PAGE = "../../reports/index.html"
+# What the release page shows of each run before it (the runs page shows report.RUN_COLUMNS).
+EARLIER_RUN_COLUMNS = ("started_at", "status", "release_id", "quarantined", "source_errors")
 MAP_LIMIT = 2000
 # The first findings of a warehouse are chosen before any join: a join first would build a hash
 # table of every finding's verdict (seconds at 100 000 guides) to show 2 000 of them.
@@ -119,13 +121,8 @@ def _summary(summary: dict[str, Any]) -> str:
     ]
     rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>" for k, v in items)
     earlier = summary.get("earlier_runs") or []
-    recent = "".join(
-        "<tr>" + "".join(f"<td>{escape(shown(value))}</td>" for value in row) + "</tr>"
-        for row in earlier
-    )
     runs = (
-        "<table id='earlier-runs'><tr><th>started</th><th>status</th><th>release</th>"
-        f"<th>quarantined</th><th>source errors</th></tr>{recent}</table>"
+        runs_table(earlier, EARLIER_RUN_COLUMNS, "earlier-runs")
         if earlier
         else "<p class='muted'>none: this release is the warehouse's first run</p>"
     )

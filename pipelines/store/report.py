@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from html import escape
@@ -139,16 +140,13 @@ def write_report(summary: RunSummary, reports_dir: Path) -> Path:
     return path
 
 
+# What the runs page shows of each run (meta.runs columns).
+RUN_COLUMNS = ("run_id", "started_at", "finished_at", "status", "release_id", "quarantined", "source_errors")  # fmt: skip
+
+
 def write_runs_page(reports_dir: Path, runs: list[dict]) -> Path:
     """reports/index.html: every run of the warehouse, newest first, rewritten by each run (a
     release's own page is fixed when it is published, and an unchanged rerun publishes none)."""
-    columns = ("run_id", "started_at", "finished_at", "status", "release_id", "quarantined",
-               "source_errors")  # fmt: skip
-    body = "".join(
-        "<tr>" + "".join(f"<td>{escape(shown(run[c]))}</td>" for c in columns) + "</tr>"
-        for run in runs
-    )
-    head = "".join(f"<th>{escape(c.replace('_', ' '))}</th>" for c in columns)
     page = (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; style-src 'unsafe-inline'\">"
@@ -156,9 +154,19 @@ def write_runs_page(reports_dir: Path, runs: list[dict]) -> Path:
         "table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.3rem .5rem}</style>"
         f"</head><body><h1>dermevidence runs</h1><p>{len(runs)} run(s), newest first; the live "
         "release's report is <a href='../exports/report/index.html'>exports/report/index.html</a>."
-        f"</p><table id='runs'><tr>{head}</tr>{body}</table></body></html>\n"
+        f"</p>{runs_table(runs, RUN_COLUMNS, 'runs')}</body></html>\n"
     )
     return _write_whole(reports_dir / "index.html", page)
+
+
+def runs_table(runs: list[dict], columns: Sequence[str], table_id: str) -> str:
+    """Runs as an HTML table, a row each, headed by the column names in words."""
+    head = "".join(f"<th>{escape(c.replace('_', ' '))}</th>" for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(shown(run[c]))}</td>" for c in columns) + "</tr>"
+        for run in runs
+    )
+    return f"<table id='{table_id}'><tr>{head}</tr>{body}</table>"
 
 
 def _write_whole(path: Path, text: str) -> Path:
