@@ -14,7 +14,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -31,6 +31,7 @@ from prefect.client.schemas.objects import State, TaskRun
 from prefect.context import TagsContext, get_run_context
 from prefect.exceptions import MissingContextError
 from prefect.futures import as_completed
+from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 
 from pipelines.batches import (
@@ -469,6 +470,13 @@ def _flow_run_name() -> str:
 
     root = Path(str(flow_run.parameters.get("warehouse", "warehouse"))).resolve()
     return f"build {warehouse_key(root)} {datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}"
+
+
+def without_heartbeats() -> AbstractContextManager[object]:
+    """Prefect's settings without flow-run heartbeats, unless PREFECT_FLOWS_HEARTBEAT_FREQUENCY
+    asks for them: nothing of ours reads them, and the end of a flow run waits for their thread
+    to wake at its next whole second (an unchanged seed rerun: 1.1 s with them, 0.55 s without)."""
+    return temporary_settings(set_defaults={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
 
 
 def task_runner(workers: int | None = None, dask_address: str | None = None) -> TaskRunner:

@@ -115,14 +115,17 @@ def no_server_outlives_the_session() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """One real `prefect server start` on 127.0.0.1 for every flow test, stopped whatever happens."""
+    """One real `prefect server start` on 127.0.0.1 for every flow test, stopped whatever happens;
+    flows called here run without heartbeats, as `dermevidence run` runs them."""
     from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from pipelines.flows import without_heartbeats
 
     home = tmp_path_factory.mktemp("prefect-server")
     url = prefect_env.start_server(home, port=prefect_env.free_port(), timeout=180)
     os.environ["PREFECT_API_URL"] = url
     try:
-        with temporary_settings(updates={PREFECT_API_URL: url}):
+        with temporary_settings(updates={PREFECT_API_URL: url}), without_heartbeats():
             yield url
     finally:
         os.environ.pop("PREFECT_API_URL", None)

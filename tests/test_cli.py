@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -356,6 +357,40 @@ def test_verbose_shows_prefects_log_and_the_default_keeps_it_out(prefect_api, pr
     assert "Task run 'pull" in verbose.stderr and "Finished in state Completed()" in verbose.stderr
     assert re.search(r"Flow run '[^']+' - record \d+\.\d\d s$", verbose.stderr, re.M)
     assert not re.search(r"^pull +\d", verbose.stderr, re.M)
+
+
+def test_a_run_sends_prefect_heartbeats_only_when_asked(prefect_api, project):
+    """Flow-run heartbeats are off unless PREFECT_FLOWS_HEARTBEAT_FREQUENCY asks for them: the
+    end of each run waited for their thread's next whole second (0.55 s of a seed rerun)."""
+    from prefect.client.orchestration import get_client
+
+    command = [str(Path(sys.executable).parent / "dermevidence"), "run", "--sources", str(project / "raw" / "sources.toml"), "--warehouse", str(project / "warehouse")]  # fmt: skip
+    since = datetime.now(UTC).isoformat()
+    run_ids = []
+    for asked in ({}, {"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "30"}):
+        environment = {**os.environ, "PREFECT_API_URL": prefect_api, **asked}
+        done = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        newest = max((project / "warehouse" / "reports").glob("*.json"), key=os.path.getmtime)
+        run_ids.append(json.loads(newest.read_text())["run_id"])
+
+    def heartbeats(run_id: str) -> int:
+        query = {
+            "filter": {
+                "occurred": {"since": since},
+                "event": {"name": ["prefect.flow-run.heartbeat"]},
+                "resource": {"id": [f"prefect.flow-run.{run_id}"]},
+            }
+        }
+        with get_client(sync_client=True) as client:
+            return client.request("POST", "/events/filter", json=query).json()["total"]
+
+    waited = 0.0
+    while heartbeats(run_ids[1]) == 0 and waited < 60:  # events are stored a moment later
+        time.sleep(0.5)
+        waited += 0.5
+    assert heartbeats(run_ids[1]) == 1
+    assert heartbeats(run_ids[0]) == 0
 
 
 def test_a_guide_whose_other_tables_are_specifications_and_schedules_exits_0(prefect_api, project):

@@ -183,7 +183,13 @@ def _run(
         api_url = _start_background_server(quiet)
     from prefect import tags
 
-    from pipelines.flows import NoSources, build_warehouse, task_runner, warehouse_key
+    from pipelines.flows import (
+        NoSources,
+        build_warehouse,
+        task_runner,
+        warehouse_key,
+        without_heartbeats,
+    )
     from pipelines.pull.sources import ConfigError
     from pipelines.runtime import progress
     from pipelines.store.layout import WarehouseLocked
@@ -222,7 +228,7 @@ def _run(
         warehouse = Path(str(parameters["warehouse"])).resolve()
         registry = Path(str(parameters["sources"])).resolve()
         marks = (f"warehouse:{warehouse_key(warehouse)}", f"registry:{registry}")
-        with bar, tags("dermevidence", *marks):
+        with bar, tags("dermevidence", *marks), without_heartbeats():
             flow = build_warehouse.with_options(task_runner=task_runner(workers, dask_address))
             summary = flow(**parameters)
     except ConfigError as exc:
