@@ -16,8 +16,9 @@ gate, a warehouse file deleted, damaged or another warehouse's, a live release p
 deleted). After every kill: `evidence.duckdb` opens
 read-only and is a complete warehouse (after a repair run, once the next run has mended it),
 `exports` points at a complete release whose files match its manifest, no release folder is
-partial, and the next run succeeds and leaves no debris. Exit code 0 when every check held, 1
-otherwise.
+partial, and the next run succeeds and leaves no debris. A run that never reaches its boundary
+is reported with its stage lines and those of the run before it (which path each took). Exit
+code 0 when every check held, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -78,15 +80,27 @@ class Harness:
         self.layout = Layout(workdir / "project" / "warehouse")
         self.env = {**os.environ, "PREFECT_API_URL": api_url, **prefect_env.DEFAULTS}
         self.runs = 0
+        self.said = workdir / "said"  # each run's stderr: its stage lines say what it did
+        self.said.mkdir()
 
     def start(self, failpoint: str | None = None) -> subprocess.Popen[bytes]:
         self.runs += 1
         env = {**self.env, failpoints.VARIABLE: failpoint} if failpoint else self.env
-        return subprocess.Popen(
-            [str(Path(sys.executable).parent / "dermevidence"), "run", "--sources",
-             str(self.project / "raw" / "sources.toml"), "--warehouse", str(self.layout.root)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-        )  # fmt: skip
+        with (self.said / f"{self.runs}.txt").open("wb") as said:
+            return subprocess.Popen(
+                [str(Path(sys.executable).parent / "dermevidence"), "run", "--sources",
+                 str(self.project / "raw" / "sources.toml"), "--warehouse", str(self.layout.root)],
+                env=env, stdout=subprocess.DEVNULL, stderr=said, start_new_session=True,
+            )  # fmt: skip
+
+    def what_runs_said(self, last: int) -> str:
+        """The last runs' stage lines, for a violation's message (why a run took the path it did)."""
+        lines = []
+        for number in range(max(1, self.runs - last + 1), self.runs + 1):
+            text = (self.said / f"{number}.txt").read_text(errors="replace")
+            stages = [line.strip() for line in text.splitlines() if re.match(r"^[a-z]+ +\d", line)]
+            lines.append(f"run {number}: " + " | ".join(stages))
+        return "; ".join(lines)
 
     def run_to_end(self) -> int:
         return self.start().wait(timeout=600)
@@ -190,7 +204,8 @@ class Harness:
         before = self.snapshot()
         code = self.start(failpoint=boundary).wait(timeout=600)
         if code != -signal.SIGKILL:
-            return [f"the run never reached {boundary}: it exited {code}"]
+            said = self.what_runs_said(2)
+            return [f"the run never reached {boundary}: it exited {code} ({said})"]
         if not self.boundary_reached(boundary, before):
             return [f"killed at {boundary}, but the file system shows no sign of that moment"]
         return []
