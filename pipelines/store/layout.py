@@ -152,3 +152,12 @@ def remove_folder(path: Path, failpoint: str | None = None) -> None:
     if failpoint is not None:
         failpoints.reached(failpoint)
     shutil.rmtree(hidden, ignore_errors=True)
+
+
+def write_whole(path: Path, text: str) -> Path:
+    """Written under a hidden temporary name and renamed: a reader sees the old file or the new,
+    never half of one (Layout.remove_leftovers removes what a kill leaves)."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
+    return path

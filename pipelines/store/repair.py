@@ -27,7 +27,7 @@ import polars as pl
 
 from pipelines.pull.fetch import sha256_file
 from pipelines.pull.stat_cache import LISTING, StatCache
-from pipelines.store.layout import Layout, remove_folder, visible_folders
+from pipelines.store.layout import Layout, remove_folder, visible_folders, write_whole
 from pipelines.store.load import connect
 from pipelines.store.publish import MANIFEST
 
@@ -120,50 +120,40 @@ def damaged_files(release: Path, status: Path) -> dict[str, str]:
     return problems | {name: "not the bytes its manifest records" for name in mismatched}
 
 
-def drop_damaged_releases(layout: Layout, damaged: Collection[str], live: Path) -> str | None:
-    """After a whole release replaced a damaged live one: remove the releases that hold any of
-    the `damaged` files damaged too (the former live one, and older ones sharing a file with it
-    by hard link), so no release folder a reader may open is partial. One line, or None."""
-    doomed = []
-    for release in visible_folders(layout.releases):
-        if release.resolve() == live.resolve():
-            continue
-        try:
-            manifest = json.loads((release / MANIFEST).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        recorded = {e["path"]: e["sha256"] for e in [*manifest["files"], *manifest["csv_files"]]}
-        if any(_broken(release / path, recorded[path]) for path in damaged if path in recorded):
-            doomed.append(release)
-    for release in doomed:
-        remove_folder(release)
-    if not doomed:
-        return None
-    names = ", ".join(release.name for release in doomed)
-    return f"repaired: removed the release(s) that held the damaged files too ({names})"
-
-
 def note_damage(layout: Layout, damaged: Collection[str]) -> None:
-    """Note the live release's damaged files before a run publishes in its place (written whole,
-    by rename)."""
-    temporary = layout.damaged_note.with_name(f".{layout.damaged_note.name}.tmp")
-    temporary.parent.mkdir(parents=True, exist_ok=True)
-    temporary.write_text(json.dumps(sorted(damaged)), encoding="utf-8")
-    os.replace(temporary, layout.damaged_note)
+    """Note the live release's damaged files before a run publishes in its place."""
+    write_whole(layout.damaged_note, json.dumps(sorted(damaged)))
 
 
 def drop_noted_damage(layout: Layout) -> str | None:
-    """Remove the releases other than the live one that hold the files noted damaged, then the
-    note: at the start of a run (what a killed run left) and once a run's release is live."""
+    """Remove the releases other than the live one that hold any file noted damaged, damaged
+    too (the former live one, and older ones sharing a file with it by hard link), so no release
+    folder a reader may open is partial; then the note. At the start of a run (what a killed run
+    left) and once a run's release is live. One line, or None."""
     if not layout.damaged_note.exists():
         return None
     try:
         noted = json.loads(layout.damaged_note.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         noted = []  # a note that cannot be read names nothing; the live release is checked anew
-    line = drop_damaged_releases(layout, noted, layout.exports)
-    layout.damaged_note.unlink(missing_ok=True)
-    return line
+    doomed = []
+    for release in visible_folders(layout.releases):
+        if release.resolve() == layout.exports.resolve():
+            continue
+        try:
+            manifest = json.loads((release / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        recorded = {e["path"]: e["sha256"] for e in [*manifest["files"], *manifest["csv_files"]]}
+        if any(_broken(release / path, recorded[path]) for path in noted if path in recorded):
+            doomed.append(release)
+    for release in doomed:
+        remove_folder(release)
+    layout.damaged_note.unlink()
+    if not doomed:
+        return None
+    names = ", ".join(release.name for release in doomed)
+    return f"repaired: removed the release(s) that held the damaged files too ({names})"
 
 
 def _broken(path: Path, sha256: str) -> bool:

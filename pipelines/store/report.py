@@ -10,6 +10,7 @@ from html import escape
 from pathlib import Path
 
 from pipelines.store.checks import STRICT_WARNINGS
+from pipelines.store.layout import write_whole
 
 
 @dataclass
@@ -136,7 +137,7 @@ def _place(file: str, line_no: int | None) -> str:
 def write_report(summary: RunSummary, reports_dir: Path) -> Path:
     reports_dir.mkdir(parents=True, exist_ok=True)
     for suffix, text in ((".md", markdown(summary)), (".json", summary.to_json())):
-        path = _write_whole(reports_dir / f"{summary.run_id}{suffix}", text)
+        path = write_whole(reports_dir / f"{summary.run_id}{suffix}", text)
     return path
 
 
@@ -156,7 +157,7 @@ def write_runs_page(reports_dir: Path, runs: list[dict]) -> Path:
         "release's report is <a href='../exports/report/index.html'>exports/report/index.html</a>."
         f"</p>{runs_table(runs, RUN_COLUMNS, 'runs')}</body></html>\n"
     )
-    return _write_whole(reports_dir / "index.html", page)
+    return write_whole(reports_dir / "index.html", page)
 
 
 def runs_table(runs: list[dict], columns: Sequence[str], table_id: str) -> str:
@@ -167,15 +168,6 @@ def runs_table(runs: list[dict], columns: Sequence[str], table_id: str) -> str:
         for run in runs
     )
     return f"<table id='{table_id}'><tr>{head}</tr>{body}</table>"
-
-
-def _write_whole(path: Path, text: str) -> Path:
-    """Written under a hidden temporary name and renamed: a reader sees the old file or the new,
-    never half of one (a run's leftovers remove what a kill leaves)."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
-    return path
 
 
 def shown(value: object) -> str:
