@@ -42,7 +42,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.runtime import failpoints, prefect_env
-from pipelines.store.layout import Layout
+from pipelines.store.layout import Layout, visible_folders
 from pipelines.store.load import unreadable
 from pipelines.store.publish import MANIFEST, verify_release
 from pipelines.store.repair import foreign
@@ -235,8 +235,8 @@ class Harness:
         still = unreadable(self.layout.database) is not None or (
             self.layout.database.exists() and foreign(self.layout.database, self.layout)
         )
-        releases = [r for r in self.layout.releases.iterdir() if not r.name.startswith(".")]
-        if damaged and (still or any(verify_release(r) for r in [self.layout.exports, *releases])):
+        releases = [self.layout.exports, *visible_folders(self.layout.releases)]
+        if damaged and (still or any(verify_release(r) for r in releases)):
             code = self.run_to_end()
             if code not in (0, 3):
                 problems.append(f"the run mending the warehouse exited {code}")
